@@ -1,0 +1,5 @@
+namespace FragmentCache.Memcached;
+
+internal static class Placeholder
+{
+}

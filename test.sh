@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test of FragmentCache on a fresh Debian machine.
+# Installs what the tests talk to (memcached, redis, Chromium), builds with warnings as errors,
+# runs all test projects, and ends with one line: "Tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v memcached >/dev/null || need+=(memcached)
+command -v memcaslap >/dev/null || need+=(libmemcached-tools)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v openssl >/dev/null || need+=(openssl)
+if ((${#need[@]})); then
+  echo "Installing: ${need[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build FragmentCache.sln -c Release -warnaserror -nologo -v q
+
+log=$(mktemp)
+set +e
+dotnet test --solution FragmentCache.sln -c Release --no-build 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+total=$(grep -E '^\s+total:' "$log" | tail -1 | awk '{print $2}')
+failed=$(grep -E '^\s+failed:' "$log" | tail -1 | awk '{print $2}')
+passed=$(grep -E '^\s+succeeded:' "$log" | tail -1 | awk '{print $2}')
+skipped=$(grep -E '^\s+skipped:' "$log" | tail -1 | awk '{print $2}')
+rm -f "$log"
+echo "Tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+if [[ $rc -ne 0 || -z ${total:-} || ${failed:-1} -ne 0 || ${skipped:-1} -ne 0 ]]; then
+  exit 1
+fi
