@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using FragmentCache.Memcached.Protocol;
+
+namespace FragmentCache.Memcached.Connections;
+
+/// <summary>
+/// One socket to one server, shared by every caller. Requests from concurrent callers are appended to
+/// one outgoing buffer and written together (coalesced, pipelined); one reader loop completes them in
+/// FIFO order. Appending a request and enqueuing its operation happen under one lock, so the order on
+/// the wire always equals the order of the FIFO. Any doubt about the stream fails the connection as a
+/// whole: every in-flight operation fails and the owner replaces the connection.
+/// </summary>
+internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncDisposable
+{
+    private const int InitialBufferSize = 16 * 1024;
+    private const int RetainedBufferSize = 1024 * 1024;
+
+    private readonly object _lock = new();
+    private readonly Queue<PendingOperation> _inFlight = new();
+    private readonly Socket _socket;
+    private readonly Stream _stream;
+    private readonly PipeReader _input;
+    private readonly Action<MemcachedConnection, Exception> _onFailed;
+    private readonly Action _onReply;
+    private readonly int _maxInFlight;
+    private ArrayBufferWriter<byte> _pending = new(InitialBufferSize);
+    private ArrayBufferWriter<byte> _sending = new(InitialBufferSize);
+    private bool _flushScheduled;
+    private uint _nextOpaque;
+    private Exception? _failure;
+    private Task? _readLoop;
+
+    /// <param name="socket">A connected socket.</param>
+    /// <param name="stream">The stream over it (a <see cref="NetworkStream"/> or an authenticated SslStream).</param>
+    /// <param name="maxInFlight">Operations allowed in the FIFO at once; more are refused (back-pressure).</param>
+    /// <param name="onFailed">Told once, when the connection fails.</param>
+    /// <param name="onReply">Told after each batch of replies (the server is alive).</param>
+    public MemcachedConnection(Socket socket, Stream stream, int maxInFlight, Action<MemcachedConnection, Exception> onFailed, Action onReply)
+    {
+        _socket = socket;
+        _stream = stream;
+        _maxInFlight = maxInFlight;
+        _onFailed = onFailed;
+        _onReply = onReply;
+        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
+    }
+
+    /// <summary>Whether the connection still accepts requests.</summary>
+    public bool IsOpen => Volatile.Read(ref _failure) is null;
+
+    /// <summary>Why the connection failed, or null while it is open.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Operations written or waiting to be written whose replies have not been read.</summary>
+    public int InFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inFlight.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts the reader loop. Call once, after any handshake done directly on the stream.</summary>
+    public void Start() => _readLoop = Task.Run(ReadLoopAsync);
+
+    /// <summary>
+    /// Appends the operation's request to the outgoing buffer and the operation to the FIFO. Returns false
+    /// (nothing sent) when the connection has failed or too many operations are in flight.
+    /// </summary>
+    public bool TryEnqueue(PendingOperation operation)
+    {
+        bool schedule = false;
+        lock (_lock)
+        {
+            if (_failure is not null || _inFlight.Count >= _maxInFlight)
+            {
+                return false;
+            }
+
+            uint opaque = ++_nextOpaque;
+            operation.WriteRequest(_pending, opaque);
+            operation.EnqueuedAt = Stopwatch.GetTimestamp();
+            _inFlight.Enqueue(operation);
+            if (!_flushScheduled)
+            {
+                _flushScheduled = true;
+                schedule = true;
+            }
+        }
+
+        if (schedule)
+        {
+            // Queued behind the continuations already waiting, so their requests join this write.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Fails the connection when its oldest in-flight operation has waited longer than
+    /// <paramref name="timeout"/>: replies come in order, so nothing behind it can be answered sooner.
+    /// </summary>
+    public bool FailIfStuck(long nowTimestamp, TimeSpan timeout)
+    {
+        long enqueuedAt;
+        lock (_lock)
+        {
+            if (_failure is not null || _inFlight.Count == 0)
+            {
+                return false;
+            }
+
+            enqueuedAt = _inFlight.Peek().EnqueuedAt;
+        }
+
+        if (Stopwatch.GetElapsedTime(enqueuedAt, nowTimestamp) <= timeout)
+        {
+            return false;
+        }
+
+        Fail(new TimeoutException($"No reply from the server within {timeout.TotalMilliseconds:0} ms."));
+        return true;
+    }
+
+    /// <summary>Fails the connection: every in-flight operation fails with <paramref name="error"/>.</summary>
+    public void Fail(Exception error)
+    {
+        PendingOperation[] drained;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = error;
+            drained = _inFlight.ToArray();
+            _inFlight.Clear();
+        }
+
+        foreach (var operation in drained)
+        {
+            operation.Fail(error);
+            operation.OnDequeued();
+        }
+
+        Abort();
+        _onFailed(this, error);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Fail(new ObjectDisposedException(nameof(MemcachedConnection)));
+        if (_readLoop is not null)
+        {
+            await _readLoop.ConfigureAwait(false);
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = FlushAsync();
+
+    private async Task FlushAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                ArrayBufferWriter<byte> batch;
+                lock (_lock)
+                {
+                    if (_pending.WrittenCount == 0 || _failure is not null)
+                    {
+                        _flushScheduled = false;
+                        return;
+                    }
+
+                    batch = _pending;
+                    _pending = _sending;
+                    _sending = batch;
+                }
+
+                await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
+                if (batch.Capacity > RetainedBufferSize)
+                {
+                    // A large value grew the buffer: let it go rather than keep megabytes per connection.
+                    lock (_lock)
+                    {
+                        _sending = new ArrayBufferWriter<byte>(InitialBufferSize);
+                    }
+                }
+                else
+                {
+                    batch.ResetWrittenCount();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fail(new MemcachedException("Writing to the server failed.", ex));
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = ProcessReplies(buffer);
+                if (result.IsCompleted)
+                {
+                    bool midFrame = buffer.Slice(consumed).Length > 0 || InFlight > 0;
+                    Fail(new MemcachedException(midFrame
+                        ? "The server closed the connection in the middle of a reply."
+                        : "The server closed the connection."));
+                    break;
+                }
+
+                _input.AdvanceTo(consumed, buffer.End);
+                if (!IsOpen)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Fail(ex is MemcachedException ? ex : new MemcachedException("Reading from the server failed.", ex));
+        }
+        finally
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private SequencePosition ProcessReplies(in ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        PendingOperation? head;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return buffer.End;
+            }
+
+            head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
+        }
+
+        bool any = false;
+        while (!reader.End)
+        {
+            if (head is null)
+            {
+                throw new MemcachedProtocolException(
+                    $"The server sent '{MetaReplyParser.Printable(reader.UnreadSpan)}' with no request in flight.");
+            }
+
+            if (!head.TryConsumeReply(ref reader))
+            {
+                break;
+            }
+
+            any = true;
+            var done = head;
+            lock (_lock)
+            {
+                if (_failure is not null)
+                {
+                    // Fail() drained the FIFO and owns the operations now.
+                    return buffer.End;
+                }
+
+                _inFlight.Dequeue();
+                head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
+            }
+
+            done.OnDequeued();
+        }
+
+        if (any)
+        {
+            _onReply();
+        }
+
+        return reader.Position;
+    }
+
+    private void Abort()
+    {
+        try
+        {
+            _socket.Close(0);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _stream.Dispose();
+    }
+}

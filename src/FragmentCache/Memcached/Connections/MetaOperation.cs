@@ -1,0 +1,169 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Threading.Tasks.Sources;
+using FragmentCache.Memcached.Protocol;
+
+namespace FragmentCache.Memcached.Connections;
+
+/// <summary>
+/// A single meta command awaiting a single reply. Pooled: a hit allocates only the value's buffer.
+/// Two owners hold a reference, the FIFO and the awaiting caller; the object returns to the pool when
+/// both have let go, so a caller that gave up (cancelled) never races a reader still completing it.
+/// </summary>
+internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>
+{
+    private const int PoolCapacity = 1024;
+    private static readonly ConcurrentQueue<MetaOperation> Pool = new();
+    private static int s_pooled;
+
+    private ManualResetValueTaskSourceCore<MetaResult> _core = new() { RunContinuationsAsynchronously = true };
+    private MetaRequest _request;
+    private ReadOnlyMemory<byte> _data;
+    private uint _opaque;
+    private int _completed;
+    private int _references;
+    private CancellationTokenRegistration _cancellation;
+
+    private MetaOperation()
+    {
+    }
+
+    /// <summary>Takes an operation from the pool for <paramref name="request"/>.</summary>
+    public static MetaOperation Rent(in MetaRequest request, ReadOnlyMemory<byte> data)
+    {
+        if (!Pool.TryDequeue(out var op))
+        {
+            op = new MetaOperation();
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+        }
+
+        op._request = request;
+        op._data = data;
+        op._completed = 0;
+        op._references = 2;
+        return op;
+    }
+
+    /// <summary>The awaitable for the caller; call once, after the operation was enqueued (or failed).</summary>
+    public ValueTask<MetaResult> AsValueTask(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(
+                static (state, token) => ((MetaOperation)state!).Fail(new OperationCanceledException(token)),
+                this);
+        }
+
+        return new ValueTask<MetaResult>(this, _core.Version);
+    }
+
+    /// <summary>For an operation that never reached a connection: the FIFO reference is dropped at once.</summary>
+    public void FailUnsent(Exception error)
+    {
+        Fail(error);
+        Release();
+    }
+
+    public override void WriteRequest(IBufferWriter<byte> output, uint opaque)
+    {
+        _opaque = opaque;
+        MetaRequestWriter.Write(output, _request, _data.Span, opaque);
+        _data = default;
+    }
+
+    public override bool TryConsumeReply(ref SequenceReader<byte> reader)
+    {
+        if (!MetaReplyParser.TryReadReply(ref reader, out var reply, out var data))
+        {
+            return false;
+        }
+
+        switch (reply.Code)
+        {
+            case ReplyCode.ClientError when _request.Command == MetaCommand.Arithmetic
+                && reply.ErrorMessage!.Contains("non-numeric", StringComparison.Ordinal):
+                // A well-formed request on a value that is not a number: one reply, the stream is fine.
+                break;
+            case ReplyCode.Error:
+            case ReplyCode.ClientError:
+                // The server may send more than one reply for a request it could not parse: the stream
+                // can no longer be trusted.
+                throw new MemcachedProtocolException($"Server rejected a request: {reply.ErrorMessage}");
+            case ReplyCode.ServerError:
+                break;
+            default:
+                if (reply.Opaque != _opaque)
+                {
+                    throw new MemcachedProtocolException(
+                        $"Reply for request {reply.Opaque} arrived while waiting for {_opaque}: the connection is out of step.");
+                }
+
+                break;
+        }
+
+        if (Volatile.Read(ref _completed) == 0)
+        {
+            var result = MetaResult.From(reply, data, _request.Command == MetaCommand.Arithmetic);
+            if (Interlocked.Exchange(ref _completed, 1) == 0)
+            {
+                _core.SetResult(result);
+            }
+        }
+
+        return true;
+    }
+
+    public override void Fail(Exception error)
+    {
+        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        {
+            _core.SetException(error);
+        }
+    }
+
+    public override void OnDequeued() => Release();
+
+    MetaResult IValueTaskSource<MetaResult>.GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<MetaResult>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<MetaResult>.OnCompleted(
+        Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    private void Release()
+    {
+        if (Interlocked.Decrement(ref _references) != 0)
+        {
+            return;
+        }
+
+        // Waits for a cancellation callback that may be running, so it can never touch the next use.
+        _cancellation.Dispose();
+        _cancellation = default;
+        _request = default;
+        _data = default;
+        _core.Reset();
+        if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
+        {
+            Pool.Enqueue(this);
+        }
+        else
+        {
+            Interlocked.Decrement(ref s_pooled);
+        }
+    }
+}

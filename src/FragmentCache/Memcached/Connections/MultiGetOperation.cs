@@ -1,0 +1,65 @@
+using System.Buffers;
+using FragmentCache.Memcached.Protocol;
+
+namespace FragmentCache.Memcached.Connections;
+
+/// <summary>
+/// A batch of quiet gets (<c>mg k f v q O&lt;i&gt;</c> per key) closed by <c>mn</c>: hits come back tagged with
+/// their index, misses say nothing, and <c>MN</c> ends the batch.
+/// </summary>
+internal sealed class MultiGetOperation : PendingOperation
+{
+    private readonly IReadOnlyList<string> _keys;
+    private readonly MetaResult[] _results;
+    private readonly TaskCompletionSource<MetaResult[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastIndex = -1;
+
+    public MultiGetOperation(IReadOnlyList<string> wireKeys)
+    {
+        _keys = wireKeys;
+        _results = new MetaResult[wireKeys.Count];
+    }
+
+    /// <summary>One entry per key, in order; a miss has <see cref="ReplyCode.Unknown"/> as its code.</summary>
+    public Task<MetaResult[]> Completion => _completion.Task;
+
+    public override void WriteRequest(IBufferWriter<byte> output, uint opaque)
+    {
+        for (int i = 0; i < _keys.Count; i++)
+        {
+            MetaRequestWriter.WriteQuietGet(output, _keys[i], (uint)i);
+        }
+
+        MetaRequestWriter.Write(output, MetaRequest.Create(MetaCommand.NoOp, string.Empty), default, 0);
+    }
+
+    public override bool TryConsumeReply(ref SequenceReader<byte> reader)
+    {
+        while (MetaReplyParser.TryReadReply(ref reader, out var reply, out var data))
+        {
+            switch (reply.Code)
+            {
+                case ReplyCode.NoOp:
+                    _completion.TrySetResult(_results);
+                    return true;
+                case ReplyCode.Value when reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length:
+                    _lastIndex = (long)reply.Opaque;
+                    if (!_completion.Task.IsCompleted)
+                    {
+                        _results[_lastIndex] = MetaResult.From(reply, data, numeric: false);
+                    }
+
+                    break;
+                default:
+                    // Errors carry no opaque, so in a quiet batch they cannot be attributed: fail the connection.
+                    throw new MemcachedProtocolException(
+                        $"Unexpected reply in a multi-get: {reply.Code} {reply.ErrorMessage}".TrimEnd());
+            }
+        }
+
+        // Replies consumed so far stay consumed; the rest of the batch arrives later.
+        return false;
+    }
+
+    public override void Fail(Exception error) => _completion.TrySetException(error);
+}

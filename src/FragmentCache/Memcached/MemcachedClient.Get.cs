@@ -1,0 +1,186 @@
+using System.Runtime.CompilerServices;
+using FragmentCache.Memcached.Connections;
+using System.Text;
+using FragmentCache.Memcached.Protocol;
+
+namespace FragmentCache.Memcached;
+
+public sealed partial class MemcachedClient
+{
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        var item = await GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
+        return item.IsHit ? Decode<T>(item.RawValue.Span, item.Flags, out _) : default;
+    }
+
+    /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var wireKey = MemcachedKey.ToWireKey(key);
+        var server = Route(wireKey);
+        var request = MetaRequest.Create(MetaCommand.Get, wireKey);
+        request.ReturnValue = true;
+        bool lease = options.LeaseTime.HasValue || options.RecacheWindow.HasValue;
+        request.ReturnCas = options.IncludeCas || lease;
+        request.ReturnTtl = options.IncludeTimeToLive;
+        if (options.LeaseTime is { } leaseTime)
+        {
+            request.VivifyTtl = LeaseSeconds(leaseTime);
+        }
+
+        if (options.RecacheWindow is { } window)
+        {
+            request.RecacheTtl = LeaseSeconds(window);
+        }
+
+        if (options.Touch is { } touch)
+        {
+            request.Ttl = Ttl(touch);
+        }
+
+        var result = await ExecuteAsync("get", server, request, default, cancellationToken).ConfigureAwait(false);
+        if (result is not { } reply)
+        {
+            _metrics.Miss();
+            return new MemcachedItem(MemcachedItemStatus.Failed, null, 0, 0, null, false, false, false, _serializer);
+        }
+
+        var ttl = reply.Ttl is MetaReply.NoTtl or < 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(reply.Ttl);
+        if (reply.Code != ReplyCode.Value)
+        {
+            _metrics.Miss();
+            return new MemcachedItem(MemcachedItemStatus.Miss, null, 0, 0, null, false, false, false, _serializer);
+        }
+
+        // A lease placeholder is an empty item without our "real value" flag bit: a miss that carries the lease.
+        bool placeholder = reply.Value!.Length == 0 && (reply.ClientFlags & MemcachedFlags.Value) == 0 && (reply.Won || reply.TokenSent);
+        if (placeholder)
+        {
+            _metrics.Miss();
+            return new MemcachedItem(MemcachedItemStatus.Miss, null, 0, reply.Cas, ttl, reply.Won, reply.Stale, reply.TokenSent && !reply.Won, _serializer);
+        }
+
+        _metrics.Hit();
+        return new MemcachedItem(MemcachedItemStatus.Hit, reply.Value, reply.ClientFlags, reply.Cas, ttl, reply.Won, reply.Stale,
+            reply.TokenSent && !reply.Won, _serializer);
+    }
+
+    /// <inheritdoc />
+    public async Task<IDictionary<string, T?>> GetManyAsync<T>(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        // Group distinct keys by server, keeping each wire key's original key.
+        var batches = new Dictionary<MemcachedServer, (List<string> Wire, List<string> Original)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(keys));
+            if (!seen.Add(key))
+            {
+                continue;
+            }
+
+            var wireKey = MemcachedKey.ToWireKey(key);
+            var server = Route(wireKey);
+            if (!batches.TryGetValue(server, out var batch))
+            {
+                batch = ([], []);
+                batches.Add(server, batch);
+            }
+
+            batch.Wire.Add(wireKey);
+            batch.Original.Add(key);
+        }
+
+        var tasks = new List<Task<(List<string> Original, int Offset, MetaResult[]? Results)>>();
+        foreach (var (server, batch) in batches)
+        {
+            for (int offset = 0; offset < batch.Wire.Count; offset += MultiGetChunk)
+            {
+                int count = Math.Min(MultiGetChunk, batch.Wire.Count - offset);
+                tasks.Add(GetChunkAsync(server, batch.Wire.GetRange(offset, count), batch.Original, offset, cancellationToken));
+            }
+        }
+
+        var found = new Dictionary<string, T?>(StringComparer.Ordinal);
+        foreach (var (original, offset, results) in await Task.WhenAll(tasks).ConfigureAwait(false))
+        {
+            if (results is null)
+            {
+                _metrics.Miss(Math.Min(MultiGetChunk, original.Count - offset));
+                continue;
+            }
+
+            for (int i = 0; i < results.Length; i++)
+            {
+                if (results[i].Code != ReplyCode.Value)
+                {
+                    _metrics.Miss();
+                    continue;
+                }
+
+                var value = Decode<T>(results[i].Value, results[i].ClientFlags, out bool ok);
+                if (ok)
+                {
+                    _metrics.Hit();
+                    found[original[offset + i]] = value;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<(List<string> Original, int Offset, MetaResult[]? Results)> GetChunkAsync(
+        MemcachedServer server, List<string> wireKeys, List<string> original, int offset, CancellationToken cancellationToken)
+    {
+        var connection = await server.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (connection is null)
+        {
+            Unavailable("get_many", server);
+            return (original, offset, null);
+        }
+
+        long started = _metrics.Start("get_many");
+        try
+        {
+            var op = new MultiGetOperation(wireKeys);
+            if (!connection.TryEnqueue(op))
+            {
+                Unavailable("get_many", server);
+                return (original, offset, null);
+            }
+
+            return (original, offset, await op.Completion.WaitAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed("get_many", server, ex);
+            return (original, offset, null);
+        }
+        finally
+        {
+            _metrics.Stop("get_many", started);
+        }
+    }
+
+    private T? Decode<T>(ReadOnlySpan<byte> value, uint flags, out bool ok)
+    {
+        try
+        {
+            ok = true;
+            return MemcachedValueCodec.Decode<T>(value, flags, _serializer);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or NotSupportedException or DecoderFallbackException)
+        {
+            ok = false;
+            Log.UndecodableValue(_logger, ex.Message);
+            return default;
+        }
+    }
+}

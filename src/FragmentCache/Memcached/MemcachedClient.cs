@@ -1,0 +1,228 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using FragmentCache.Memcached.Connections;
+using FragmentCache.Memcached.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FragmentCache.Memcached;
+
+/// <summary>
+/// The Memcached client: meta protocol, keys placed with ketama (or rendezvous) hashing, a few multiplexed and
+/// pipelined connections per server, a circuit breaker per server, and failures reported as misses.
+/// Create one per application and share it; it is thread-safe. See <see cref="IMemcachedClient"/> for semantics.
+/// </summary>
+public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable, IDisposable
+{
+    // memcached counts the item header, key and terminators against -I; this is a safe upper bound of the overhead.
+    private const int ItemOverhead = 64;
+    private const int MultiGetChunk = 1000;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_valueBuffer;
+
+    /// <summary>The serializer used when <see cref="MemcachedClientOptions.Serializer"/> is not set.</summary>
+    internal static readonly IMemcachedSerializer DefaultSerializer = new SystemTextJsonMemcachedSerializer();
+
+    private readonly MemcachedClientOptions _options;
+    private readonly MemcachedServer[] _servers;
+    private readonly INodeLocator _locator;
+    private readonly IMemcachedSerializer _serializer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly MemcachedMetrics _metrics;
+    private readonly Timer _heartbeat;
+    private int _disposed;
+
+    /// <summary>Creates a client. Throws <see cref="ArgumentException"/> naming the setting when the options are invalid.</summary>
+    /// <param name="options">The settings; at least one server.</param>
+    /// <param name="loggerFactory">Where log lines go. The default is nowhere.</param>
+    /// <param name="meterFactory">Where metrics go. The default is a meter of its own.</param>
+    /// <param name="timeProvider">The clock for expirations and circuit breaks. The default is the system clock.</param>
+    public MemcachedClient(MemcachedClientOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        MemcachedClientOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("FragmentCache.Memcached.MemcachedClient");
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = new MemcachedMetrics(meterFactory);
+        _serializer = options.Serializer ?? DefaultSerializer;
+        var endPoints = options.Servers.Select(MemcachedEndPoint.Parse).ToArray();
+        _servers = endPoints.Select(e => new MemcachedServer(e, options, _metrics, _logger, _time)).ToArray();
+        _locator = NodeLocator.Create(options.HashAlgorithm, endPoints);
+        var period = TimeSpan.FromTicks(Math.Clamp(options.OperationTimeout.Ticks / 5, TimeSpan.FromMilliseconds(5).Ticks, TimeSpan.FromMilliseconds(250).Ticks));
+        _heartbeat = new Timer(static state => ((MemcachedClient)state!).Heartbeat(), this, period, period);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<MemcachedServerStatus> GetServerStatuses() =>
+        _servers.Select(s => new MemcachedServerStatus(s.EndPoint.ToString(), s.Breaker.AllowsRequests, s.OpenConnections,
+            s.Breaker.ConsecutiveFailures, s.LastError?.Message)).ToArray();
+
+    /// <summary>Closes every connection. Requests in flight fail.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _metrics.Dispose();
+    }
+
+    /// <summary>Closes every connection. Requests in flight fail.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private void Heartbeat()
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (var server in _servers)
+        {
+            server.Heartbeat(now);
+        }
+    }
+
+    /// <summary>The server that owns <paramref name="wireKey"/>; with failover, the next live one.</summary>
+    private MemcachedServer Route(string wireKey)
+    {
+        if (_servers.Length == 1)
+        {
+            return _servers[0];
+        }
+
+        Span<byte> bytes = stackalloc byte[MemcachedKey.MaxLength];
+        int length = Encoding.ASCII.GetBytes(wireKey, bytes);
+        int index = _locator.Locate(bytes[..length]);
+        var server = _servers[index];
+        if (_options.Failover && !server.Breaker.AllowsRequests)
+        {
+            for (int i = 1; i < _servers.Length; i++)
+            {
+                var next = _servers[(index + i) % _servers.Length];
+                if (next.Breaker.AllowsRequests)
+                {
+                    return next;
+                }
+            }
+        }
+
+        return server;
+    }
+
+    /// <summary>
+    /// Sends one meta command and awaits its reply. Returns null on failure (logged and counted) unless
+    /// <see cref="MemcachedClientOptions.ThrowOnError"/> is set. Cancellation always throws.
+    /// <paramref name="data"/> may be a borrowed buffer: it is copied before this method first yields.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<MetaResult?> ExecuteAsync(string operation, MemcachedServer server, MetaRequest request,
+        ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = server.GetConnectionAsync(cancellationToken);
+        MemcachedConnection? connection;
+        if (pending.IsCompletedSuccessfully)
+        {
+            connection = pending.Result;
+        }
+        else
+        {
+            data = data.ToArray();
+            try
+            {
+                connection = await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                connection = null;
+            }
+        }
+
+        if (connection is null)
+        {
+            return Unavailable(operation, server);
+        }
+
+        long started = _metrics.Start(operation);
+        var op = MetaOperation.Rent(request, data);
+        if (!connection.TryEnqueue(op))
+        {
+            op.FailUnsent(new MemcachedException("The connection closed."));
+            _metrics.Stop(operation, started);
+            return Unavailable(operation, server);
+        }
+
+        try
+        {
+            var result = await op.AsValueTask(cancellationToken).ConfigureAwait(false);
+            if (result.Code == ReplyCode.ServerError)
+            {
+                return Failed(operation, server, new MemcachedException($"{server.EndPoint} answered {result.ErrorMessage}"));
+            }
+
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return Failed(operation, server, ex);
+        }
+        finally
+        {
+            _metrics.Stop(operation, started);
+        }
+    }
+
+    private MetaResult? Unavailable(string operation, MemcachedServer server) =>
+        Failed(operation, server, new MemcachedException($"Memcached server {server.EndPoint} is unavailable.", server.LastError));
+
+    private MetaResult? Failed(string operation, MemcachedServer server, Exception error)
+    {
+        _metrics.Error(operation);
+        if (_options.ThrowOnError)
+        {
+            throw error as MemcachedException ?? new MemcachedException($"Memcached {operation} on {server.EndPoint} failed: {error.Message}", error);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.OperationFailed(_logger, operation, server.EndPoint.ToString(), error.Message);
+        }
+
+        return null;
+    }
+
+    private long Ttl(TimeSpan? expiration) => MemcachedTtl.ToWire(expiration, _time);
+
+    private static long LeaseSeconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds));
+
+    private static ArrayBufferWriter<byte> RentValueBuffer()
+    {
+        var buffer = t_valueBuffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
+
+    private static void ReturnValueBuffer(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            t_valueBuffer = null;
+        }
+    }
+}
