@@ -1,5 +1,0 @@
-namespace FragmentCache.Memcached;
-
-internal static class Placeholder
-{
-}
