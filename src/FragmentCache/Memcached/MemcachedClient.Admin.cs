@@ -53,7 +53,7 @@ public sealed partial class MemcachedClient
         Func<TextOperation> create, string operation, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var tasks = _servers.Select(async server =>
+        var tasks = _servers.Select(async Task<(MemcachedServer Server, IReadOnlyList<string>? Lines)> (server) =>
         {
             try
             {
@@ -68,10 +68,10 @@ public sealed partial class MemcachedClient
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 Failed(operation, server, ex);
-                return (server, (IReadOnlyList<string>?)null);
+                return (server, null);
             }
         }).ToArray();
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        return results.ToDictionary(r => r.server.EndPoint.ToString(), r => r.lines);
+        return results.ToDictionary(r => r.Server.EndPoint.ToString(), r => r.Lines);
     }
 }

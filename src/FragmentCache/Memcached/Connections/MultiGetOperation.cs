@@ -42,7 +42,7 @@ internal sealed class MultiGetOperation : PendingOperation
                 case ReplyCode.NoOp:
                     _completion.TrySetResult(_results);
                     return true;
-                case ReplyCode.Value when reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length:
+                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length:
                     _lastIndex = (long)reply.Opaque;
                     if (!_completion.Task.IsCompleted)
                     {
