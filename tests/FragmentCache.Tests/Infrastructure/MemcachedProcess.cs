@@ -215,7 +215,7 @@ public sealed class MemcachedProcess : IAsyncDisposable
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
             try
             {
-                await ssl.AuthenticateAsClientAsync(certificates.CreateClientOptions(withClientCertificate: true), cancellationToken);
+                await ssl.AuthenticateAsClientAsync(certificates.CreateClientOptions(withClientCertificate: true, allowTlsResume: false), cancellationToken);
                 return ssl;
             }
             catch
@@ -306,6 +306,11 @@ public sealed class MemcachedProcess : IAsyncDisposable
             if (_options.RequireClientCertificate)
             {
                 ssl += $",ssl_ca_cert={tls.CaCertificatePemPath},ssl_verify_mode=2";
+            }
+
+            if (_options.TlsSessionCache)
+            {
+                ssl += ",ssl_session_cache";
             }
 
             arguments.AddRange(["-Z", "-o", ssl]);

@@ -23,6 +23,11 @@ public sealed record MemcachedProcessOptions
     /// requires a client certificate signed by the test CA. The default is <c>false</c>.</summary>
     public bool RequireClientCertificate { get; init; }
 
+    /// <summary>With <see cref="Tls"/>: pass <c>ssl_session_cache</c>. Without it, memcached 1.6.18 with
+    /// <c>ssl_verify_mode=2</c> answers a resumed TLS session with an "internal error" alert (OpenSSL has no session
+    /// id context), and .NET's <see cref="System.Net.Security.SslStream"/> resumes by default. The default is <c>false</c>.</summary>
+    public bool TlsSessionCache { get; init; }
+
     /// <summary>ASCII auth entries (<c>user:password</c> lines) written to an authfile passed with <c>-Y</c>,
     /// or <c>null</c> for no authentication. memcached reads at most 8 entries.</summary>
     public IReadOnlyList<string>? AuthFileEntries { get; init; }

@@ -79,11 +79,14 @@ public sealed class TestCertificates : IDisposable
         return new TestCertificates(ca, server, client, TestFiles.CreateDirectory("fragmentcache-certs-"));
     }
 
-    /// <summary>Client options for <c>127.0.0.1</c> that validate the server against the test CA, optionally
-    /// offering <see cref="ClientCertificate"/>.</summary>
-    public SslClientAuthenticationOptions CreateClientOptions(bool withClientCertificate) => new()
+    /// <summary>Client options for <c>localhost</c> that validate the server against the test CA, optionally
+    /// offering <see cref="ClientCertificate"/>. TLS resumption is off by default: memcached 1.6.18 requiring client
+    /// certificates without <c>ssl_session_cache</c> rejects resumed sessions (see
+    /// <see cref="MemcachedProcessOptions.TlsSessionCache"/>).</summary>
+    public SslClientAuthenticationOptions CreateClientOptions(bool withClientCertificate, bool allowTlsResume = false) => new()
     {
         TargetHost = "localhost",
+        AllowTlsResume = allowTlsResume,
         RemoteCertificateValidationCallback = ServerCertificateValidationCallback,
         ClientCertificates = withClientCertificate ? new X509CertificateCollection { ClientCertificate } : null,
     };
