@@ -341,6 +341,9 @@ internal sealed class MemcachedServer : IAsyncDisposable
             TargetHost = tls.TargetHost ?? EndPoint.Host ?? "localhost",
             EnabledSslProtocols = tls.EnabledProtocols,
             RemoteCertificateValidationCallback = tls.ServerCertificateValidation,
+            // memcached 1.6.18 answers a resumed session that needs a client certificate with an internal-error
+            // alert; connections are long-lived, so a full handshake each time costs nothing that matters.
+            AllowTlsResume = false,
         };
         if (tls.ClientCertificate is not null)
         {
