@@ -1,0 +1,62 @@
+using FragmentCache.Memcached;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers FragmentCache's Memcached client on its own, for code that talks to Memcached directly.</summary>
+public static class MemcachedClientServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a shared <see cref="MemcachedClient"/> (also as <see cref="IMemcachedClient"/>) configured from
+    /// <paramref name="configuration"/> (for example <c>Configuration.GetSection("Memcached")</c>). The options are
+    /// validated at startup: a malformed server address stops the application with a message naming it.
+    /// </summary>
+    public static IServiceCollection AddMemcachedClient(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<MemcachedClientOptions>().Bind(configuration);
+        return services.AddMemcachedClientCore();
+    }
+
+    /// <summary>Registers a shared <see cref="MemcachedClient"/> configured in code. See the other overload.</summary>
+    public static IServiceCollection AddMemcachedClient(this IServiceCollection services, Action<MemcachedClientOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<MemcachedClientOptions>().Configure(configure);
+        return services.AddMemcachedClientCore();
+    }
+
+    /// <summary>
+    /// Adds a health check that asks every Memcached server for its version: healthy when all answer, degraded
+    /// when some do, unhealthy when none does. Each server's state is in the result's data.
+    /// </summary>
+    public static IHealthChecksBuilder AddMemcached(this IHealthChecksBuilder builder, string name = "memcached",
+        HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(
+            name,
+            sp => new MemcachedHealthCheck(sp.GetRequiredService<IMemcachedClient>()),
+            failureStatus,
+            tags));
+    }
+
+    private static IServiceCollection AddMemcachedClientCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<MemcachedClientOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemcachedClientOptions>, MemcachedClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new MemcachedClient(
+            sp.GetRequiredService<IOptions<MemcachedClientOptions>>().Value,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IMemcachedClient>(sp => sp.GetRequiredService<MemcachedClient>());
+        return services;
+    }
+}
