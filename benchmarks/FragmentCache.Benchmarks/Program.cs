@@ -1,1 +1,140 @@
-Console.WriteLine("benchmarks");
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using FragmentCache.Benchmarks.Bdn;
+using FragmentCache.Benchmarks.Clients;
+using FragmentCache.Benchmarks.Raw;
+
+namespace FragmentCache.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project benchmarks/FragmentCache.Benchmarks [-- --quick | --duration S | --bdn ...]</c>.
+/// Starts its own memcached on a free loopback port, preloads 1000 keys x 1 KB, then measures in one run: the
+/// raw-socket loops (speed of light), memcaslap, and every registered client scenario, and prints the ratios.
+/// </summary>
+public static class Program
+{
+    internal const int KeyCount = 1000;
+    internal const int ValueSize = 1024;
+
+    /// <summary>The whole run is cancelled after this, whatever hangs.</summary>
+    private static readonly TimeSpan HardLimit = TimeSpan.FromMinutes(5);
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args]");
+            return 0;
+        }
+
+        if (!BenchmarkServer.IsInstalled)
+        {
+            await Console.Error.WriteLineAsync(BenchmarkServer.InstallHint);
+            return 2;
+        }
+
+        if (args.Contains("--bdn"))
+        {
+            return RunBenchmarkDotNet(args, quick: args.Contains("--quick"));
+        }
+
+        var quick = args.Contains("--quick");
+        var seconds = quick ? 3 : 10;
+        var durationIndex = Array.IndexOf(args, "--duration");
+        if (durationIndex >= 0 && durationIndex + 1 < args.Length)
+        {
+            seconds = int.Parse(args[durationIndex + 1], CultureInfo.InvariantCulture);
+        }
+
+        var duration = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
+        var warmup = TimeSpan.FromSeconds(quick ? 0.5 : 1);
+        using var hardLimit = new CancellationTokenSource(HardLimit);
+        return await RunConsoleAsync(duration, warmup, hardLimit.Token);
+    }
+
+    private static async Task<int> RunConsoleAsync(TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        using var server = BenchmarkServer.Start();
+        server.Preload(KeyCount, ValueSize);
+        Console.WriteLine($"FragmentCache benchmark - {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, {CpuModel()}");
+        Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
+        Console.WriteLine($"server: {server.Version()} ({BenchmarkServer.ExecutablePath} {string.Join(' ', server.Arguments)})");
+        Console.WriteLine($"data: {KeyCount} keys key:0..key:{KeyCount - 1}, {ValueSize} B values; {duration.TotalSeconds:0} s per scenario after {warmup.TotalSeconds:0.#} s warm-up");
+        Console.WriteLine();
+
+        var raw = new Dictionary<RawLoopKind, Measurement>();
+        var rows = new List<(Measurement Row, Measurement? Raw)>();
+        foreach (var kind in Enum.GetValues<RawLoopKind>())
+        {
+            Console.Write($"{RawLoops.Describe(kind)} ...");
+            var measurement = await RawLoops.RunAsync(kind, server.EndPoint, KeyCount, ValueSize, warmup, duration, cancellationToken);
+            Console.WriteLine($" {measurement.Rate:N0} {measurement.Unit}");
+            raw[kind] = measurement;
+            rows.Add((measurement, null));
+        }
+
+        Console.Write($"memcaslap {Memcaslap.Arguments(server.Address, duration)} ...");
+        var (memcaslap, note) = await Memcaslap.RunAsync(server.Address, duration, cancellationToken);
+        Console.WriteLine(memcaslap is null ? " " + note : $" {memcaslap.Rate:N0} TPS");
+        if (memcaslap is not null)
+        {
+            rows.Add((memcaslap, null));
+        }
+
+        if (ClientScenarios.All.Count == 0)
+        {
+            Console.WriteLine("client scenarios: none registered yet (Clients/ClientScenarios.cs)");
+        }
+
+        foreach (var scenario in ClientScenarios.All)
+        {
+            Console.Write($"{scenario.Name} ...");
+            var result = await scenario.RunAsync(server.Address, duration, cancellationToken);
+            var perSecond = result.Keys / result.Elapsed.TotalSeconds;
+            var measurement = new Measurement(scenario.Name, result.Keys == result.Operations ? "ops/s" : "keys/s", perSecond, result.P50Microseconds, result.P99Microseconds);
+            Console.WriteLine($" {measurement.Rate:N0} {measurement.Unit}");
+            rows.Add((measurement, raw[scenario.Baseline]));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(ResultsTable.Format(rows, memcaslap));
+        Console.WriteLine("p50/p99: per request at depth 1, per 64-request batch at depth 64. Client rows: \"vs raw\" = the matching raw loop.");
+        Console.WriteLine($"total time: {total.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+    }
+
+    private static int RunBenchmarkDotNet(string[] args, bool quick)
+    {
+        var bdnArgs = args.Where(static arg => arg is not "--bdn" and not "--quick").ToList();
+        if (!bdnArgs.Contains("--filter"))
+        {
+            bdnArgs.AddRange(["--filter", "*"]); // Never prompt.
+        }
+
+        // In-process: no generated project to build (this repository builds with warnings as errors and central versions).
+        var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+        var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks)]).Run([.. bdnArgs], config);
+        return summaries.Any(static summary => summary.HasCriticalValidationErrors || summary.Reports.Any(static report => !report.Success)) ? 1 : 0;
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? "unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+}
