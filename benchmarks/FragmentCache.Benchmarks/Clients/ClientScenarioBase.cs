@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using FragmentCache.Benchmarks.Raw;
+using FragmentCache.Memcached;
+
+namespace FragmentCache.Benchmarks.Clients;
+
+/// <summary>Creates the client the same way for every scenario and checks every value it reads.</summary>
+internal abstract class ClientScenarioBase : IClientScenario
+{
+    public abstract string Name { get; }
+
+    public abstract RawLoopKind Baseline { get; }
+
+    public async Task<ScenarioResult> RunAsync(string serverAddress, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var options = new MemcachedClientOptions { ThrowOnError = true };
+        options.Servers.Add(serverAddress);
+        await using var client = new MemcachedClient(options);
+        // Warm-up: connections open, JIT tiers up.
+        await MeasureAsync(client, TimeSpan.FromSeconds(1), null, cancellationToken);
+        var latencies = new List<double>();
+        return await MeasureAsync(client, duration, latencies, cancellationToken);
+    }
+
+    protected abstract Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken);
+
+    protected static string KeyName(int i) => KeyNames[i];
+
+    protected static void Check(MemcachedItem item)
+    {
+        if (!item.IsHit || item.RawValue.Length != Program.ValueSize)
+        {
+            throw new InvalidOperationException("The benchmark read a wrong value.");
+        }
+    }
+
+    protected static (double? P50, double? P99) Percentiles(List<double>? latencies)
+    {
+        if (latencies is null || latencies.Count == 0)
+        {
+            return (null, null);
+        }
+
+        latencies.Sort();
+        return (latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]);
+    }
+
+    protected static double Microseconds(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
+
+    private static readonly string[] KeyNames = Enumerable.Range(0, Program.KeyCount).Select(i => "key:" + i).ToArray();
+}
+
+/// <summary>One caller, one request at a time: latency against the raw depth-1 loop.</summary>
+internal sealed class SequentialGetScenario : ClientScenarioBase
+{
+    public override string Name => "client: 1 caller, GetItemAsync";
+
+    public override RawLoopKind Baseline => RawLoopKind.OneConnectionDepth1;
+
+    protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
+    {
+        long operations = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+        {
+            long start = Stopwatch.GetTimestamp();
+            Check(await client.GetItemAsync(KeyName((int)(operations % Program.KeyCount)), default, cancellationToken));
+            latencies?.Add(Microseconds(start));
+            operations++;
+        }
+
+        var (p50, p99) = Percentiles(latencies);
+        return new ScenarioResult(operations, operations, clock.Elapsed, p50, p99);
+    }
+}
+
+/// <summary>Many callers sharing one client: their requests are coalesced and pipelined.</summary>
+internal sealed class ConcurrentGetScenario(int callers) : ClientScenarioBase
+{
+    public override string Name => $"client: {callers} callers, GetItemAsync";
+
+    public override RawLoopKind Baseline => RawLoopKind.OneConnectionDepth64;
+
+    protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
+    {
+        long operations = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, callers).Select(worker => Task.Run(async () =>
+        {
+            long mine = 0;
+            int key = worker * 37;
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                Check(await client.GetItemAsync(KeyName(key++ % Program.KeyCount), default, cancellationToken));
+                mine++;
+            }
+
+            Interlocked.Add(ref operations, mine);
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(workers);
+        return new ScenarioResult(operations, operations, clock.Elapsed, null, null);
+    }
+}
+
+/// <summary>Get-many batches: keys/s against the raw two-connection pipelined loop.</summary>
+internal sealed class GetManyScenario(int batchSize, int callers) : ClientScenarioBase
+{
+    public override string Name => $"client: {callers} caller(s), GetManyAsync x{batchSize}";
+
+    public override RawLoopKind Baseline => RawLoopKind.TwoConnectionsDepth64;
+
+    protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
+    {
+        long operations = 0, keys = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, callers).Select(worker => Task.Run(async () =>
+        {
+            var batch = new string[batchSize];
+            int next = worker * 101;
+            long mine = 0, mineKeys = 0;
+            while (clock.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = KeyName(next++ % Program.KeyCount);
+                }
+
+                var found = await client.GetManyAsync<byte[]>(batch, cancellationToken);
+                if (found.Count != batchSize)
+                {
+                    throw new InvalidOperationException("The benchmark read a wrong batch.");
+                }
+
+                mine++;
+                mineKeys += found.Count;
+            }
+
+            Interlocked.Add(ref operations, mine);
+            Interlocked.Add(ref keys, mineKeys);
+        }, cancellationToken)).ToArray();
+        await Task.WhenAll(workers);
+        return new ScenarioResult(operations, keys, clock.Elapsed, null, null);
+    }
+}
