@@ -12,7 +12,20 @@ public sealed partial class MemcachedClient
     public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
         var item = await GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
-        return item.IsHit ? Decode<T>(item.RawValue.Span, item.Flags, out _) : default;
+        if (!item.IsHit)
+        {
+            return default;
+        }
+
+        if (typeof(T) == typeof(byte[]) && (item.Flags & ~MemcachedFlags.Value) == MemcachedFlags.FormatRaw
+            && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(item.RawValue, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+        {
+            // Raw, uncompressed bytes: the value's own buffer is the result; no second copy.
+            return (T)(object)segment.Array;
+        }
+
+        return Decode<T>(item.RawValue.Span, item.Flags, out _);
     }
 
     /// <inheritdoc />
@@ -56,8 +69,8 @@ public sealed partial class MemcachedClient
             return new MemcachedItem(MemcachedItemStatus.Miss, null, 0, 0, null, false, false, false, _serializer);
         }
 
-        // A lease placeholder is an empty item without our "real value" flag bit: a miss that carries the lease.
-        bool placeholder = reply.Value!.Length == 0 && (reply.ClientFlags & MemcachedFlags.Value) == 0 && (reply.Won || reply.TokenSent);
+        // A lease placeholder is an empty item without our "real value" flag bit: a miss that may carry the lease.
+        bool placeholder = MemcachedValueCodec.IsPlaceholder(reply.Value!.Length, reply.ClientFlags);
         if (placeholder)
         {
             _metrics.Miss();
