@@ -283,8 +283,8 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
             return $"the host name is longer than {MaxHostNameLength} characters";
         }
 
-        int lastDot = host.LastIndexOf('.');
-        if (!host.AsSpan(lastDot + 1).ContainsAnyExceptInRange('0', '9'))
+        ReadOnlySpan<char> lastLabel = host.AsSpan(host.LastIndexOf('.') + 1);
+        if (!lastLabel.IsEmpty && !lastLabel.ContainsAnyExceptInRange('0', '9'))
         {
             return IsDottedQuad(host, out v4) ? null : "the host is neither an IPv4 address (a.b.c.d) nor a host name";
         }
