@@ -71,6 +71,21 @@ public class MemcachedKeyTests
         Assert.Same(key, MemcachedKey.ToWireKey(key));
     }
 
+    [Fact]
+    public void ToWireKey_LegalKey_AllocatesNothing()
+    {
+        string key = "page:/blog/2026/11/some-post?page=2&lang=en";
+        MemcachedKey.ToWireKey(key);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            MemcachedKey.ToWireKey(key);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [MemberData(nameof(IllegalKeys))]
     public void ToWireKey_IllegalKey_ReturnsLegalHashedKey(string key)

@@ -118,6 +118,32 @@ public class MemcachedValueCodecTests
     }
 
     [Fact]
+    public void Encode_ShortSkewedValues_KeepsSmallerCompressionAndRoundTrips()
+    {
+        // On short, skewed data Deflate sometimes beats Brotli; make sure both winners are exercised.
+        var random = new Random(1);
+        var winners = new HashSet<uint>();
+        for (int i = 0; i < 200; i++)
+        {
+            char[] chars = new char[32 + (i % 70)];
+            for (int c = 0; c < chars.Length; c++)
+            {
+                chars[c] = random.Next(8) == 0 ? 'b' : 'a';
+            }
+
+            string text = new(chars);
+            (byte[] data, uint flags) = EncodeToArray(text, threshold: 1);
+            uint compression = flags & (MemcachedFlags.Brotli | MemcachedFlags.Deflate);
+            winners.Add(compression);
+            Assert.True(compression == 0 || data.Length < chars.Length);
+            Assert.Equal(text, MemcachedValueCodec.Decode<string>(data, flags, Json));
+        }
+
+        Assert.Contains(MemcachedFlags.Brotli, winners);
+        Assert.Contains(MemcachedFlags.Deflate, winners);
+    }
+
+    [Fact]
     public void Decode_DeflateCompressedValue_RoundTrips()
     {
         // Brotli usually wins, so build a Deflate item by hand as another version of us might have.
