@@ -319,7 +319,9 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
 
         foreach (string part in parts)
         {
+            // No leading zeros: the OS and IPAddress.Parse read "010" as octal.
             if (part.Length is 0 or > 3
+                || (part.Length > 1 && part[0] == '0')
                 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int octet)
                 || octet > 255)
             {

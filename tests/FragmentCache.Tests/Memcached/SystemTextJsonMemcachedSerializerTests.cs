@@ -35,6 +35,15 @@ public class SystemTextJsonMemcachedSerializerTests
     }
 
     [Fact]
+    public void Serialize_IndentedOptions_AppliesIndentation()
+    {
+        var options = new JsonSerializerOptions { WriteIndented = true, IndentSize = 1, NewLine = "\n" };
+        var writer = new ArrayBufferWriter<byte>();
+        new SystemTextJsonMemcachedSerializer(options).Serialize(writer, new Item("a", 1));
+        Assert.Equal("{\n \"Name\": \"a\",\n \"Count\": 1\n}", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
     public void Deserialize_JsonNull_ReturnsNull()
         => Assert.Null(new SystemTextJsonMemcachedSerializer().Deserialize<Item>("null"u8));
 }
