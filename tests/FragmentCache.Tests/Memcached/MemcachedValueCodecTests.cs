@@ -171,6 +171,15 @@ public class MemcachedValueCodecTests
     }
 
     [Fact]
+    public void RoundTrip_ValuesDeclaredAsObject_ComeBackAsStored()
+    {
+        Assert.Equal("text", RoundTrip<object>("text", 0));
+        Assert.Equal(new byte[] { 1, 2 }, RoundTrip<object>(new byte[] { 1, 2 }, 0));
+        Assert.Equal(new byte[] { 3 }, RoundTrip<object>(new ReadOnlyMemory<byte>([3]), 0));
+        Assert.Equal(7, Assert.IsType<JsonElement>(RoundTrip<object>(7, 0)).GetInt32());
+    }
+
+    [Fact]
     public void Decode_BytesStoredReadAsString_DecodesUtf8()
     {
         (byte[] data, uint flags) = EncodeToArray(Encoding.UTF8.GetBytes("hé"));
