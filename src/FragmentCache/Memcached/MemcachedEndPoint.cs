@@ -283,8 +283,8 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
             return $"the host name is longer than {MaxHostNameLength} characters";
         }
 
-        int lastDot = host.LastIndexOf('.');
-        if (!host.AsSpan(lastDot + 1).ContainsAnyExceptInRange('0', '9'))
+        ReadOnlySpan<char> lastLabel = host.AsSpan(host.LastIndexOf('.') + 1);
+        if (!lastLabel.IsEmpty && !lastLabel.ContainsAnyExceptInRange('0', '9'))
         {
             return IsDottedQuad(host, out v4) ? null : "the host is neither an IPv4 address (a.b.c.d) nor a host name";
         }
@@ -319,7 +319,9 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
 
         foreach (string part in parts)
         {
+            // No leading zeros: the OS and IPAddress.Parse read "010" as octal.
             if (part.Length is 0 or > 3
+                || (part.Length > 1 && part[0] == '0')
                 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int octet)
                 || octet > 255)
             {

@@ -12,7 +12,9 @@ namespace FragmentCache.Memcached;
 /// <see cref="FormatString"/> (UTF-8 text) or <see cref="FormatSerialized"/> (an object through the
 /// <see cref="IMemcachedSerializer"/>).</description></item>
 /// <item><description>Bit 8 (<see cref="Deflate"/>) or bit 9 (<see cref="Brotli"/>): the data is compressed
-/// (raw Deflate, RFC 1951, or Brotli, RFC 7932). At most one is set.</description></item>
+/// (Brotli, RFC 7932; or Deflate: the uncompressed length as a 4-byte little-endian integer followed by raw
+/// RFC 1951 data, because raw Deflate cannot tell a truncated stream from a complete one). At most one is
+/// set.</description></item>
 /// </list>
 /// Every other bit is reserved; a value with a reserved bit set is rejected.
 /// </remarks>
@@ -33,7 +35,7 @@ internal static class MemcachedFlags
     /// <summary>Format 2: an object written by the <see cref="IMemcachedSerializer"/>.</summary>
     public const uint FormatSerialized = 2;
 
-    /// <summary>Bit 8: the data is Deflate-compressed (raw RFC 1951, no zlib header).</summary>
+    /// <summary>Bit 8: the data is a 4-byte little-endian uncompressed length, then raw Deflate (RFC 1951).</summary>
     public const uint Deflate = 0x0000_0100;
 
     /// <summary>Bit 9: the data is Brotli-compressed.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -36,11 +37,15 @@ internal static class MemcachedKey
     private const char LastLegal = (char)0x7E;
     private const int DigestChars = 43; // base64url of 32 bytes, no padding
 
+    // SearchValues rather than the generic *InRange helpers: those box their bounds until the JIT tiers
+    // them up, which would make the hot path allocate.
+    private static readonly SearchValues<char> LegalChars = SearchValues.Create(CreateLegalChars());
+
     /// <summary>
     /// Returns <see langword="true"/> if <paramref name="key"/> is 1-250 characters, all in 0x21-0x7E.
     /// </summary>
     public static bool IsLegal(ReadOnlySpan<char> key)
-        => key.Length is > 0 and <= MaxLength && !key.ContainsAnyExceptInRange(FirstLegal, LastLegal);
+        => key.Length is > 0 and <= MaxLength && !key.ContainsAnyExcept(LegalChars);
 
     /// <summary>
     /// Maps <paramref name="key"/> to a legal wire key. A legal key without <see cref="HashMarker"/> is returned
@@ -99,9 +104,20 @@ internal static class MemcachedKey
         return new string(result[..length]);
     }
 
+    private static string CreateLegalChars()
+    {
+        var chars = new char[LastLegal - FirstLegal + 1];
+        for (int i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)(FirstLegal + i);
+        }
+
+        return new string(chars);
+    }
+
     private static int ReadablePrefixLength(ReadOnlySpan<char> key)
     {
-        int length = key.IndexOfAnyExceptInRange(FirstLegal, LastLegal);
+        int length = key.IndexOfAnyExcept(LegalChars);
         if (length < 0)
         {
             length = key.Length;

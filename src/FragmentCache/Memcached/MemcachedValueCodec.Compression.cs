@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace FragmentCache.Memcached;
@@ -9,6 +10,7 @@ internal static partial class MemcachedValueCodec
     private const int BrotliQuality = 4;
     private const int BrotliWindow = 22;
     private const int MinDecompressBuffer = 4096;
+    private const int DeflateHeaderLength = 4;
 
     // Compresses destination[start..] in place with whichever of Brotli and Deflate is smaller, if either is
     // smaller than the original; returns the compression flag, or 0 when the value stays uncompressed.
@@ -30,7 +32,11 @@ internal static partial class MemcachedValueCodec
                 brotliLength = int.MaxValue;
             }
 
+            // Raw Deflate cannot tell a truncated stream from a finished one, so it carries the length.
             using var deflated = new MemoryStream();
+            Span<byte> header = stackalloc byte[DeflateHeaderLength];
+            BinaryPrimitives.WriteInt32LittleEndian(header, raw.Length);
+            deflated.Write(header);
             using (var deflate = new DeflateStream(deflated, CompressionLevel.Fastest, leaveOpen: true))
             {
                 deflate.Write(raw);
@@ -115,28 +121,37 @@ internal static partial class MemcachedValueCodec
 
     private static byte[] DecompressDeflate(ReadOnlySpan<byte> data, out int length)
     {
+        if (data.Length < DeflateHeaderLength)
+        {
+            throw new InvalidDataException("The Deflate data is truncated.");
+        }
+
+        length = BinaryPrimitives.ReadInt32LittleEndian(data);
+        if (length is < 0 or > MaxDecompressedLength)
+        {
+            throw new InvalidDataException($"The Deflate data claims a length of {length} bytes.");
+        }
+
+        data = data[DeflateHeaderLength..];
         byte[] input = ArrayPool<byte>.Shared.Rent(data.Length);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize(data.Length));
-        length = 0;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length + 1);
         try
         {
             data.CopyTo(input);
             using var source = new MemoryStream(input, 0, data.Length, writable: false);
             using var inflate = new DeflateStream(source, CompressionMode.Decompress);
-            while (true)
+
+            // Read one byte more than declared, to notice data that is longer than it claims.
+            int total = 0;
+            int read;
+            while (total <= length && (read = inflate.Read(buffer, total, length + 1 - total)) > 0)
             {
-                if (length == buffer.Length)
-                {
-                    buffer = Grow(buffer, length);
-                }
+                total += read;
+            }
 
-                int read = inflate.Read(buffer, length, buffer.Length - length);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
+            if (total != length)
+            {
+                throw new InvalidDataException($"The Deflate data holds {(total > length ? "more" : "fewer")} bytes than its declared {length}.");
             }
 
             return buffer;

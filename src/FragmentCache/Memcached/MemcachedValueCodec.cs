@@ -51,6 +51,11 @@ internal static partial class MemcachedValueCodec
             destination.Write(bytes);
             format = MemcachedFlags.FormatRaw;
         }
+        else if (value is ReadOnlyMemory<byte> boxed)
+        {
+            destination.Write(boxed.Span);
+            format = MemcachedFlags.FormatRaw;
+        }
         else if (value is string text)
         {
             int count = Encoding.UTF8.GetByteCount(text);
@@ -86,8 +91,8 @@ internal static partial class MemcachedValueCodec
     /// <remarks>
     /// Data without the <see cref="MemcachedFlags.Value"/> bit (stored by another client) is read as raw bytes,
     /// whatever its flags. Raw bytes and strings can be read as <see cref="byte"/>[],
-    /// <see cref="ReadOnlyMemory{T}"/> or <see cref="string"/> (UTF-8); any format can be read by the
-    /// serializer as another type.
+    /// <see cref="ReadOnlyMemory{T}"/> or <see cref="string"/> (UTF-8), and as <see cref="object"/> they come
+    /// back as a <see cref="byte"/>[] or <see cref="string"/>; anything else goes through the serializer.
     /// </remarks>
     /// <exception cref="InvalidDataException">
     /// The value is a placeholder (see <see cref="IsPlaceholder"/>), has unknown flag bits or format, its
@@ -160,6 +165,14 @@ internal static partial class MemcachedValueCodec
         if (typeof(T) == typeof(string) && format != MemcachedFlags.FormatSerialized)
         {
             return (T)(object)Encoding.UTF8.GetString(data);
+        }
+
+        // Read as object, bytes and strings come back as what was stored.
+        if (typeof(T) == typeof(object) && format != MemcachedFlags.FormatSerialized)
+        {
+            return format == MemcachedFlags.FormatString
+                ? (T)(object)Encoding.UTF8.GetString(data)
+                : (T)(object)data.ToArray();
         }
 
         try

@@ -29,6 +29,9 @@ public sealed class SystemTextJsonMemcachedSerializer : IMemcachedSerializer
         {
             Encoder = _options.Encoder,
             Indented = _options.WriteIndented,
+            IndentCharacter = _options.IndentCharacter,
+            IndentSize = _options.IndentSize,
+            NewLine = _options.NewLine,
             MaxDepth = _options.MaxDepth,
         };
     }

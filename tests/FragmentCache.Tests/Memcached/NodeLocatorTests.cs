@@ -103,6 +103,25 @@ public class NodeLocatorTests
         Assert.Equal(locator.Locate(key), locator.Locate(key));
     }
 
+    [Theory]
+    [InlineData(MemcachedHashAlgorithm.Ketama)]
+    [InlineData(MemcachedHashAlgorithm.Rendezvous)]
+    public void Locate_WarmedUp_AllocatesNothing(MemcachedHashAlgorithm algorithm)
+    {
+        INodeLocator locator = NodeLocator.Create(algorithm, ReferenceServers);
+        byte[] key = "frag:header:v3"u8.ToArray();
+        int sum = locator.Locate(key);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            sum += locator.Locate(key);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1_001 * locator.Locate(key), sum);
+    }
+
     [Fact]
     public void Locate_RendezvousServerAdded_OnlyMovesKeysToNewServer()
     {
