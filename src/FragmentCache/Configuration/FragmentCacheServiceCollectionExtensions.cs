@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers FragmentCache: <see cref="ICache"/>, <c>IFragmentCache</c> and the store.</summary>
+/// <summary>Registers FragmentCache: <see cref="ICache"/>, <see cref="IFragmentCache"/> and the store.</summary>
 public static class FragmentCacheServiceCollectionExtensions
 {
     /// <summary>

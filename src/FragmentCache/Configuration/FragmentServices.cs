@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace FragmentCache;
 
@@ -7,6 +9,9 @@ internal static class FragmentServices
 {
     public static void Add(IServiceCollection services)
     {
-        _ = services;
+        services.TryAddSingleton<TagGenerationStore>();
+        services.TryAddSingleton<LocalFragmentTier>();
+        services.TryAddSingleton<IFragmentCache, DefaultFragmentCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalTierPoller>());
     }
 }

@@ -2,7 +2,7 @@ namespace FragmentCache;
 
 /// <summary>
 /// The byte-level seam under the cache core: everything <see cref="ICache"/> and
-/// <c>IFragmentCache</c> need from a backend (Memcached, memory, any <c>IDistributedCache</c>).
+/// <see cref="IFragmentCache"/> need from a backend (Memcached, memory, any <c>IDistributedCache</c>).
 /// </summary>
 /// <remarks>
 /// <para>Keys arrive fully built (prefix and version included). A store that cannot hold a key as
