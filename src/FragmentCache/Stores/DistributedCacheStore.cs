@@ -55,7 +55,7 @@ internal sealed class DistributedCacheStore(IDistributedCache cache) : ICacheSto
             return true;
         }
 
-        await cache.SetAsync(key, Encode(item), Options(expiration), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(key, Encode(item), expiration, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -100,7 +100,7 @@ internal sealed class DistributedCacheStore(IDistributedCache cache) : ICacheSto
             throw new InvalidOperationException("Cannot increment or decrement a value that is not a decimal number.");
         }
 
-        // IDistributedCache cannot read a remaining time to live, so the counter's expiration is not kept.
+        // IDistributedCache cannot read a remaining time to live: whether the counter keeps its expiration depends on the backend.
         var next = DecimalValue.Add(current, delta);
         await cache.SetAsync(key, Encode(new CacheItem(DecimalValue.Format(next), item.Flags)), Options(null), cancellationToken).ConfigureAwait(false);
         return next;
@@ -120,7 +120,7 @@ internal sealed class DistributedCacheStore(IDistributedCache cache) : ICacheSto
         }
         else
         {
-            await cache.SetAsync(key, bytes!, Options(expiration), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(key, bytes!, expiration, cancellationToken).ConfigureAwait(false);
         }
 
         return true;
@@ -148,6 +148,20 @@ internal sealed class DistributedCacheStore(IDistributedCache cache) : ICacheSto
 
         var flags = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(2, 4));
         return new CacheItem(bytes.AsMemory(HeaderLength), flags);
+    }
+
+    /// <summary>
+    /// Writes a value. A value without expiration first removes the key: some caches (Redis) would
+    /// otherwise keep the old value's time to live on an overwrite.
+    /// </summary>
+    private async ValueTask WriteAsync(string key, byte[] bytes, TimeSpan? expiration, CancellationToken cancellationToken)
+    {
+        if (expiration is null)
+        {
+            await cache.RemoveAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        await cache.SetAsync(key, bytes, Options(expiration), cancellationToken).ConfigureAwait(false);
     }
 
     private static DistributedCacheEntryOptions Options(TimeSpan? expiration)
