@@ -274,8 +274,9 @@ public sealed class FaultProxy : IAsyncDisposable
                 await WaitWhileStalledAsync(toClient, cancellationToken);
                 if (!toClient)
                 {
-                    await SendAllAsync(destination, buffer.AsMemory(0, read), cancellationToken);
+                    // Counted before sending, so a test that has seen the bytes arrive also sees them counted.
                     Interlocked.Add(ref _bytesToServer, read);
+                    await SendAllAsync(destination, buffer.AsMemory(0, read), cancellationToken);
                     continue;
                 }
 
@@ -293,13 +294,13 @@ public sealed class FaultProxy : IAsyncDisposable
 
                 if (garbage is not null)
                 {
-                    await SendAllAsync(destination, garbage, cancellationToken);
                     Interlocked.Add(ref _bytesToClient, garbage.Length);
+                    await SendAllAsync(destination, garbage, cancellationToken);
                 }
 
                 var forward = cutBudget >= 0 ? Math.Min(cutBudget, read) : read;
-                await SendAllAsync(destination, buffer.AsMemory(0, forward), cancellationToken);
                 Interlocked.Add(ref _bytesToClient, forward);
+                await SendAllAsync(destination, buffer.AsMemory(0, forward), cancellationToken);
                 if (cutBudget >= 0)
                 {
                     cutBudget -= forward;
