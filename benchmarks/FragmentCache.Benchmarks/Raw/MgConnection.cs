@@ -42,7 +42,8 @@ internal sealed class MgConnection : IDisposable
 
     public static async Task<MgConnection> ConnectAsync(IPEndPoint endPoint, int keyCount, int valueSize, int maxDepth, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // The timeouts bound the synchronous Get; the async loops are bounded by their cancellation token.
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 5000, SendTimeout = 5000 };
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken);
