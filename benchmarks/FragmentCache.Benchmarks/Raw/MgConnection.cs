@@ -56,6 +56,23 @@ internal sealed class MgConnection : IDisposable
         }
     }
 
+    /// <summary>Connects synchronously. A socket that never ran an async operation stays in blocking mode, so the
+    /// synchronous <see cref="Get"/> does not go through the async engine (which allocates per call on Linux).</summary>
+    public static MgConnection Connect(IPEndPoint endPoint, int keyCount, int valueSize)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 5000, SendTimeout = 5000 };
+        try
+        {
+            socket.Connect(endPoint);
+            return new MgConnection(socket, keyCount, valueSize, 1);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Sends <paramref name="depth"/> requests (keys from <paramref name="firstKey"/>, wrapping) in one
     /// write, then reads and checks all <paramref name="depth"/> replies.</summary>
     public async ValueTask GetBatchAsync(int firstKey, int depth, CancellationToken cancellationToken)
