@@ -33,6 +33,10 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     private Exception? _failure;
     private Task? _readLoop;
 
+    /// <summary>Writes and reads since start (all connections): lets benchmarks see how well requests coalesce.</summary>
+    internal static long s_writes;
+    internal static long s_reads;
+
     /// <param name="socket">A connected socket.</param>
     /// <param name="stream">The stream over it (a <see cref="NetworkStream"/> or an authenticated SslStream).</param>
     /// <param name="maxInFlight">Operations allowed in the FIFO at once; more are refused (back-pressure).</param>
@@ -186,6 +190,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
                     _sending = batch;
                 }
 
+                Interlocked.Increment(ref s_writes);
                 await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
                 if (batch.Capacity > RetainedBufferSize)
                 {
@@ -214,6 +219,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             while (true)
             {
                 var result = await _input.ReadAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref s_reads);
                 var buffer = result.Buffer;
                 var consumed = ProcessReplies(buffer);
                 if (result.IsCompleted)
