@@ -162,7 +162,7 @@ internal sealed partial class DefaultFragmentCache
         TagGeneration[]? generations = null;
         try
         {
-            generations = await tags.GetOrCreateAsync(request.Options.Tags, cancellationToken).ConfigureAwait(false);
+            generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Report(ex, "read-tags"))
         {
