@@ -102,6 +102,24 @@ public sealed class FragmentStampedeTests
     }
 
     [Fact]
+    public async Task GetOrRenderAsync_LeadingRequestCancelled_JoinedRequestRendersItself()
+    {
+        using var store = new MemoryCacheStore(TimeProvider.System);
+        await using var host = TestHost.Create(store, TimeProvider.System, Configure);
+        using var leaderGone = new CancellationTokenSource();
+        var hanging = new RenderCounter { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var leader = host.Fragments.GetOrRenderAsync("f", null, null, hanging.RenderAsync, leaderGone.Token).AsTask();
+        await hanging.Started;
+
+        var joined = host.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("<p>second</p>").RenderAsync).AsTask();
+        Assert.False(joined.IsCompleted);
+        await leaderGone.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        Assert.Equal("<p>second</p>", await joined.WaitAsync(LeaseTime, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task GetOrRenderAsync_ConcurrentMissesWithoutLeases_RenderOncePerProcess()
     {
         var time = new FakeTimeProvider();
