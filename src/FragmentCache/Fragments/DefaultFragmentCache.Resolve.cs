@@ -70,7 +70,7 @@ internal sealed partial class DefaultFragmentCache
 
                 if (entry is not null)
                 {
-                    if (result.Stale)
+                    if (result.Stale || IsPastExpiration(entry, expiration))
                     {
                         metrics.StaleServe();
                     }
@@ -125,6 +125,9 @@ internal sealed partial class DefaultFragmentCache
         }
     }
 
+    private bool IsPastExpiration(FragmentEntry entry, TimeSpan? expiration)
+        => expiration is { } e && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - entry.CreatedUnixMilliseconds > (long)e.TotalMilliseconds;
+
     private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, CancellationToken cancellationToken)
     {
         if ((item.Flags & CacheItemFlags.Value) == 0)
@@ -158,59 +161,73 @@ internal sealed partial class DefaultFragmentCache
 
     private async ValueTask<ReadOnlyMemory<byte>> RenderAndStoreAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease, TimeSpan? storeExpiration, CancellationToken cancellationToken)
     {
-        // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
         TagGeneration[]? generations = null;
-        try
-        {
-            generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Report(ex, "read-tags"))
-        {
-        }
-
-        metrics.Render(MetricLayers.Fragment);
         ReadOnlyMemory<byte> content;
         try
         {
+            // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
+            try
+            {
+                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Report(ex, "read-tags"))
+            {
+            }
+
+            metrics.Render(MetricLayers.Fragment);
             content = await request.Render(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            if (leases is not null && lease is { } held)
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            if (ex is not OperationCanceledException)
             {
-                try
-                {
-                    await leases.ReleaseLeaseAsync(request.FullKey, held, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception releaseError) when (Report(releaseError, "release-lease"))
-                {
-                }
+                metrics.Error(MetricLayers.Fragment, "render");
+                logger.FragmentRenderFailed(ex, request.Key.Name);
             }
 
-            metrics.Error(MetricLayers.Fragment, "render");
-            logger.FragmentRenderFailed(ex, request.Key.Name);
             throw;
         }
 
         if (generations is null)
         {
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
             return content;
         }
 
-        var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
-        var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+        // The value is stored even if the requester has gone: others are waiting for it.
         try
         {
+            var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
+            var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
             _ = leases is not null && lease is { } won
-                ? await leases.SetLeasedAsync(request.FullKey, item, storeExpiration, won, cancellationToken).ConfigureAwait(false)
-                : await store.SetAsync(request.FullKey, item, storeExpiration, cancellationToken).ConfigureAwait(false);
+                ? await leases.SetLeasedAsync(request.FullKey, item, storeExpiration, won, CancellationToken.None).ConfigureAwait(false)
+                : await store.SetAsync(request.FullKey, item, storeExpiration, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (Report(ex, "set"))
         {
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            return content;
         }
 
         KeepLocalCopy(request, content, generations, storeExpiration);
         return content;
+    }
+
+    private async ValueTask ReleaseAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease)
+    {
+        if (leases is null || lease is not { } held)
+        {
+            return;
+        }
+
+        try
+        {
+            await leases.ReleaseLeaseAsync(request.FullKey, held, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Report(ex, "release-lease"))
+        {
+        }
     }
 
     private void KeepLocalCopy(FragmentRequest request, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FragmentCache.Tests.Core;
@@ -236,8 +238,10 @@ public sealed class FragmentCacheTests : IAsyncDisposable
         var rebuilding = Fragments.GetOrRenderAsync("f", null, options, rebuild.RenderAsync).AsTask();
         await rebuild.Started;
         var elsewhere = new RenderCounter("elsewhere");
+        using var staleServes = new MetricCollector<long>(other.Services.GetRequiredService<IMeterFactory>(), FragmentCacheMetrics.MeterName, "fragmentcache.stale_serves");
         Assert.Equal("old", await other.Fragments.GetOrRenderAsync("f", null, options, elsewhere.RenderAsync));
         Assert.Equal(0, elsewhere.Calls);
+        Assert.Single(staleServes.GetMeasurementSnapshot());
         rebuild.Gate!.SetResult();
         Assert.Equal("new", await rebuilding);
     }
