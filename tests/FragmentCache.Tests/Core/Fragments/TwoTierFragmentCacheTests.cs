@@ -109,6 +109,21 @@ public sealed class TwoTierFragmentCacheTests : IAsyncDisposable
         }
     }
 
+    [Fact]
+    public async Task PollOnceAsync_StoreFails_DropsEveryLocalCopy()
+    {
+        using var memory = new MemoryCacheStore(_time);
+        await using var host = TestHost.Create(new TagOutageStore(memory), _time, Configure);
+        await host.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("v1").RenderAsync);
+        await memory.ClearAsync();
+        Assert.Equal("v1", await host.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("v2").RenderAsync));
+
+        await PollAsync(host);
+
+        Assert.Contains(host.Logs.GetSnapshot(), r => r.Id.Id == 30);
+        Assert.Equal("v2", await host.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("v2").RenderAsync));
+    }
+
     private static Task PollAsync(TestHost host)
         => host.Services.GetRequiredService<LocalFragmentTier>().PollOnceAsync(CancellationToken.None);
 }

@@ -39,7 +39,8 @@ public abstract class CacheLeaseStoreContractTests : IDisposable
     [Fact]
     public async Task GetOrLeaseAsync_ConcurrentMisses_ExactlyOneWins()
     {
-        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await Leases.GetOrLeaseAsync(_key, Lease, TimeSpan.Zero))));
+        var leases = Leases; // one store for every caller: the lazy property is not thread-safe
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await leases.GetOrLeaseAsync(_key, Lease, TimeSpan.Zero))));
         Assert.Single(results, r => r.Status == CacheLeaseStatus.Won);
         Assert.Equal(99, results.Count(r => r.Status == CacheLeaseStatus.HeldByOther));
     }
