@@ -3,6 +3,9 @@ namespace FragmentCache;
 /// <content>Reading, leasing, rendering and storing one fragment.</content>
 internal sealed partial class DefaultFragmentCache
 {
+    /// <summary>Bounds the mark-stale-and-retry loop when something keeps writing unusable entries under our key.</summary>
+    private const int MaxInvalidationsPerLookup = 3;
+
     private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
@@ -46,6 +49,7 @@ internal sealed partial class DefaultFragmentCache
         var window = expiration is null ? TimeSpan.Zero : stale + recache;
         var started = timeProvider.GetTimestamp();
         var counted = false;
+        var invalidations = 0;
         while (true)
         {
             CacheLeaseResult result;
@@ -59,15 +63,21 @@ internal sealed partial class DefaultFragmentCache
                 return await request.Render(cancellationToken).ConfigureAwait(false);
             }
 
+            if (result.Status == CacheLeaseStatus.Won)
+            {
+                // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
+                if (result.Item is null)
+                {
+                    metrics.Miss(MetricLayers.Fragment);
+                }
+
+                metrics.LeaseWin();
+                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
+            }
+
             if (result.Item is { } item)
             {
                 var entry = await ReadValidEntryAsync(item, request, cancellationToken).ConfigureAwait(false);
-                if (result.Status == CacheLeaseStatus.Won)
-                {
-                    metrics.LeaseWin();
-                    return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
-                }
-
                 if (entry is not null)
                 {
                     if (result.Stale || IsPastExpiration(entry, expiration))
@@ -83,7 +93,7 @@ internal sealed partial class DefaultFragmentCache
                     return entry.Content;
                 }
 
-                if (result.Status == CacheLeaseStatus.None)
+                if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
                 {
                     // Present but unusable (tag moved on, unreadable, another key): mark it stale so exactly one caller wins.
                     try
@@ -97,12 +107,6 @@ internal sealed partial class DefaultFragmentCache
                         return await request.Render(cancellationToken).ConfigureAwait(false);
                     }
                 }
-            }
-            else if (result.Status == CacheLeaseStatus.Won)
-            {
-                metrics.Miss(MetricLayers.Fragment);
-                metrics.LeaseWin();
-                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
             }
 
             // Someone else renders: wait for their value, but never past the lease time.

@@ -207,6 +207,17 @@ public sealed class FragmentCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GetOrRenderAsync_TextAndBytesUnderSameName_NeverServeEachOther()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("text", await Fragments.GetOrRenderAsync("same", null, null, _ => ValueTask.FromResult("text")));
+            var bytes = await Fragments.GetOrRenderBytesAsync("same", null, null, _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[] { 1, 2 }));
+            Assert.Equal(new byte[] { 1, 2 }, bytes.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task InvalidateAsync_Soft_OthersServeOldCopyWhileOneRebuilds()
     {
         await using var other = TestHost.Create(_store, _time);

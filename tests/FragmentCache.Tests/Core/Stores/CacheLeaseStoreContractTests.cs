@@ -10,7 +10,7 @@ public abstract class CacheLeaseStoreContractTests : IDisposable
     private readonly string _key = "lease:" + Guid.NewGuid().ToString("N");
     private ICacheStore? _store;
 
-    protected ICacheStore Store => _store ??= CreateStore();
+    protected ICacheStore Store => LazyInitializer.EnsureInitialized(ref _store, CreateStore);
 
     protected ICacheLeaseStore Leases => (ICacheLeaseStore)Store;
 
@@ -39,7 +39,7 @@ public abstract class CacheLeaseStoreContractTests : IDisposable
     [Fact]
     public async Task GetOrLeaseAsync_ConcurrentMisses_ExactlyOneWins()
     {
-        var leases = Leases; // one store for every caller: the lazy property is not thread-safe
+        var leases = Leases;
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await leases.GetOrLeaseAsync(_key, Lease, TimeSpan.Zero))));
         Assert.Single(results, r => r.Status == CacheLeaseStatus.Won);
         Assert.Equal(99, results.Count(r => r.Status == CacheLeaseStatus.HeldByOther));
