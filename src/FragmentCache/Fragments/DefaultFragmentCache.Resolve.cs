@@ -43,8 +43,8 @@ internal sealed partial class DefaultFragmentCache
     private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
-        var stale = request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate;
-        var recache = request.Options.EarlyRecacheWindow ?? stampede.EarlyRecacheWindow;
+        var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);
+        var recache = NotNegative(request.Options.EarlyRecacheWindow ?? stampede.EarlyRecacheWindow);
         var storeExpiration = expiration is { } e ? e + stale : (TimeSpan?)null;
         var window = expiration is null ? TimeSpan.Zero : stale + recache;
         var started = timeProvider.GetTimestamp();
@@ -128,6 +128,8 @@ internal sealed partial class DefaultFragmentCache
             await Task.Delay(pause < stampede.PollInterval ? pause : stampede.PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static TimeSpan NotNegative(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
 
     private bool IsPastExpiration(FragmentEntry entry, TimeSpan? expiration)
         => expiration is { } e && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - entry.CreatedUnixMilliseconds > (long)e.TotalMilliseconds;
