@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache;
+
+/// <summary>
+/// Picks the store once: a store chosen in code; else Memcached when <see cref="FragmentCacheOptions.Servers"/>
+/// is non-empty; else memory. Says which in one log line.
+/// </summary>
+internal sealed class CacheStoreSelector(
+    IServiceProvider services,
+    IOptions<FragmentCacheOptions> options,
+    IEnumerable<ExplicitStoreRegistration> explicitStores,
+    TimeProvider timeProvider,
+    ILogger<CacheStoreSelector> logger) : IDisposable
+{
+    private readonly Lock _lock = new();
+    private ICacheStore? _store;
+    private bool _ownsStore;
+
+    public ICacheStore Store
+    {
+        get
+        {
+            if (_store is { } store)
+            {
+                return store;
+            }
+
+            lock (_lock)
+            {
+                return _store ??= Select();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_ownsStore && _store is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+    }
+
+    private ICacheStore Select()
+    {
+        if (explicitStores.LastOrDefault() is { } chosen)
+        {
+            var store = chosen.Factory(services);
+            logger.StoreSelected(store.GetType().Name);
+            return store;
+        }
+
+        var servers = options.Value.Servers;
+        _ownsStore = true;
+        if (servers.Count == 0)
+        {
+            logger.MemoryStoreSelected();
+            return new MemoryCacheStore(timeProvider);
+        }
+
+        // MEMCACHED SEAM: when Servers is non-empty, create the Memcached store here
+        // (FragmentCache.Memcached, owned and disposed by this selector) instead of falling back to memory.
+        logger.MemcachedStoreUnavailable(servers.Count);
+        return new MemoryCacheStore(timeProvider);
+    }
+}

@@ -1,0 +1,50 @@
+namespace FragmentCache;
+
+/// <summary>
+/// Settings of the cache core, bound from the <c>"FragmentCache"</c> configuration section.
+/// </summary>
+public sealed class FragmentCacheOptions
+{
+    /// <summary>The configuration section name: <c>"FragmentCache"</c>.</summary>
+    public const string SectionName = "FragmentCache";
+
+    /// <summary>
+    /// Memcached servers as <c>host:port</c> strings. The default is empty, which selects the in-memory
+    /// store (one process only) and says so in one log line at startup.
+    /// </summary>
+    public IList<string> Servers { get; } = [];
+
+    /// <summary>
+    /// The time to live used when a call gives none. The default is 5 minutes (Django's 300 seconds).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> means "never expires"; negative values are rejected at startup.
+    /// </summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Prepended to every key as <c>{KeyPrefix}:{Version}:{key}</c>. The default is <c>""</c> (Django's
+    /// <c>KEY_PREFIX</c>). Must not contain spaces or control characters, and is at most 100 characters.
+    /// </summary>
+    public string KeyPrefix { get; set; } = "";
+
+    /// <summary>The key version, as Django's <c>VERSION</c>. The default is 1.</summary>
+    public int Version { get; set; } = 1;
+
+    /// <summary>
+    /// When <see langword="true"/>, store failures in <see cref="ICache"/> are thrown (Django's
+    /// strictness); when <see langword="false"/>, a failure is a miss plus a rate-limited log line and a
+    /// metric. Fragments always degrade to rendering. The default is <see langword="false"/>.
+    /// </summary>
+    public bool ThrowOnError { get; set; }
+
+    /// <summary>
+    /// Builds the full key from <c>(key, prefix, version)</c>, as Django's <c>KEY_FUNCTION</c>.
+    /// The default is <see langword="null"/>, which means <c>{prefix}:{version}:{key}</c>.
+    /// </summary>
+    public Func<string, string, int, string>? KeyFunction { get; set; }
+
+    /// <summary>Stampede protection of fragments (leases, stale-while-revalidate). See <see cref="FragmentCacheStampedeOptions"/> for the defaults.</summary>
+    public FragmentCacheStampedeOptions Stampede { get; set; } = new();
+
+    /// <summary>The optional in-process copy in front of the store. Off by default; see <see cref="FragmentCacheTwoTierOptions"/>.</summary>
+    public FragmentCacheTwoTierOptions TwoTier { get; set; } = new();
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FragmentCache;
+
+/// <summary>
+/// Counters of the cache core, meter <c>"FragmentCache"</c>. Tags are a small fixed set
+/// (<c>layer</c>, <c>operation</c>); they never carry keys, fragment names or user data.
+/// </summary>
+internal sealed class FragmentCacheMetrics : IDisposable
+{
+    public const string MeterName = "FragmentCache";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _hits;
+    private readonly Counter<long> _misses;
+    private readonly Counter<long> _staleServes;
+    private readonly Counter<long> _leaseWins;
+    private readonly Counter<long> _leaseWaits;
+    private readonly Counter<long> _renders;
+    private readonly Counter<long> _errors;
+    private readonly bool _ownsMeter;
+
+    public FragmentCacheMetrics(IMeterFactory? meterFactory)
+    {
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _hits = _meter.CreateCounter<long>("fragmentcache.hits", "{lookup}", "Lookups answered from the cache.");
+        _misses = _meter.CreateCounter<long>("fragmentcache.misses", "{lookup}", "Lookups that found nothing usable.");
+        _staleServes = _meter.CreateCounter<long>("fragmentcache.stale_serves", "{lookup}", "Fragments served stale while another request rebuilt them.");
+        _leaseWins = _meter.CreateCounter<long>("fragmentcache.lease.wins", "{lease}", "Leases won: this request rebuilds the fragment.");
+        _leaseWaits = _meter.CreateCounter<long>("fragmentcache.lease.waits", "{wait}", "Requests that waited for another request's rebuild.");
+        _renders = _meter.CreateCounter<long>("fragmentcache.renders", "{render}", "Fragment renders and GetOrSet factory runs.");
+        _errors = _meter.CreateCounter<long>("fragmentcache.errors", "{error}", "Store failures, unreadable entries and failed renders.");
+    }
+
+    public void Hit(string layer) => _hits.Add(1, new KeyValuePair<string, object?>("layer", layer));
+
+    public void Miss(string layer) => _misses.Add(1, new KeyValuePair<string, object?>("layer", layer));
+
+    public void StaleServe() => _staleServes.Add(1);
+
+    public void LeaseWin() => _leaseWins.Add(1);
+
+    public void LeaseWait() => _leaseWaits.Add(1);
+
+    public void Render(string layer) => _renders.Add(1, new KeyValuePair<string, object?>("layer", layer));
+
+    public void Error(string layer, string operation)
+    {
+        var tags = new TagList { { "layer", layer }, { "operation", operation } };
+        _errors.Add(1, tags);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}

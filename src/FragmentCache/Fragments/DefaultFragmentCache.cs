@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache;
+
+/// <summary>
+/// The <see cref="IFragmentCache"/> implementation: in-process single-flight per key, then the
+/// store's leases (when it has them) so that one request in the whole farm renders.
+/// </summary>
+internal sealed partial class DefaultFragmentCache(
+    ICacheStore store,
+    CacheKeyBuilder keys,
+    TagGenerationStore tags,
+    LocalFragmentTier local,
+    FragmentCacheMetrics metrics,
+    StoreErrorReporter errors,
+    TimeProvider timeProvider,
+    IOptions<FragmentCacheOptions> options,
+    ILogger<DefaultFragmentCache> logger) : IFragmentCache
+{
+    private static readonly FragmentCacheEntryOptions DefaultEntryOptions = new();
+
+    private readonly FragmentCacheOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<byte>>> _flights = new(StringComparer.Ordinal);
+
+    public async ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        var content = await GetOrRenderCoreAsync(
+            name,
+            varyValues,
+            options,
+            FragmentContentKind.Utf8Text,
+            async ct => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(await render(ct).ConfigureAwait(false) ?? ""),
+            cancellationToken).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(content.Span);
+    }
+
+    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        return GetOrRenderCoreAsync(name, varyValues, options, FragmentContentKind.Bytes, render, cancellationToken);
+    }
+
+    public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
+    {
+        var key = FragmentKey.Create(name, varyValues);
+        var fullKey = keys.Build(key.StoreKey, keys.DefaultVersion);
+        local.Remove(fullKey);
+        try
+        {
+            var existed = soft && store is ICacheLeaseStore leases
+                ? await leases.InvalidateAsStaleAsync(fullKey, _options.Stampede.SoftInvalidationTime, cancellationToken).ConfigureAwait(false)
+                : await store.DeleteAsync(fullKey, cancellationToken).ConfigureAwait(false);
+            if (local.Enabled)
+            {
+                await local.BumpExplicitCounterAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return existed;
+        }
+        catch (Exception ex) when (ShouldSwallow(ex, "invalidate"))
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var generation = await tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);
+            local.TagInvalidated(tag, generation);
+        }
+        catch (Exception ex) when (ShouldSwallow(ex, "invalidate-tag"))
+        {
+        }
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> GetOrRenderCoreAsync(
+        string name,
+        IReadOnlyList<object?>? varyValues,
+        FragmentCacheEntryOptions? options,
+        FragmentContentKind kind,
+        Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render,
+        CancellationToken cancellationToken)
+    {
+        var key = FragmentKey.Create(name, varyValues);
+        var fullKey = keys.Build(key.StoreKey, keys.DefaultVersion);
+        if (local.Enabled && local.TryGet(fullKey, kind, out var copy))
+        {
+            metrics.Hit(MetricLayers.Local);
+            return copy;
+        }
+
+        var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, render);
+        var flightKey = kind == FragmentContentKind.Utf8Text ? fullKey : fullKey + "\n#bytes";
+        while (true)
+        {
+            if (_flights.TryGetValue(flightKey, out var running))
+            {
+                return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var completion = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_flights.TryAdd(flightKey, completion.Task))
+            {
+                continue;
+            }
+
+            try
+            {
+                var content = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+                completion.SetResult(content);
+                return content;
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+                _ = completion.Task.Exception; // observed: joiners may be gone
+                throw;
+            }
+            finally
+            {
+                _flights.TryRemove(new KeyValuePair<string, Task<ReadOnlyMemory<byte>>>(flightKey, completion.Task));
+            }
+        }
+    }
+
+    private bool ShouldSwallow(Exception exception, string operation)
+    {
+        if (exception is OperationCanceledException || _options.ThrowOnError)
+        {
+            return false;
+        }
+
+        errors.Report(exception, MetricLayers.Fragment, operation);
+        return true;
+    }
+
+    private bool Report(Exception exception, string operation)
+    {
+        if (exception is OperationCanceledException)
+        {
+            return false;
+        }
+
+        errors.Report(exception, MetricLayers.Fragment, operation);
+        return true;
+    }
+}

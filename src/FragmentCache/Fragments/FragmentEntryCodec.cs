@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace FragmentCache;
+
+/// <summary>
+/// The fragment entry format, version 1 (all integers big-endian):
+/// <code>
+/// byte    format version (1)
+/// byte    content kind (0 = UTF-8 text, 1 = bytes)
+/// int64   created, Unix milliseconds
+/// uint16  canonical key length, then the canonical key (UTF-8)
+/// byte    tag count, then per tag: uint16 length, tag (UTF-8), uint64 generation
+/// uint32  content length, then the content; nothing may follow
+/// </code>
+/// Decoding never throws: garbage, an unknown version or a truncated entry is reported as a reason.
+/// </summary>
+internal static class FragmentEntryCodec
+{
+    public const byte FormatVersion = 1;
+    public const int MaxTags = byte.MaxValue;
+
+    public static byte[] Encode(FragmentEntry entry)
+    {
+        var key = Encoding.UTF8.GetBytes(entry.Canonical);
+        if (key.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException("The fragment's name and vary values are too long (over 65535 bytes).", nameof(entry));
+        }
+
+        if (entry.Tags.Count > MaxTags)
+        {
+            throw new ArgumentException($"A fragment can carry at most {MaxTags} tags.", nameof(entry));
+        }
+
+        var tagBytes = new byte[entry.Tags.Count][];
+        var length = 1 + 1 + 8 + 2 + key.Length + 1 + 4 + entry.Content.Length;
+        for (var i = 0; i < tagBytes.Length; i++)
+        {
+            tagBytes[i] = Encoding.UTF8.GetBytes(entry.Tags[i].Tag);
+            if (tagBytes[i].Length > ushort.MaxValue)
+            {
+                throw new ArgumentException("A tag is too long (over 65535 bytes).", nameof(entry));
+            }
+
+            length += 2 + tagBytes[i].Length + 8;
+        }
+
+        var buffer = new byte[length];
+        var span = buffer.AsSpan();
+        span[0] = FormatVersion;
+        span[1] = (byte)entry.Kind;
+        BinaryPrimitives.WriteInt64BigEndian(span[2..], entry.CreatedUnixMilliseconds);
+        var at = 10;
+        BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)key.Length);
+        at += 2;
+        key.CopyTo(span[at..]);
+        at += key.Length;
+        span[at++] = (byte)tagBytes.Length;
+        for (var i = 0; i < tagBytes.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span[at..], (ushort)tagBytes[i].Length);
+            at += 2;
+            tagBytes[i].CopyTo(span[at..]);
+            at += tagBytes[i].Length;
+            BinaryPrimitives.WriteUInt64BigEndian(span[at..], entry.Tags[i].Generation);
+            at += 8;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(span[at..], (uint)entry.Content.Length);
+        at += 4;
+        entry.Content.Span.CopyTo(span[at..]);
+        return buffer;
+    }
+
+    public static bool TryDecode(ReadOnlyMemory<byte> memory, out FragmentEntry? entry, out string? error)
+    {
+        entry = null;
+        var span = memory.Span;
+        if (span.Length < 1)
+        {
+            error = "empty";
+            return false;
+        }
+
+        if (span[0] != FormatVersion)
+        {
+            error = "unknown format version " + span[0];
+            return false;
+        }
+
+        error = "truncated";
+        if (span.Length < 12 || span[1] > (byte)FragmentContentKind.Bytes)
+        {
+            error = span.Length < 12 ? error : "unknown content kind";
+            return false;
+        }
+
+        var kind = (FragmentContentKind)span[1];
+        var created = BinaryPrimitives.ReadInt64BigEndian(span[2..]);
+        var at = 10;
+        if (!TryReadString(span, ref at, out var canonical) || at >= span.Length)
+        {
+            return false;
+        }
+
+        var tagCount = span[at++];
+        var tags = tagCount == 0 ? [] : new TagGeneration[tagCount];
+        for (var i = 0; i < tagCount; i++)
+        {
+            if (!TryReadString(span, ref at, out var tag) || span.Length - at < 8)
+            {
+                return false;
+            }
+
+            tags[i] = new TagGeneration(tag, BinaryPrimitives.ReadUInt64BigEndian(span[at..]));
+            at += 8;
+        }
+
+        if (span.Length - at < 4)
+        {
+            return false;
+        }
+
+        var contentLength = BinaryPrimitives.ReadUInt32BigEndian(span[at..]);
+        at += 4;
+        if (contentLength != (uint)(span.Length - at))
+        {
+            error = contentLength > (uint)(span.Length - at) ? "truncated" : "trailing bytes";
+            return false;
+        }
+
+        entry = new FragmentEntry(canonical, kind, created, tags, memory[at..]);
+        error = null;
+        return true;
+    }
+
+    private static bool TryReadString(ReadOnlySpan<byte> span, ref int at, out string value)
+    {
+        value = "";
+        if (span.Length - at < 2)
+        {
+            return false;
+        }
+
+        var length = BinaryPrimitives.ReadUInt16BigEndian(span[at..]);
+        at += 2;
+        if (span.Length - at < length)
+        {
+            return false;
+        }
+
+        try
+        {
+            value = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span.Slice(at, length));
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+
+        at += length;
+        return true;
+    }
+}

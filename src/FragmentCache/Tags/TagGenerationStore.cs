@@ -1,0 +1,105 @@
+namespace FragmentCache;
+
+/// <summary>
+/// Tag generation counters kept in the store itself (Memcached has no tags). Invalidating a tag
+/// increments its counter; an entry is valid only while every counter it was built with is unchanged.
+/// A missing counter is created at the current Unix time in microseconds (milliseconds x 1000), so a
+/// counter that was evicted never comes back to a generation an old entry was built with (unless one
+/// tag is invalidated more than 1000 times per millisecond).
+/// </summary>
+internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys, TimeProvider timeProvider)
+{
+    public string CounterKey(string tag)
+    {
+        var hash = FragmentKey.Hash("tag\n" + tag);
+        var readable = FragmentKey.IsReadable(tag) ? "fragment-tag:" + tag + ":" + hash : "fragment-tag:" + hash;
+        return keys.Build(readable, keys.DefaultVersion);
+    }
+
+    /// <summary>Reads the current generations with one get-many; tags whose counter is missing are absent from the answer.</summary>
+    public async ValueTask<Dictionary<string, ulong>> ReadAsync(IReadOnlyList<TagGeneration> tags, CancellationToken cancellationToken)
+    {
+        var counterKeys = new string[tags.Count];
+        for (var i = 0; i < tags.Count; i++)
+        {
+            counterKeys[i] = CounterKey(tags[i].Tag);
+        }
+
+        var found = await store.GetManyAsync(counterKeys, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, ulong>(tags.Count, StringComparer.Ordinal);
+        for (var i = 0; i < tags.Count; i++)
+        {
+            if (found.TryGetValue(counterKeys[i], out var item) && DecimalValue.TryParse(item.Value.Span, out var generation))
+            {
+                result[tags[i].Tag] = generation;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether every generation an entry was built with is still current.</summary>
+    public async ValueTask<bool> AreCurrentAsync(IReadOnlyList<TagGeneration> built, CancellationToken cancellationToken)
+    {
+        if (built.Count == 0)
+        {
+            return true;
+        }
+
+        var current = await ReadAsync(built, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < built.Count; i++)
+        {
+            if (!current.TryGetValue(built[i].Tag, out var generation) || generation != built[i].Generation)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The current generations of the given tags, creating missing counters.</summary>
+    public async ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    {
+        if (tags.Count == 0)
+        {
+            return [];
+        }
+
+        var distinct = new List<TagGeneration>(tags.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tag in tags)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(tag);
+            if (seen.Add(tag))
+            {
+                distinct.Add(new TagGeneration(tag, 0));
+            }
+        }
+
+        var current = await ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
+        var result = new TagGeneration[distinct.Count];
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            var tag = distinct[i].Tag;
+            if (!current.TryGetValue(tag, out var generation))
+            {
+                // Delta 0 with an initial value: creates the counter, or reads it if another node just did.
+                generation = await store.IncrementAsync(CounterKey(tag), 0, Seed(), null, cancellationToken).ConfigureAwait(false) ?? Seed();
+            }
+
+            result[i] = new TagGeneration(tag, generation);
+        }
+
+        return result;
+    }
+
+    /// <summary>Moves a tag to a new generation, which invalidates every entry built with an older one.</summary>
+    public async ValueTask<ulong> InvalidateAsync(string tag, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        return await store.IncrementAsync(CounterKey(tag), 1, Seed(), null, cancellationToken).ConfigureAwait(false) ?? Seed();
+    }
+
+    private ulong Seed() => (ulong)timeProvider.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+}
