@@ -23,16 +23,35 @@ internal sealed class SimpleServerAddressValidator : IServerAddressValidator
             }
         }
 
-        // "[::1]:11211" or "host:11211" or "host"; a bare IPv6 address without brackets has several colons.
-        var portStart = address.StartsWith('[') ? address.IndexOf("]:", StringComparison.Ordinal) + 1 : address.LastIndexOf(':');
-        if (address.StartsWith('[') && !address.Contains(']', StringComparison.Ordinal))
+        // "[::1]:11211", "host:11211" or "host"; a bare IPv6 address without brackets has several colons.
+        int portStart;
+        if (address.StartsWith('['))
         {
-            return "unclosed '['";
-        }
+            var close = address.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return "unclosed '['";
+            }
 
-        if (portStart <= 0)
+            if (close == address.Length - 1)
+            {
+                return null;
+            }
+
+            if (address[close + 1] != ':')
+            {
+                return "expected ':' after ']'";
+            }
+
+            portStart = close + 1;
+        }
+        else
         {
-            return null;
+            portStart = address.LastIndexOf(':');
+            if (portStart < 0)
+            {
+                return null;
+            }
         }
 
         var host = address[..portStart];

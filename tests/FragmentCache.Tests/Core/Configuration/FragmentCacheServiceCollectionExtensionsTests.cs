@@ -1,0 +1,88 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace FragmentCache.Tests.Core;
+
+public sealed class FragmentCacheServiceCollectionExtensionsTests
+{
+    private static ServiceProvider Build(Action<FragmentCacheOptions> configure, Action<FragmentCacheBuilder>? builder = null, Action<IServiceCollection>? more = null)
+    {
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        more?.Invoke(services);
+        var fragmentCache = services.AddFragmentCache(configure);
+        builder?.Invoke(fragmentCache);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    [Fact]
+    public async Task AddFragmentCache_NoServers_UsesMemoryStoreAndLogsOnce()
+    {
+        await using var provider = Build(_ => { });
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.IsType<MemoryCacheStore>(provider.GetRequiredService<ICacheStore>());
+        _ = provider.GetRequiredService<ICache>();
+        var lines = provider.GetRequiredService<FakeLogCollector>().GetSnapshot().Where(r => r.Id.Id is 1 or 2 or 3).ToList();
+        var line = Assert.Single(lines);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.Contains("in-memory", line.Message, StringComparison.Ordinal);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public void AddFragmentCache_ServersBeforeMemcachedStoreExists_UsesMemoryAndWarns()
+    {
+        using var provider = Build(o => o.Servers.Add("127.0.0.1:11211"));
+        Assert.IsType<MemoryCacheStore>(provider.GetRequiredService<ICacheStore>());
+        var line = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id == 2);
+        Assert.Equal(LogLevel.Warning, line.Level);
+    }
+
+    [Fact]
+    public async Task UseDistributedCache_RegisteredDistributedCache_BecomesTheStore()
+    {
+        await using var provider = Build(_ => { }, b => b.UseDistributedCache(), s => s.AddDistributedMemoryCache());
+        Assert.IsType<DistributedCacheStore>(provider.GetRequiredService<ICacheStore>());
+        var cache = provider.GetRequiredService<ICache>();
+        await cache.SetAsync("k", "v");
+        Assert.Equal("v", await cache.GetAsync<string>("k"));
+    }
+
+    [Fact]
+    public async Task AddFragmentCache_CustomKeyFunction_BuildsKeys()
+    {
+        await using var provider = Build(o =>
+        {
+            o.KeyPrefix = "app";
+            o.KeyFunction = (key, prefix, version) => $"{prefix}|v{version}|{key}";
+        });
+        await provider.GetRequiredService<ICache>().SetAsync("k", "v");
+        Assert.NotNull(await provider.GetRequiredService<ICacheStore>().GetAsync("app|v1|k"));
+    }
+
+    [Fact]
+    public void AddFragmentCache_OwnSerializerRegisteredFirst_IsKept()
+    {
+        var mine = new JsonCacheSerializer();
+        using var provider = Build(_ => { }, more: s => s.AddSingleton<ICacheSerializer>(mine));
+        Assert.Same(mine, provider.GetRequiredService<ICacheSerializer>());
+    }
+
+    [Fact]
+    public void AddFragmentCache_Services_AreSingletons()
+    {
+        using var provider = Build(_ => { });
+        Assert.Same(provider.GetRequiredService<ICache>(), provider.GetRequiredService<ICache>());
+        Assert.Same(provider.GetRequiredService<IFragmentCache>(), provider.GetRequiredService<IFragmentCache>());
+        Assert.Same(provider.GetRequiredService<ICacheStore>(), provider.GetRequiredService<ICacheStore>());
+    }
+}
