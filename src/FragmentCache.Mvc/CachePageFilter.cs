@@ -54,7 +54,15 @@ public sealed class CachePageFilter : IAsyncResourceFilter
         }
 
         var handler = _services.GetRequiredService<PageCacheHandler>();
-        return handler.HandleAsync(context.HttpContext, ResolvePolicy(), async () => await next().ConfigureAwait(false));
+        return handler.HandleAsync(context.HttpContext, ResolvePolicy(), async () =>
+        {
+            var executed = await next().ConfigureAwait(false);
+            if (executed.Exception is not null && !executed.ExceptionHandled)
+            {
+                // MVC reports the exception after the filter returns; nothing of this response may be stored.
+                throw new UncacheableContentException("the action failed") { ActionFailed = true };
+            }
+        });
     }
 
     internal PagePolicy ResolvePolicy()

@@ -20,4 +20,7 @@ internal sealed class UncacheableContentException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The action itself failed: the framework reports the error, so nothing captured is written.</summary>
+    public bool ActionFailed { get; init; }
 }

@@ -65,7 +65,7 @@ internal sealed partial class PageCacheHandler(
             {
                 bytes = await fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, async _ =>
                 {
-                    captured = await CaptureAsync(context, next).ConfigureAwait(false);
+                    captured = await CaptureAsync(context, next, c => captured = c).ConfigureAwait(false);
                     var entry = await ToEntryAsync(context, captured, policy, varyHeaders).ConfigureAwait(false);
                     captured.Entry = entry;
                     return entry.Encode();
@@ -74,6 +74,11 @@ internal sealed partial class PageCacheHandler(
             catch (UncacheableContentException ex) when (captured is not null)
             {
                 LogNotStored(logger, ex.Message);
+                if (ex.ActionFailed)
+                {
+                    return;
+                }
+
                 await WriteCapturedAsync(context, captured).ConfigureAwait(false);
                 return;
             }
@@ -153,11 +158,12 @@ internal sealed partial class PageCacheHandler(
         return parts;
     }
 
-    private static async Task<Captured> CaptureAsync(HttpContext context, Func<Task> next)
+    private static async Task<Captured> CaptureAsync(HttpContext context, Func<Task> next, Action<Captured> started)
     {
         var original = context.Response.Body;
-        var buffer = new MemoryStream();
-        context.Response.Body = buffer;
+        var captured = new Captured(new MemoryStream());
+        started(captured);
+        context.Response.Body = captured.Buffer;
         try
         {
             await next().ConfigureAwait(false);
@@ -167,7 +173,7 @@ internal sealed partial class PageCacheHandler(
             context.Response.Body = original;
         }
 
-        return new Captured(buffer);
+        return captured;
     }
 
     private async Task<PageEntry> ToEntryAsync(HttpContext context, Captured captured, PagePolicy policy, string[] varyHeaders)

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FragmentCache.Mvc.Tests.Infrastructure;
@@ -39,6 +41,7 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
         builder.UseSetting("FragmentCache:Mvc:MaxFragmentSize", "2000");
         builder.UseSetting("FragmentCache:Pages:MaxBodySize", "1000");
         builder.ConfigureTestServices(services =>
