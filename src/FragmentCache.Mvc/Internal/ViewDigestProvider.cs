@@ -11,8 +11,8 @@ namespace FragmentCache.Mvc.Internal;
 /// <summary>
 /// The digest of a compiled view's source, so a changed template gets new fragment keys (Rails' template
 /// digests). Uses the checksums the Razor compiler records on the compiled item
-/// (<see cref="IRazorSourceChecksumMetadata"/>, the view and its imports); where a view carries none,
-/// the module version id of its assembly (deterministic builds keep it while the sources are unchanged).
+/// (<see cref="IRazorSourceChecksumMetadata"/>, the view and its imports) when there are any; the .NET 10
+/// Razor generator records none, so then a <see cref="CompiledViewFingerprint"/> of the compiled code.
 /// </summary>
 internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = null)
 {
@@ -57,7 +57,9 @@ internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = n
         }
         else
         {
-            text = "m\n" + viewType.Module.ModuleVersionId.ToString("N") + "\n" + viewType.FullName;
+            var fingerprint = new StringBuilder("f\n");
+            CompiledViewFingerprint.Append(fingerprint, viewType);
+            text = fingerprint.ToString();
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
