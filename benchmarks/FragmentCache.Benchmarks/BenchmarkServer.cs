@@ -77,7 +77,7 @@ internal sealed class BenchmarkServer : IDisposable
 
             try
             {
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 2000 };
                 socket.Connect(server.EndPoint);
                 socket.Send("version\r\n"u8);
                 var buffer = new byte[64];
@@ -100,7 +100,7 @@ internal sealed class BenchmarkServer : IDisposable
 
     public string Version()
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveTimeout = 2000 };
         socket.Connect(EndPoint);
         socket.Send("version\r\n"u8);
         var buffer = new byte[64];
@@ -112,7 +112,7 @@ internal sealed class BenchmarkServer : IDisposable
     /// (pipelined quiet <c>ms</c>, one <c>mn</c> at the end) and checks that every one is there.</summary>
     public void Preload(int keyCount, int valueSize)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 10000 };
         socket.Connect(EndPoint);
         var value = new byte[valueSize];
         for (var i = 0; i < value.Length; i++)

@@ -64,7 +64,7 @@ public static class Program
         server.Preload(KeyCount, ValueSize);
         Console.WriteLine($"FragmentCache benchmark - {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}, {CpuModel()}");
-        Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}");
+        Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}; load average at start: {LoadAverage()}");
         Console.WriteLine($"server: {server.Version()} ({BenchmarkServer.ExecutablePath} {string.Join(' ', server.Arguments)})");
         Console.WriteLine($"data: {KeyCount} keys key:0..key:{KeyCount - 1}, {ValueSize} B values; {duration.TotalSeconds:0} s per scenario after {warmup.TotalSeconds:0.#} s warm-up");
         Console.WriteLine();
@@ -106,7 +106,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine(ResultsTable.Format(rows, memcaslap));
         Console.WriteLine("p50/p99: per request at depth 1, per 64-request batch at depth 64. Client rows: \"vs raw\" = the matching raw loop.");
-        Console.WriteLine($"total time: {total.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"total time: {total.Elapsed.TotalSeconds:0.0} s; load average at end: {LoadAverage()} (anything well above 2 means other work shared the 2 cores)");
         return 0;
     }
 
@@ -123,6 +123,18 @@ public static class Program
         var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job);
         var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks), typeof(ClientGetBenchmarks)]).Run([.. bdnArgs], config);
         return summaries.Any(static summary => summary.HasCriticalValidationErrors || summary.Reports.Any(static report => !report.Success)) ? 1 : 0;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
     }
 
     private static string CpuModel()

@@ -19,7 +19,7 @@ public class RawSocketGetBenchmarks
     {
         _server = BenchmarkServer.Start();
         _server.Preload(Program.KeyCount, Program.ValueSize);
-        _connection = MgConnection.ConnectAsync(_server.EndPoint, Program.KeyCount, Program.ValueSize, 1, CancellationToken.None).GetAwaiter().GetResult();
+        _connection = MgConnection.Connect(_server.EndPoint, Program.KeyCount, Program.ValueSize);
     }
 
     [Benchmark(Description = "raw socket: 1 get (mg key:N v), 1 KB")]

@@ -42,11 +42,29 @@ internal sealed class MgConnection : IDisposable
 
     public static async Task<MgConnection> ConnectAsync(IPEndPoint endPoint, int keyCount, int valueSize, int maxDepth, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // The timeouts bound the synchronous Get; the async loops are bounded by their cancellation token.
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 5000, SendTimeout = 5000 };
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken);
             return new MgConnection(socket, keyCount, valueSize, maxDepth);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects synchronously. A socket that never ran an async operation stays in blocking mode, so the
+    /// synchronous <see cref="Get"/> does not go through the async engine (which allocates per call on Linux).</summary>
+    public static MgConnection Connect(IPEndPoint endPoint, int keyCount, int valueSize)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 5000, SendTimeout = 5000 };
+        try
+        {
+            socket.Connect(endPoint);
+            return new MgConnection(socket, keyCount, valueSize, 1);
         }
         catch
         {

@@ -12,7 +12,9 @@ internal sealed class CacheStoreSelector(
     IOptions<FragmentCacheOptions> options,
     IEnumerable<ExplicitStoreRegistration> explicitStores,
     TimeProvider timeProvider,
-    ILogger<CacheStoreSelector> logger) : IDisposable
+    ILogger<CacheStoreSelector> logger,
+    ILoggerFactory? loggerFactory = null,
+    System.Diagnostics.Metrics.IMeterFactory? meterFactory = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private ICacheStore? _store;
@@ -59,9 +61,14 @@ internal sealed class CacheStoreSelector(
             return new MemoryCacheStore(timeProvider);
         }
 
-        // MEMCACHED SEAM: when Servers is non-empty, create the Memcached store here
-        // (FragmentCache.Memcached, owned and disposed by this selector) instead of falling back to memory.
-        logger.MemcachedStoreUnavailable(servers.Count);
-        return new MemoryCacheStore(timeProvider);
+        var memcached = options.Value.Memcached.Clone();
+        memcached.Servers.Clear();
+        foreach (var server in servers)
+        {
+            memcached.Servers.Add(server);
+        }
+
+        logger.MemcachedStoreSelected(servers.Count, string.Join(", ", servers));
+        return new MemcachedCacheStore(memcached, loggerFactory, meterFactory, timeProvider);
     }
 }

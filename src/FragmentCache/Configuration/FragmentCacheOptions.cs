@@ -9,10 +9,17 @@ public sealed class FragmentCacheOptions
     public const string SectionName = "FragmentCache";
 
     /// <summary>
-    /// Memcached servers as <c>host:port</c> strings. The default is empty, which selects the in-memory
-    /// store (one process only) and says so in one log line at startup.
+    /// Memcached servers: <c>host:port</c>, <c>host</c>, <c>[ipv6]:port</c> or <c>unix:/path</c>. The default is
+    /// empty, which selects the in-memory store (one process only) and says so in one log line at startup.
     /// </summary>
     public IList<string> Servers { get; } = [];
+
+    /// <summary>
+    /// Settings of the Memcached client behind the Memcached store (section <c>"FragmentCache:Memcached"</c>):
+    /// timeouts, connections, TLS, credentials. Its own <see cref="Memcached.MemcachedClientOptions.Servers"/> is
+    /// ignored in favour of <see cref="Servers"/>. The defaults are the client's.
+    /// </summary>
+    public Memcached.MemcachedClientOptions Memcached { get; } = new();
 
     /// <summary>
     /// The time to live used when a call gives none. The default is 5 minutes (Django's 300 seconds).

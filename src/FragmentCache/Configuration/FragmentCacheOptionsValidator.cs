@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace FragmentCache;
 
 /// <summary>Checks <see cref="FragmentCacheOptions"/> at startup; each message names the setting and the value.</summary>
-internal sealed class FragmentCacheOptionsValidator(IServerAddressValidator serverValidator) : IValidateOptions<FragmentCacheOptions>
+internal sealed class FragmentCacheOptionsValidator : IValidateOptions<FragmentCacheOptions>
 {
     internal const int MaxKeyPrefixLength = 100;
 
@@ -32,11 +32,15 @@ internal sealed class FragmentCacheOptionsValidator(IServerAddressValidator serv
 
         for (var i = 0; i < options.Servers.Count; i++)
         {
-            var server = options.Servers[i];
-            if (serverValidator.Validate(server) is { } error)
+            if (!Memcached.MemcachedEndPoint.TryParse(options.Servers[i], out _, out var error))
             {
-                failures.Add($"FragmentCache:Servers:{i} is not a valid server address ({error}); got '{server}'.");
+                failures.Add($"FragmentCache:Servers:{i}: {error}");
             }
+        }
+
+        foreach (var error in Memcached.MemcachedClientOptionsValidator.Errors(options.Memcached, requireServers: false))
+        {
+            failures.Add("FragmentCache:Memcached:" + error);
         }
 
         CheckPositive(failures, "Stampede:LeaseTime", options.Stampede.LeaseTime);

@@ -44,7 +44,6 @@ public static class FragmentCacheServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCacheOptions>, FragmentCacheOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FragmentCacheStartup>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IServerAddressValidator, SimpleServerAddressValidator>();
         services.TryAddSingleton<ICacheSerializer, JsonCacheSerializer>();
         services.TryAddSingleton(sp => new FragmentCacheMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton<StoreErrorReporter>();

@@ -85,6 +85,23 @@ public sealed partial class MemcachedClient
     /// <inheritdoc />
     public async Task<IDictionary<string, T?>> GetManyAsync<T>(IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
+        var items = await GetManyItemsAsync(keys, cancellationToken).ConfigureAwait(false);
+        var found = new Dictionary<string, T?>(items.Count, StringComparer.Ordinal);
+        foreach (var (key, item) in items)
+        {
+            var value = Decode<T>(item.RawValue.Span, item.Flags, out bool ok);
+            if (ok)
+            {
+                found[key] = value;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Gets many raw items (one pipelined batch per server, servers in parallel); only hits are returned.</summary>
+    internal async Task<Dictionary<string, MemcachedItem>> GetManyItemsAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(keys);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         // Group distinct keys by server, keeping each wire key's original key.
@@ -120,7 +137,7 @@ public sealed partial class MemcachedClient
             }
         }
 
-        var found = new Dictionary<string, T?>(StringComparer.Ordinal);
+        var found = new Dictionary<string, MemcachedItem>(StringComparer.Ordinal);
         foreach (var (original, offset, results) in await Task.WhenAll(tasks).ConfigureAwait(false))
         {
             if (results is null)
@@ -131,18 +148,16 @@ public sealed partial class MemcachedClient
 
             for (int i = 0; i < results.Length; i++)
             {
-                if (results[i].Code != ReplyCode.Value)
+                var result = results[i];
+                if (result.Code != ReplyCode.Value || MemcachedValueCodec.IsPlaceholder(result.Value!.Length, result.ClientFlags))
                 {
                     _metrics.Miss();
                     continue;
                 }
 
-                var value = Decode<T>(results[i].Value, results[i].ClientFlags, out bool ok);
-                if (ok)
-                {
-                    _metrics.Hit();
-                    found[original[offset + i]] = value;
-                }
+                _metrics.Hit();
+                found[original[offset + i]] = new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
+                    false, false, false, _serializer);
             }
         }
 

@@ -39,8 +39,9 @@ public sealed partial class MemcachedClient
         return pending;
     }
 
+    /// <summary>Stores bytes that are already encoded, with their flags. <paramref name="data"/> may be a borrowed buffer.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<MemcachedStoreResult> StoreRawAsync(MemcachedStoreMode mode, string key, ReadOnlyMemory<byte> data, uint flags,
+    internal async ValueTask<MemcachedStoreResult> StoreRawAsync(MemcachedStoreMode mode, string key, ReadOnlyMemory<byte> data, uint flags,
         TimeSpan? expiration, ulong cas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -87,24 +88,34 @@ public sealed partial class MemcachedClient
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        DeleteAsync(key, cas: 0, cancellationToken);
+
+    /// <summary>Deletes a key, only if its CAS still equals <paramref name="cas"/> (0 = unconditionally).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    internal async ValueTask<bool> DeleteAsync(string key, ulong cas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var wireKey = MemcachedKey.ToWireKey(key);
-        var result = await ExecuteAsync("delete", Route(wireKey), MetaRequest.Create(MetaCommand.Delete, wireKey), default, cancellationToken)
-            .ConfigureAwait(false);
+        var request = MetaRequest.Create(MetaCommand.Delete, wireKey);
+        request.CompareCas = cas;
+        var result = await ExecuteAsync("delete", Route(wireKey), request, default, cancellationToken).ConfigureAwait(false);
         return result?.Code == ReplyCode.Header;
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> InvalidateAsync(string key, TimeSpan staleFor, CancellationToken cancellationToken = default) =>
+        InvalidateAsync(key, staleFor, cas: 0, cancellationToken);
+
+    /// <summary>Marks a key stale, only if its CAS still equals <paramref name="cas"/> (0 = unconditionally).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> InvalidateAsync(string key, TimeSpan staleFor, CancellationToken cancellationToken = default)
+    internal async ValueTask<bool> InvalidateAsync(string key, TimeSpan staleFor, ulong cas, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var wireKey = MemcachedKey.ToWireKey(key);
         var request = MetaRequest.Create(MetaCommand.Delete, wireKey);
         request.Invalidate = true;
+        request.CompareCas = cas;
         request.Ttl = LeaseSeconds(staleFor);
         var result = await ExecuteAsync("invalidate", Route(wireKey), request, default, cancellationToken).ConfigureAwait(false);
         return result?.Code == ReplyCode.Header;

@@ -92,4 +92,39 @@ public sealed class MemcachedClientOptions
 
     /// <summary>How objects other than strings and byte arrays are serialized. The default is System.Text.Json (web defaults).</summary>
     public IMemcachedSerializer? Serializer { get; set; }
+
+    /// <summary>A copy of these options (the server list and TLS settings included).</summary>
+    internal MemcachedClientOptions Clone()
+    {
+        var copy = new MemcachedClientOptions
+        {
+            HashAlgorithm = HashAlgorithm,
+            ConnectionsPerServer = ConnectionsPerServer,
+            ConnectTimeout = ConnectTimeout,
+            OperationTimeout = OperationTimeout,
+            NoDelay = NoDelay,
+            MaxItemSize = MaxItemSize,
+            CompressionThreshold = CompressionThreshold,
+            MaxInFlightPerConnection = MaxInFlightPerConnection,
+            FailureThreshold = FailureThreshold,
+            BreakDuration = BreakDuration,
+            MaxBreakDuration = MaxBreakDuration,
+            Failover = Failover,
+            Username = Username,
+            Password = Password,
+            ThrowOnError = ThrowOnError,
+            Serializer = Serializer,
+        };
+        foreach (var server in Servers)
+        {
+            copy.Servers.Add(server);
+        }
+
+        copy.Tls.Enabled = Tls.Enabled;
+        copy.Tls.TargetHost = Tls.TargetHost;
+        copy.Tls.ClientCertificate = Tls.ClientCertificate;
+        copy.Tls.ServerCertificateValidation = Tls.ServerCertificateValidation;
+        copy.Tls.EnabledProtocols = Tls.EnabledProtocols;
+        return copy;
+    }
 }

@@ -12,6 +12,51 @@ internal static partial class MemcachedValueCodec
     private const int MinDecompressBuffer = 4096;
     private const int DeflateHeaderLength = 4;
 
+    /// <summary>
+    /// Writes already-encoded bytes to <paramref name="destination"/>, compressed when they are at least
+    /// <paramref name="compressionThreshold"/> long and compression makes them smaller; returns
+    /// <paramref name="flags"/> plus the compression flag used, if any. For stores whose callers encode values themselves.
+    /// </summary>
+    public static uint WriteCompressed(ReadOnlySpan<byte> encoded, uint flags, int compressionThreshold, ArrayBufferWriter<byte> destination)
+    {
+        int start = destination.WrittenCount;
+        destination.Write(encoded);
+        return compressionThreshold > 0 && encoded.Length >= compressionThreshold ? flags | Compress(destination, start) : flags;
+    }
+
+    /// <summary>
+    /// Undoes <see cref="WriteCompressed"/>: returns the stored bytes as they were encoded and the flags without
+    /// the compression bits. Uncompressed data is returned as it is, without a copy.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The compressed data is corrupt or claims two compressions.</exception>
+    public static ReadOnlyMemory<byte> ReadDecompressed(ReadOnlyMemory<byte> stored, uint flags, out uint plainFlags)
+    {
+        uint compression = flags & (MemcachedFlags.Deflate | MemcachedFlags.Brotli);
+        plainFlags = flags & ~(MemcachedFlags.Deflate | MemcachedFlags.Brotli);
+        if (compression == 0 || (flags & MemcachedFlags.Value) == 0)
+        {
+            plainFlags = flags;
+            return stored;
+        }
+
+        if (compression == (MemcachedFlags.Deflate | MemcachedFlags.Brotli))
+        {
+            throw new InvalidDataException("The item claims two compressions.");
+        }
+
+        byte[] buffer = compression == MemcachedFlags.Brotli
+            ? DecompressBrotli(stored.Span, out int length)
+            : DecompressDeflate(stored.Span, out length);
+        try
+        {
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     // Compresses destination[start..] in place with whichever of Brotli and Deflate is smaller, if either is
     // smaller than the original; returns the compression flag, or 0 when the value stays uncompressed.
     private static uint Compress(ArrayBufferWriter<byte> destination, int start)

@@ -20,6 +20,12 @@ public static class CacheItemFlags
     /// <summary>Format 2: an object serialized by the configured <see cref="ICacheSerializer"/> (JSON by default).</summary>
     public const uint Serialized = 2;
 
+    /// <summary>
+    /// Bits 8-15 belong to the store: the Memcached store marks compression there (the same layout as the
+    /// Memcached client's own values). Callers leave them clear; every other bit round-trips verbatim.
+    /// </summary>
+    public const uint StoreReserved = 0x0000_FF00u;
+
     /// <summary>Returns the format (low byte) of a flags word.</summary>
     /// <param name="flags">The flags word.</param>
     /// <returns>One of <see cref="RawBytes"/>, <see cref="Utf8String"/>, <see cref="Serialized"/>, or another value written by a foreign client.</returns>

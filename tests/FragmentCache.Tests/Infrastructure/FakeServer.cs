@@ -18,6 +18,7 @@ public sealed class FakeServer : IAsyncDisposable
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromMinutes(10);
 
     private const int MaxLineBytes = 64 * 1024;
+    private const int MaxAcceptedConnections = 100_000;
 
     private readonly Func<Stream, CancellationToken, Task> _behaviour;
     private readonly Socket _listener;
@@ -103,7 +104,7 @@ public sealed class FakeServer : IAsyncDisposable
         var connections = new List<Task>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && _acceptedConnections < MaxAcceptedConnections)
             {
                 Socket socket;
                 try

@@ -17,6 +17,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private const int BufferSize = 64 * 1024;
     private const int Backlog = 128;
+    private const int MaxAcceptedConnections = 100_000;
+    private const long MaxChunksPerDirection = 100_000_000;
+    private const int MaxStallWaits = 100_000;
 
     private readonly Socket _listener;
     private readonly EndPoint _target;
@@ -183,7 +186,7 @@ public sealed class FaultProxy : IAsyncDisposable
         var pumps = new List<Task>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && _acceptedConnections < MaxAcceptedConnections)
             {
                 Socket client;
                 try
@@ -261,8 +264,8 @@ public sealed class FaultProxy : IAsyncDisposable
         var cutBudget = -1;
         try
         {
-            // Bounded by the connection's life: every iteration reads at least one byte or ends.
-            while (!cancellationToken.IsCancellationRequested)
+            // Bounded by the connection's life (MaxLifetime at most) and a chunk count.
+            for (long chunk = 0; chunk < MaxChunksPerDirection && !cancellationToken.IsCancellationRequested; chunk++)
             {
                 var read = await source.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
                 if (read == 0)
@@ -274,8 +277,9 @@ public sealed class FaultProxy : IAsyncDisposable
                 await WaitWhileStalledAsync(toClient, cancellationToken);
                 if (!toClient)
                 {
-                    await SendAllAsync(destination, buffer.AsMemory(0, read), cancellationToken);
+                    // Counted before sending, so a test that has seen the bytes arrive also sees them counted.
                     Interlocked.Add(ref _bytesToServer, read);
+                    await SendAllAsync(destination, buffer.AsMemory(0, read), cancellationToken);
                     continue;
                 }
 
@@ -293,13 +297,13 @@ public sealed class FaultProxy : IAsyncDisposable
 
                 if (garbage is not null)
                 {
-                    await SendAllAsync(destination, garbage, cancellationToken);
                     Interlocked.Add(ref _bytesToClient, garbage.Length);
+                    await SendAllAsync(destination, garbage, cancellationToken);
                 }
 
                 var forward = cutBudget >= 0 ? Math.Min(cutBudget, read) : read;
-                await SendAllAsync(destination, buffer.AsMemory(0, forward), cancellationToken);
                 Interlocked.Add(ref _bytesToClient, forward);
+                await SendAllAsync(destination, buffer.AsMemory(0, forward), cancellationToken);
                 if (cutBudget >= 0)
                 {
                     cutBudget -= forward;
@@ -321,7 +325,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private async Task WaitWhileStalledAsync(bool toClient, CancellationToken cancellationToken)
     {
         // Each wait ends on Resume() or dispose (MaxLifetime at the latest).
-        while (true)
+        for (var wait = 0; wait < MaxStallWaits; wait++)
         {
             Task resumed;
             lock (_gate)
@@ -337,6 +341,8 @@ public sealed class FaultProxy : IAsyncDisposable
 
             await resumed.WaitAsync(cancellationToken);
         }
+
+        throw new InvalidOperationException("stalled and resumed more than " + MaxStallWaits + " times while one chunk waited");
     }
 
     private static async Task SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)

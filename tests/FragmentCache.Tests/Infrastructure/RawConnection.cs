@@ -13,6 +13,8 @@ public sealed class RawConnection : IAsyncDisposable
     /// <summary>The default read timeout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    private const int MaxPendingChars = 16 * 1024 * 1024;
+
     private readonly Socket _socket;
     private readonly StringBuilder _pending = new();
     private readonly byte[] _buffer = new byte[64 * 1024];
@@ -59,7 +61,7 @@ public sealed class RawConnection : IAsyncDisposable
         deadline.CancelAfter(timeout ?? DefaultTimeout);
         try
         {
-            while (true)
+            while (_pending.Length < MaxPendingChars)
             {
                 var text = _pending.ToString();
                 var end = text.IndexOf(terminator, StringComparison.Ordinal);
@@ -78,6 +80,8 @@ public sealed class RawConnection : IAsyncDisposable
 
                 _pending.Append(Encoding.Latin1.GetString(_buffer, 0, read));
             }
+
+            throw new InvalidDataException($"more than {MaxPendingChars} characters without '{terminator.Trim()}'");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -125,3 +125,40 @@ public sealed class MemcachedClientOptionsTests
         Assert.Equal(HealthStatus.Unhealthy, unhealthy.Status);
     }
 }
+
+public sealed class MemcachedClientOptionsCloneTests
+{
+    [Fact]
+    public void Clone_CopiesEverySetting()
+    {
+        var options = new MemcachedClientOptions();
+        foreach (var property in typeof(MemcachedClientOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            object value = property.PropertyType switch
+            {
+                var t when t == typeof(int) => 4242,
+                var t when t == typeof(bool) => !(bool)property.GetValue(options)!,
+                var t when t == typeof(TimeSpan) => TimeSpan.FromMilliseconds(4242),
+                var t when t == typeof(string) => "x" + property.Name,
+                var t when t == typeof(MemcachedHashAlgorithm) => MemcachedHashAlgorithm.Rendezvous,
+                var t when t == typeof(IMemcachedSerializer) => new SystemTextJsonMemcachedSerializer(),
+                _ => throw new InvalidOperationException($"Add {property.PropertyType} to this test."),
+            };
+            property.SetValue(options, value);
+        }
+
+        options.Servers.Add("a:1");
+        options.Tls.Enabled = true;
+        options.Tls.TargetHost = "h";
+        var copy = options.Clone();
+        foreach (var property in typeof(MemcachedClientOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            Assert.Equal(property.GetValue(options), property.GetValue(copy));
+        }
+
+        Assert.Equal(["a:1"], copy.Servers);
+        Assert.NotSame(options.Servers, copy.Servers);
+        Assert.True(copy.Tls.Enabled);
+        Assert.Equal("h", copy.Tls.TargetHost);
+    }
+}

@@ -39,12 +39,34 @@ public sealed class FragmentCacheServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddFragmentCache_ServersBeforeMemcachedStoreExists_UsesMemoryAndWarns()
+    public async Task AddFragmentCache_Servers_UsesTheMemcachedStoreAndLogsOnce()
     {
-        using var provider = Build(o => o.Servers.Add("127.0.0.1:11211"));
-        Assert.IsType<MemoryCacheStore>(provider.GetRequiredService<ICacheStore>());
-        var line = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id == 2);
-        Assert.Equal(LogLevel.Warning, line.Level);
+        await using var server = await FragmentCache.Tests.Infrastructure.MemcachedProcess.StartAsync();
+        await using var provider = Build(o =>
+        {
+            o.Servers.Add(server.Address);
+            o.Memcached.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var store = Assert.IsType<MemcachedCacheStore>(provider.GetRequiredService<ICacheStore>());
+        var line = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id is 1 or 2 or 3);
+        Assert.Equal(2, line.Id.Id);
+        Assert.Contains(server.Address, line.Message, StringComparison.Ordinal);
+        Assert.Equal(server.Address, Assert.Single(store.Client.GetServerStatuses()).Server);
+
+        var cache = provider.GetRequiredService<ICache>();
+        Assert.True(await cache.SetAsync("k", "through memcached"));
+        Assert.Equal("through memcached", await cache.GetAsync<string>("k"));
+        Assert.Equal(1, await server.ItemCountAsync());
+    }
+
+    [Fact]
+    public void AddFragmentCache_MalformedServer_FailsNamingSettingAndValue()
+    {
+        using var provider = Build(o => o.Servers.Add("cache1:99999"));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<FragmentCacheOptions>>().Value);
+        Assert.Contains("FragmentCache:Servers:0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'cache1:99999'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

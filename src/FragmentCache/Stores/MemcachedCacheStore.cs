@@ -1,0 +1,203 @@
+using System.Buffers;
+using FragmentCache.Memcached;
+
+namespace FragmentCache;
+
+/// <summary>
+/// The Memcached store: every <see cref="ICacheStore"/> call is one meta command on our client, and the
+/// lease capability maps one to one onto memcached's <c>N</c>/<c>R</c>/<c>W</c>/<c>Z</c>/<c>X</c> flags, so
+/// stampede protection holds across every process that shares the servers. Values of at least the client's
+/// <see cref="MemcachedClientOptions.CompressionThreshold"/> are compressed here, invisibly to the core.
+/// </summary>
+/// <remarks>
+/// The client must be created with <see cref="MemcachedClientOptions.ThrowOnError"/> set: the store reports
+/// failures as exceptions, and the layer above turns them into misses (see <see cref="ICacheStore"/>).
+/// </remarks>
+public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncDisposable, IDisposable
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private readonly MemcachedClient _client;
+    private readonly int _compressionThreshold;
+    private readonly bool _ownsClient;
+
+    /// <summary>Creates a store over a client of its own, built from <paramref name="options"/> (with ThrowOnError forced on).</summary>
+    public MemcachedCacheStore(MemcachedClientOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var own = options.Clone();
+        own.ThrowOnError = true;
+        _client = new MemcachedClient(own, loggerFactory, meterFactory, timeProvider);
+        _compressionThreshold = own.CompressionThreshold;
+        _ownsClient = true;
+    }
+
+    /// <summary>The client underneath (for health checks and diagnostics).</summary>
+    public IMemcachedClient Client => _client;
+
+    /// <inheritdoc />
+    public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var item = await _client.GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
+        return item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        var items = await _client.GetManyItemsAsync(keys, cancellationToken).ConfigureAwait(false);
+        var found = new Dictionary<string, CacheItem>(items.Count, StringComparer.Ordinal);
+        foreach (var (key, item) in items)
+        {
+            found[key] = ToCacheItem(item.RawValue, item.Flags);
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetAsync(string key, CacheItem item, TimeSpan? expiration, CancellationToken cancellationToken = default)
+    {
+        if (expiration is { } ttl && ttl <= TimeSpan.Zero && ttl != Timeout.InfiniteTimeSpan)
+        {
+            await _client.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return await StoreAsync(MemcachedStoreMode.Set, key, item, expiration, 0, cancellationToken).ConfigureAwait(false) == MemcachedStoreResult.Stored;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> AddAsync(string key, CacheItem item, TimeSpan? expiration, CancellationToken cancellationToken = default)
+    {
+        if (expiration is { } ttl && ttl <= TimeSpan.Zero && ttl != Timeout.InfiniteTimeSpan)
+        {
+            return false;
+        }
+
+        var result = await StoreAsync(MemcachedStoreMode.Add, key, item, expiration, 0, cancellationToken).ConfigureAwait(false);
+        if (result != MemcachedStoreResult.NotStored)
+        {
+            return result == MemcachedStoreResult.Stored;
+        }
+
+        // memcached refuses an add over a lease placeholder, which is no value to anyone else: replace it, but only
+        // that placeholder (CAS), so a value stored meanwhile still wins.
+        var current = await _client.GetItemAsync(key, new MemcachedGetOptions { IncludeCas = true }, cancellationToken).ConfigureAwait(false);
+        return current.Status == MemcachedItemStatus.Miss && current.Cas != 0
+            && await StoreAsync(MemcachedStoreMode.Set, key, item, expiration, current.Cas, cancellationToken).ConfigureAwait(false) == MemcachedStoreResult.Stored;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _client.DeleteAsync(key, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ulong?> IncrementAsync(string key, long delta, ulong? initialValue, TimeSpan? initialExpiration,
+        CancellationToken cancellationToken = default) =>
+        delta >= 0
+            ? _client.IncrementAsync(key, (ulong)delta, initialValue, initialExpiration, cancellationToken)
+            : _client.DecrementAsync(key, delta == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)-delta, initialValue, initialExpiration, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> TouchAsync(string key, TimeSpan? expiration, CancellationToken cancellationToken = default) =>
+        _client.TouchAsync(key, expiration, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask ClearAsync(CancellationToken cancellationToken = default) =>
+        await _client.FlushAllAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<CacheLeaseResult> GetOrLeaseAsync(string key, TimeSpan leaseTime, TimeSpan recacheWindow,
+        CancellationToken cancellationToken = default)
+    {
+        var options = new MemcachedGetOptions
+        {
+            LeaseTime = leaseTime,
+            RecacheWindow = recacheWindow > TimeSpan.Zero ? recacheWindow : null,
+        };
+        var item = await _client.GetItemAsync(key, options, cancellationToken).ConfigureAwait(false);
+        var status = item.Won ? CacheLeaseStatus.Won : item.LeaseTaken ? CacheLeaseStatus.HeldByOther : CacheLeaseStatus.None;
+        var lease = new CacheLease(item.Cas, IsStub: !item.IsHit);
+        return new CacheLeaseResult(item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null, status, item.Stale, lease);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetLeasedAsync(string key, CacheItem item, TimeSpan? expiration, CacheLease lease,
+        CancellationToken cancellationToken = default) =>
+        await StoreAsync(MemcachedStoreMode.Set, key, item, expiration, lease.Token, cancellationToken).ConfigureAwait(false)
+            == MemcachedStoreResult.Stored;
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseLeaseAsync(string key, CacheLease lease, CancellationToken cancellationToken = default)
+    {
+        if (lease.IsStub)
+        {
+            // Only our own placeholder: a value someone stored meanwhile has another CAS and stays.
+            await _client.DeleteAsync(key, lease.Token, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // memcached hands out no second win token until the item is replaced or invalidated again.
+        var current = await _client.GetItemAsync(key, new MemcachedGetOptions { IncludeCas = true, IncludeTimeToLive = true }, cancellationToken)
+            .ConfigureAwait(false);
+        if (!current.IsHit || current.Cas != lease.Token)
+        {
+            return;
+        }
+
+        if (current.Stale)
+        {
+            await _client.InvalidateAsync(key, current.TimeToLive ?? TimeSpan.FromSeconds(1), lease.Token, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _client.StoreRawAsync(MemcachedStoreMode.Set, key, current.RawValue, current.Flags, current.TimeToLive, lease.Token, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> InvalidateAsStaleAsync(string key, TimeSpan staleTime, CancellationToken cancellationToken = default) =>
+        _client.InvalidateAsync(key, staleTime, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _ownsClient ? _client.DisposeAsync() : ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _client.Dispose();
+        }
+    }
+
+    private ValueTask<MemcachedStoreResult> StoreAsync(MemcachedStoreMode mode, string key, CacheItem item, TimeSpan? expiration, ulong cas,
+        CancellationToken cancellationToken)
+    {
+        if ((item.Flags & CacheItemFlags.StoreReserved) != 0)
+        {
+            throw new ArgumentException($"Flags 0x{item.Flags:X8} use bits the store reserves (CacheItemFlags.StoreReserved).", nameof(item));
+        }
+
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        uint flags = MemcachedValueCodec.WriteCompressed(item.Value.Span, item.Flags, _compressionThreshold, buffer);
+        // The client copies a borrowed buffer before it first yields, so the buffer is free again on return.
+        var pending = _client.StoreRawAsync(mode, key, buffer.WrittenMemory, flags, expiration, cas, cancellationToken);
+        if (buffer.Capacity > 1024 * 1024)
+        {
+            t_buffer = null;
+        }
+
+        return pending;
+    }
+
+    private static CacheItem ToCacheItem(ReadOnlyMemory<byte> stored, uint flags)
+    {
+        var value = MemcachedValueCodec.ReadDecompressed(stored, flags, out uint plainFlags);
+        return new CacheItem(value, plainFlags);
+    }
+}
