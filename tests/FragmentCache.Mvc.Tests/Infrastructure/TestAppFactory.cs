@@ -17,7 +17,8 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     /// <summary>The start of every test's fake clock.</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly ICacheStore _store;
+    private readonly ICacheStore? _store;
+    private readonly string? _server;
     private readonly Action<IServiceCollection>? _configure;
 
     public TestAppFactory(ICacheStore store, FakeTimeProvider time, Action<IServiceCollection>? configure = null)
@@ -25,6 +26,13 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
         _store = store;
         Time = time;
         _configure = configure;
+    }
+
+    /// <summary>A host on a real memcached (the store AddFragmentCache selects when Servers is set).</summary>
+    public TestAppFactory(string server, FakeTimeProvider time)
+    {
+        _server = server;
+        Time = time;
     }
 
     public FakeTimeProvider Time { get; }
@@ -44,10 +52,17 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Error));
         builder.UseSetting("FragmentCache:Mvc:MaxFragmentSize", "2000");
         builder.UseSetting("FragmentCache:Pages:MaxBodySize", "1000");
+        if (_server is not null)
+        {
+            builder.UseSetting("FragmentCache:Servers:0", _server);
+        }
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.AddFragmentCache(_ => { }).UseStore(_ => _store);
+            if (_store is not null)
+            {
+                services.AddFragmentCache(_ => { }).UseStore(_ => _store);
+            }
             _configure?.Invoke(services);
         });
     }
