@@ -16,11 +16,14 @@ builder.Services.AddFragmentCacheMvc(o =>
     sidebar.VaryByHeaders.Add("X-Profile-Vary");
     o.Profiles["sidebar"] = sidebar;
 });
+builder.Services.AddOutputCache();
+builder.Services.AddFragmentCacheOutputCacheStore();
 
 var app = builder.Build();
 app.UseAuthentication();
 app.UseRouting();
 app.UseAuthorization();
+app.UseOutputCache();
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseFragmentCachePages());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
 app.Run();
