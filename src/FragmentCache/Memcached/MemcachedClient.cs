@@ -59,6 +59,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         _heartbeat = new Timer(static state => ((MemcachedClient)state!).Heartbeat(), this, period, period);
     }
 
+    /// <summary>The compression threshold in force (for stores that encode their own values).</summary>
+    internal int CompressionThreshold => _options.CompressionThreshold;
+
     /// <inheritdoc />
     public IReadOnlyList<MemcachedServerStatus> GetServerStatuses() =>
         _servers.Select(s => new MemcachedServerStatus(s.EndPoint.ToString(), s.Breaker.AllowsRequests, s.OpenConnections,

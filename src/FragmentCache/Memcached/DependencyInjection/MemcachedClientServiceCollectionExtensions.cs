@@ -31,6 +31,19 @@ public static class MemcachedClientServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Makes Memcached the application's <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>
+    /// (and <see cref="Microsoft.Extensions.Caching.Distributed.IBufferDistributedCache"/>), for Session, HybridCache's
+    /// second level and the built-in <c>&lt;distributed-cache&gt;</c> tag helper. Registers the client as
+    /// <see cref="AddMemcachedClient(IServiceCollection, IConfiguration)"/> does.
+    /// </summary>
+    public static IServiceCollection AddMemcachedDistributedCache(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddMemcachedClient(configuration).AddMemcachedDistributedCacheCore();
+
+    /// <summary>Makes Memcached the application's <c>IDistributedCache</c>, configured in code. See the other overload.</summary>
+    public static IServiceCollection AddMemcachedDistributedCache(this IServiceCollection services, Action<MemcachedClientOptions> configure) =>
+        services.AddMemcachedClient(configure).AddMemcachedDistributedCacheCore();
+
+    /// <summary>
     /// Adds a health check that asks every Memcached server for its version: healthy when all answer, degraded
     /// when some do, unhealthy when none does. Each server's state is in the result's data.
     /// </summary>
@@ -43,6 +56,16 @@ public static class MemcachedClientServiceCollectionExtensions
             sp => new MemcachedHealthCheck(sp.GetRequiredService<IMemcachedClient>()),
             failureStatus,
             tags));
+    }
+
+    private static IServiceCollection AddMemcachedDistributedCacheCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new FragmentCache.MemcachedDistributedCache(sp.GetRequiredService<MemcachedClient>(), sp.GetService<TimeProvider>()));
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(
+            sp => sp.GetRequiredService<FragmentCache.MemcachedDistributedCache>()));
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.Extensions.Caching.Distributed.IBufferDistributedCache>(
+            sp => sp.GetRequiredService<FragmentCache.MemcachedDistributedCache>()));
+        return services;
     }
 
     private static IServiceCollection AddMemcachedClientCore(this IServiceCollection services)
