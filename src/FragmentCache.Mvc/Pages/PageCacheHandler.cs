@@ -33,7 +33,7 @@ internal sealed partial class PageCacheHandler(
     private readonly FragmentCachePagesOptions _options = options.Value;
 
     /// <summary>The tag every page of <paramref name="path"/> carries, for invalidation by path.</summary>
-    public string PathTag(string path) => "page-path:" + (_options.CaseSensitivePaths ? path : path.ToLowerInvariant());
+    public string PathTag(string path) => CachePageTags.ForPath(path, _options.CaseSensitivePaths);
 
     public async Task HandleAsync(HttpContext context, PagePolicy policy, Func<Task> next)
     {
