@@ -157,6 +157,10 @@ public sealed class MemcacheFragment : ComponentBase
         {
             _html = rendered ?? await RenderChildAsync().ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (rendered is null && HttpContext?.RequestAborted.IsCancellationRequested != true)
+        {
+            _html = await RenderChildAsync().ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

@@ -82,9 +82,9 @@ internal sealed partial class PageCacheHandler(
                 await WriteCapturedAsync(context, captured).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (captured is null && ex is not OperationCanceledException)
+            catch (Exception) when (captured is null && !context.RequestAborted.IsCancellationRequested)
             {
-                // The request we joined produced nothing storable (or failed): run our own.
+                // The request we joined produced nothing storable, failed or was aborted by its client: run our own.
                 await next().ConfigureAwait(false);
                 return;
             }
