@@ -198,7 +198,29 @@ internal sealed partial class DefaultFragmentCache
         }
 
         var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
-        var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+        byte[] encoded;
+        try
+        {
+            encoded = FragmentEntryCodec.Encode(entry);
+        }
+        catch (ArgumentException ex) when (Report(ex, "encode"))
+        {
+            // Not storable (name and vary values over 64 KB, too many tags): serve the render, uncached.
+            if (leases is not null && lease is { } unused)
+            {
+                try
+                {
+                    await leases.ReleaseLeaseAsync(request.FullKey, unused, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception releaseError) when (Report(releaseError, "release-lease"))
+                {
+                }
+            }
+
+            return content;
+        }
+
+        var item = new CacheItem(encoded, CacheItemFlags.Value | CacheItemFlags.RawBytes);
         try
         {
             _ = leases is not null && lease is { } won
