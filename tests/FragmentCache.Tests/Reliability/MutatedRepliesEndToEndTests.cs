@@ -15,6 +15,8 @@ public sealed class MutatedRepliesEndToEndTests
     private const int Keys = 24;
     private const int Workers = 6;
     private const int OperationsPerWorker = 80;
+    private const int MaxOperationsPerWorker = 1500;
+    private const int TargetMutations = 40;
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(500);
 
@@ -55,7 +57,7 @@ public sealed class MutatedRepliesEndToEndTests
 
         server.Mutating = true;
         var clock = Stopwatch.StartNew();
-        var results = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(() => WorkAsync(client, seed, w, clock))));
+        var results = await Task.WhenAll(Enumerable.Range(0, Workers).Select(w => Task.Run(() => WorkAsync(client, server, seed, w, clock))));
         server.Mutating = false;
 
         var wrong = results.SelectMany(r => r.Wrong).ToList();
@@ -114,12 +116,20 @@ public sealed class MutatedRepliesEndToEndTests
         Assert.True(!found.TryGetValue("a", out var value) || NamesKey("a", value), $"'a' was given '{value}'");
     }
 
-    private static async Task<WorkerResult> WorkAsync(MemcachedClient client, int seed, int worker, Stopwatch clock)
+    private static async Task<WorkerResult> WorkAsync(MemcachedClient client, MutatingMemcached server, int seed, int worker, Stopwatch clock)
     {
         var random = new Random(seed * 31 + worker);
         var result = new WorkerResult();
-        for (int n = 0; n < OperationsPerWorker && clock.Elapsed < FuzzBudget; n++)
+        // At least OperationsPerWorker calls, and more (bounded) until the server has mutated enough replies:
+        // while the breaker is open calls fail fast without reaching it.
+        for (int n = 0; n < MaxOperationsPerWorker && clock.Elapsed < FuzzBudget
+            && (n < OperationsPerWorker || server.Mutations < TargetMutations); n++)
         {
+            if (n >= OperationsPerWorker)
+            {
+                await Task.Delay(2);
+            }
+
             string key = Key(random.Next(Keys));
             var started = Stopwatch.StartNew();
             int kind = random.Next(10);
