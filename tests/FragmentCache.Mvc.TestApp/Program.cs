@@ -19,7 +19,16 @@ builder.Services.AddFragmentCacheMvc(o =>
 builder.Services.AddOutputCache();
 builder.Services.AddFragmentCacheOutputCacheStore();
 
+builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+{
+    // Behind a proxy, X-Forwarded-Host becomes Request.Host, and so part of every page's key.
+    o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost;
+    o.KnownIPNetworks.Clear();
+    o.KnownProxies.Clear();
+});
+
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseAuthentication();
 app.UseRouting();
 app.UseAuthorization();

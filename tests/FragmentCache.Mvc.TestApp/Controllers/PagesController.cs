@@ -30,6 +30,9 @@ public sealed class PagesController(RenderCounter counter, PageGate gate) : Cont
     [CachePage(VaryByUser = true)]
     public IActionResult ByUser() => Content("user " + User.Identity?.Name + " " + counter.Next("pages-user"), "text/plain");
 
+    /// <summary>Writes the request's host into the page: the kind of output a Host-header poisoning attack targets.</summary>
+    public IActionResult Host() => Content("<a href=\"https://" + Request.Host.Value + "/login\">login</a> " + counter.Next("pages-host"), "text/html");
+
     /// <summary>Sets a cookie: never stored.</summary>
     public IActionResult SetCookie()
     {
