@@ -311,7 +311,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
         {
             if (batch is not null)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: true);
             }
         }
 
