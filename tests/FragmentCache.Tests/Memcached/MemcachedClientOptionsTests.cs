@@ -98,7 +98,7 @@ public sealed class MemcachedClientOptionsTests
     {
         await using var cluster = new MemcachedClusterFixture();
         await cluster.InitializeAsync();
-        var options = new MemcachedClientOptions { FailureThreshold = 1 };
+        var options = new MemcachedClientOptions { FailureThreshold = 1, ConnectTimeout = TimeSpan.FromSeconds(5), OperationTimeout = TimeSpan.FromSeconds(2) };
         foreach (var address in cluster.Addresses)
         {
             options.Servers.Add(address);
