@@ -20,7 +20,7 @@ public sealed partial class PostSaveInterceptor(IFragmentCache fragments, BlogSt
     /// <inheritdoc/>
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context)
+        if (eventData.Context is { } context and not BlogSite.Data.BlogDbContext { RaiseCacheTags: false })
         {
             _pending.AddOrUpdate(context, CollectBeforeSave(context));
         }

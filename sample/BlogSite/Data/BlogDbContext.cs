@@ -11,6 +11,9 @@ public sealed class BlogDbContext(DbContextOptions<BlogDbContext> options) : DbC
     public DbSet<Tag> Tags => Set<Tag>();
     public DbSet<Comment> Comments => Set<Comment>();
 
+    /// <summary>Whether a save raises cache tags (see <c>PostSaveInterceptor</c>). The default is <see langword="true"/>; seeding turns it off.</summary>
+    public bool RaiseCacheTags { get; set; } = true;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Author>().HasIndex(a => a.UserName).IsUnique();

@@ -87,10 +87,13 @@ public static class BlogSeeder
             posts.Add(NewPost(random, authors[i % 3], title, 100 + i, null, tags));
         }
 
+        // A fresh database has nothing cached that could show it.
+        db.RaiseCacheTags = false;
         db.Authors.AddRange(authors);
         db.Tags.AddRange(tags);
         db.Posts.AddRange(posts);
         await db.SaveChangesAsync(cancellationToken);
+        db.RaiseCacheTags = true;
     }
 
     /// <summary>A URL-friendly form of a title.</summary>
