@@ -34,7 +34,7 @@ public sealed class PostsController(BlogDbContext db) : Controller
     public async Task<IActionResult> Show(int id)
     {
         var post = await db.Posts.AsNoTracking()
-            .Include(p => p.Author).Include(p => p.Tags).Include(p => p.Comments)
+            .Include(p => p.Author).Include(p => p.Tags).Include(p => p.Comments).AsSplitQuery()
             .FirstOrDefaultAsync(p => p.Id == id && p.PublishedAt != null, HttpContext.RequestAborted);
         return post is null ? NotFound() : View(post);
     }

@@ -75,7 +75,7 @@ public static class BlogSeeder
         var posts = new List<Post>();
         for (var i = 0; i < 36; i++)
         {
-            var title = string.Format(CultureInfo.InvariantCulture, Patterns[i % Patterns.Length], Subjects[i % Subjects.Length]);
+            var title = string.Format(CultureInfo.InvariantCulture, Patterns[(i + (i / Subjects.Length)) % Patterns.Length], Subjects[i % Subjects.Length]);
             title = char.ToUpperInvariant(title[0]) + title[1..];
             var published = FirstPost.AddDays(i * 8).AddHours(random.Next(0, 10));
             posts.Add(NewPost(random, authors[i % 3], title, i, published, tags));
