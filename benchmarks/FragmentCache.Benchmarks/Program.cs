@@ -54,10 +54,13 @@ public static class Program
         var duration = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
         var warmup = TimeSpan.FromSeconds(quick ? 0.5 : 1);
         using var hardLimit = new CancellationTokenSource(HardLimit);
-        return await RunConsoleAsync(duration, warmup, hardLimit.Token);
+        var onlyIndex = Array.IndexOf(args, "--only");
+        var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+        return await RunConsoleAsync(duration, warmup, only, hardLimit.Token);
     }
 
-    private static async Task<int> RunConsoleAsync(TimeSpan duration, TimeSpan warmup, CancellationToken cancellationToken)
+    /// <param name="only">When set, runs only the client scenarios whose name contains it (for profiling): no baselines, no ratios.</param>
+    private static async Task<int> RunConsoleAsync(TimeSpan duration, TimeSpan warmup, string? only, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         using var server = BenchmarkServer.Start();
@@ -68,6 +71,17 @@ public static class Program
         Console.WriteLine($"server: {server.Version()} ({BenchmarkServer.ExecutablePath} {string.Join(' ', server.Arguments)})");
         Console.WriteLine($"data: {KeyCount} keys key:0..key:{KeyCount - 1}, {ValueSize} B values; {duration.TotalSeconds:0} s per scenario after {warmup.TotalSeconds:0.#} s warm-up");
         Console.WriteLine();
+
+        if (only is not null)
+        {
+            foreach (var scenario in ClientScenarios.All.Where(s => s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+            {
+                var result = await scenario.RunAsync(server.Address, duration, cancellationToken);
+                Console.WriteLine($"{scenario.Name}: {result.Keys / result.Elapsed.TotalSeconds:N0} keys/s (profiling run, no baselines)");
+            }
+
+            return 0;
+        }
 
         var raw = new Dictionary<RawLoopKind, Measurement>();
         var rows = new List<(Measurement Row, Measurement? Raw)>();

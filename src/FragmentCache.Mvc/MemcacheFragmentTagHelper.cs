@@ -163,6 +163,11 @@ public sealed class MemcacheFragmentTagHelper(
             // Too large: ours is served uncached; a caller that joined another's flight renders its own.
             html = rendered ?? await RenderAsync(output).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (rendered is null && !ViewContext.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // We joined a render whose own client went away: render for ourselves.
+            html = await RenderAsync(output).ConfigureAwait(false);
+        }
 
         services.GetService<CacheStatus>()?.Report(ViewContext.HttpContext, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
         output.Content.SetHtmlContent(new HtmlString(html));

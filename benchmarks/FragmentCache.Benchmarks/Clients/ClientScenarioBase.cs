@@ -19,7 +19,18 @@ internal abstract class ClientScenarioBase : IClientScenario
         // Warm-up: connections open, JIT tiers up.
         await MeasureAsync(client, TimeSpan.FromSeconds(1), null, cancellationToken);
         var latencies = new List<double>();
-        return await MeasureAsync(client, duration, latencies, cancellationToken);
+        long contention = Monitor.LockContentionCount, workItems = ThreadPool.CompletedWorkItemCount;
+        int gen0 = GC.CollectionCount(0);
+        long writes = FragmentCache.Memcached.Connections.MemcachedConnection.s_writes, reads = FragmentCache.Memcached.Connections.MemcachedConnection.s_reads;
+        var result = await MeasureAsync(client, duration, latencies, cancellationToken);
+        if (Environment.GetEnvironmentVariable("FRAGMENTCACHE_BENCH_DIAG") == "1")
+        {
+            double perOp = 1.0 / Math.Max(1, result.Operations);
+            Console.Write($" [lock contentions/op {(Monitor.LockContentionCount - contention) * perOp:0.00}, " +
+                $"thread-pool items/op {(ThreadPool.CompletedWorkItemCount - workItems) * perOp:0.00}, gen0 GCs {GC.CollectionCount(0) - gen0}, writes/op {(FragmentCache.Memcached.Connections.MemcachedConnection.s_writes - writes) * perOp:0.00}, reads/op {(FragmentCache.Memcached.Connections.MemcachedConnection.s_reads - reads) * perOp:0.00}, threads {ThreadPool.ThreadCount}]");
+        }
+
+        return result;
     }
 
     protected abstract Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken);

@@ -33,7 +33,7 @@ internal sealed partial class PageCacheHandler(
     private readonly FragmentCachePagesOptions _options = options.Value;
 
     /// <summary>The tag every page of <paramref name="path"/> carries, for invalidation by path.</summary>
-    public string PathTag(string path) => "page-path:" + (_options.CaseSensitivePaths ? path : path.ToLowerInvariant());
+    public string PathTag(string path) => CachePageTags.ForPath(path, _options.CaseSensitivePaths);
 
     public async Task HandleAsync(HttpContext context, PagePolicy policy, Func<Task> next)
     {
@@ -82,9 +82,9 @@ internal sealed partial class PageCacheHandler(
                 await WriteCapturedAsync(context, captured).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (captured is null && ex is not OperationCanceledException)
+            catch (Exception) when (captured is null && !context.RequestAborted.IsCancellationRequested)
             {
-                // The request we joined produced nothing storable (or failed): run our own.
+                // The request we joined produced nothing storable, failed or was aborted by its client: run our own.
                 await next().ConfigureAwait(false);
                 return;
             }
@@ -179,6 +179,12 @@ internal sealed partial class PageCacheHandler(
     private async Task<PageEntry> ToEntryAsync(HttpContext context, Captured captured, PagePolicy policy, string[] varyHeaders)
     {
         var response = context.Response;
+        if (response.HasStarted)
+        {
+            // The action flushed headers itself (StartAsync): nothing can be added or replayed faithfully.
+            throw new UncacheableContentException("response started before the body was complete");
+        }
+
         if (response.StatusCode != StatusCodes.Status200OK)
         {
             throw new UncacheableContentException("status " + response.StatusCode.ToString(CultureInfo.InvariantCulture));
@@ -363,14 +369,33 @@ internal sealed partial class PageCacheHandler(
 
     private async Task<string[]> LearnedVaryAsync(HttpContext context)
     {
-        var learned = await cache.GetAsync<string[]>(VaryLearnKey(context), cancellationToken: context.RequestAborted).ConfigureAwait(false);
-        return learned ?? [];
+        try
+        {
+            var learned = await cache.GetAsync<string[]>(VaryLearnKey(context), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            return learned ?? [];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Only with ThrowOnError; a page never fails because the cache did.
+            LogVaryLookupFailed(logger, ex);
+            return [];
+        }
     }
 
     private async Task LearnVaryAsync(HttpContext context, string[] headers)
     {
-        await cache.SetAsync(VaryLearnKey(context), headers, _options.MaxDuration, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await cache.SetAsync(VaryLearnKey(context), headers, _options.MaxDuration, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogVaryLookupFailed(logger, ex);
+        }
     }
+
+    [LoggerMessage(103, LogLevel.Warning, "FragmentCache pages: reading or writing the learned Vary headers failed; the page is served uncached.", EventName = "PageVaryLookupFailed")]
+    private static partial void LogVaryLookupFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(101, LogLevel.Debug, "FragmentCache pages: request not cached ({Reason}).", EventName = "PageBypassed")]
     private static partial void LogBypass(ILogger logger, string reason);

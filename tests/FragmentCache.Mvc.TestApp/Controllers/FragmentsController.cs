@@ -17,6 +17,9 @@ public sealed class FragmentsController : Controller
     /// <summary>A fragment that throws when the counter fails.</summary>
     public IActionResult Throwing() => View();
 
+    /// <summary>A fragment without its required name.</summary>
+    public IActionResult NoName() => View();
+
     /// <summary>A view digest on/off pair.</summary>
     public IActionResult Digest() => View();
 }

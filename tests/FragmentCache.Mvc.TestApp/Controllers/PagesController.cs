@@ -18,6 +18,10 @@ public sealed class PagesController(RenderCounter counter, PageGate gate) : Cont
     [CachePage(VaryByQueryKeys = new[] { "a" })]
     public IActionResult QueryA() => Content("query " + counter.Next("pages-query"), "text/plain");
 
+    /// <summary>Settings from the "sidebar" profile.</summary>
+    [CachePage(Profile = "sidebar")]
+    public IActionResult Profiled() => Content("profiled " + counter.Next("pages-profiled"), "text/plain");
+
     /// <summary>Varies by a header and a cookie.</summary>
     [CachePage(VaryByHeaders = new[] { "Accept-Language" }, VaryByCookies = new[] { "theme" })]
     public IActionResult Headers() => Content("headers " + counter.Next("pages-headers"), "text/plain");

@@ -30,6 +30,14 @@ public sealed class SiteController(RenderCounter counter) : Controller
         return Content("vary " + Request.Headers.AcceptLanguage + " " + counter.Next("site-vary"), "text/plain");
     }
 
+    /// <summary>Sends its headers before the body is complete.</summary>
+    public async Task Started()
+    {
+        counter.Next("site-started");
+        await Response.StartAsync();
+        await Response.WriteAsync("started");
+    }
+
     /// <summary>Also has [CachePage]: the middleware steps aside.</summary>
     [CachePage(Duration = 60)]
     public IActionResult Attributed() => Content("attributed " + counter.Next("site-attributed"), "text/plain");

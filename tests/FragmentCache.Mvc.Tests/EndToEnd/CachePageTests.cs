@@ -342,4 +342,48 @@ public sealed class CachePageTests
         Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
         Assert.Equal(3, factory.Counter.Count("pages-index"));
     }
+
+    [Fact]
+    public async Task CachePage_InvalidatedByPath_EveryQueryVariantRunsAgain()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index?a=1");
+        await client.SendAsync("/Pages/Index?a=2");
+
+        await factory.Services.GetRequiredService<IFragmentCache>().InvalidateTagAsync(CachePageTags.ForPath("/PAGES/Index"), TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Index?a=1");
+        await client.SendAsync("/Pages/Index?a=2");
+
+        Assert.Equal(4, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CacheStatusHeader_Disabled_NotSent()
+    {
+        var (factory, _) = TestAppFactory.Create(s => s.Configure<FragmentCacheMvcOptions>(o => o.EmitCacheStatusHeader = false));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index");
+        var (hit, _) = await client.SendAsync("/Pages/Index");
+        Assert.Null(hit.Header("X-Fragment-Cache"));
+        Assert.NotNull(hit.Header("Age"));
+    }
+
+    [Fact]
+    public async Task CachePage_Profile_SuppliesVaryAndTags()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "b"));
+        Assert.Equal(2, factory.Counter.Count("pages-profiled"));
+
+        await factory.Services.GetRequiredService<IFragmentCache>().InvalidateTagAsync("profile-tag", TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        Assert.Equal(3, factory.Counter.Count("pages-profiled"));
+    }
 }

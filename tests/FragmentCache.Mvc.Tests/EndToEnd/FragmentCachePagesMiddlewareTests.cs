@@ -1,4 +1,5 @@
 using FragmentCache.Mvc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.Mvc.Tests.EndToEnd;
 
@@ -86,5 +87,32 @@ public sealed class FragmentCachePagesMiddlewareTests
         factory.Time.Advance(TimeSpan.FromSeconds(61));
         await client.SendAsync("/site/Attributed");
         Assert.Equal(2, factory.Counter.Count("site-attributed"));
+    }
+
+    [Fact]
+    public async Task UseFragmentCachePages_ActionStartsResponse_StartAbsorbedByBufferAndStored()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var (r1, b1) = await client.SendAsync("/site/Started");
+        var (_, b2) = await client.SendAsync("/site/Started");
+        Assert.Equal(System.Net.HttpStatusCode.OK, r1.StatusCode);
+        Assert.Equal("started", b1);
+        Assert.Equal("started", b2);
+        Assert.Equal(1, factory.Counter.Count("site-started")); // the capture buffer's body feature absorbs StartAsync
+    }
+
+    [Fact]
+    public async Task UseFragmentCachePages_StoreDownWithThrowOnError_Serves200()
+    {
+        var (factory, store) = TestAppFactory.Create(s => s.Configure<FragmentCacheOptions>(o => o.ThrowOnError = true));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        store.Down = true;
+        var (r1, _) = await client.SendAsync("/site/Vary", ("Accept-Language", "fr"));
+        var (r2, _) = await client.SendAsync("/site/Plain");
+        Assert.Equal(System.Net.HttpStatusCode.OK, r1.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, r2.StatusCode);
     }
 }

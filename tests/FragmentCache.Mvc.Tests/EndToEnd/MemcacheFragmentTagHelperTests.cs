@@ -286,4 +286,14 @@ public sealed class MemcacheFragmentTagHelperTests
         Assert.True(digestOff);
         Assert.False(digestOnWithoutDigest);
     }
+
+    [Fact]
+    public async Task Fragment_WithoutName_FailsWithClearMessage()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var (response, body) = await factory.CreateClient().SendAsync("/Fragments/NoName");
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("needs a name attribute", body);
+    }
 }

@@ -92,4 +92,32 @@ public sealed class RealMemcachedTests
         Assert.Equal(3, one.Counter.Count("pages-index"));
         Assert.Contains("[basic:", fragmentBody);
     }
+
+    [Fact]
+    public async Task CachePage_OnMemcached_ConcurrentMissesOnTwoHosts_RunActionOnce()
+    {
+        // Real clock: a host that lost the lease polls memcached on the core's PollInterval.
+        await using var memcached = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var server = "127.0.0.1:" + memcached.Port;
+        await using var one = new TestAppFactory(server, new FakeTimeProvider(), realClock: true);
+        await using var two = new TestAppFactory(server, new FakeTimeProvider(), realClock: true);
+        var gate = one.Services.GetRequiredService<FragmentCache.Mvc.TestApp.Services.PageGate>();
+        two.Services.GetRequiredService<FragmentCache.Mvc.TestApp.Services.PageGate>().Release.SetResult();
+
+        var first = one.CreateClient().SendAsync("/Pages/Slow");
+        while (one.Counter.Count("pages-slow") == 0)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        var second = two.CreateClient().SendAsync("/Pages/Slow");
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        gate.Release.SetResult();
+        var results = await Task.WhenAll(first, second);
+
+        Assert.All(results, r => Assert.Equal("slow", r.Body));
+        Assert.Equal(1, one.Counter.Count("pages-slow"));
+        Assert.Equal(0, two.Counter.Count("pages-slow"));
+        Assert.Equal("hit", results[1].Response.Header("X-Fragment-Cache"));
+    }
 }

@@ -29,11 +29,14 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host on a real memcached (the store AddFragmentCache selects when Servers is set).</summary>
-    public TestAppFactory(string server, FakeTimeProvider time)
+    public TestAppFactory(string server, FakeTimeProvider time, bool realClock = false)
     {
         _server = server;
         Time = time;
+        _realClock = realClock;
     }
+
+    private readonly bool _realClock;
 
     public FakeTimeProvider Time { get; }
 
@@ -58,7 +61,10 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
         }
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Time);
+            if (!_realClock)
+            {
+                services.AddSingleton<TimeProvider>(Time);
+            }
             if (_store is not null)
             {
                 services.AddFragmentCache(_ => { }).UseStore(_ => _store);

@@ -91,6 +91,35 @@ public sealed class VaryKeyTests
     }
 
     [Fact]
+    public void AddValues_VaryOnNumbersAndDates_SameKeyUnderEveryCulture()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        object?[] values = [1.5, 1234567, new DateTime(2026, 11, 26, 9, 0, 0, DateTimeKind.Utc), true, null];
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("de-CH");
+            var swiss = Key(p => VaryKey.AddValues(p, "on", values));
+            CultureInfo.CurrentCulture = new CultureInfo("ar-SA");
+            var arabic = Key(p => VaryKey.AddValues(p, "on", values));
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            var invariant = Key(p => VaryKey.AddValues(p, "on", values));
+            Assert.Equal(invariant, swiss);
+            Assert.Equal(invariant, arabic);
+            Assert.Contains("1.5", invariant);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void AddValues_CountIsPartOfKey_ShorterListNeverMatchesLonger()
+        => Assert.NotEqual(
+            Key(p => { VaryKey.AddValues(p, "on", ["a"]); VaryKey.AddText(p, "by", "b"); }),
+            Key(p => VaryKey.AddValues(p, "on", ["a", "by", "b"])));
+
+    [Fact]
     public void AddCulture_NameCasing_SameKey()
         => Assert.Equal(
             Key(p => VaryKey.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("fr-FR"))),

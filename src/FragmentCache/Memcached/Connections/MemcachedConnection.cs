@@ -33,6 +33,10 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     private Exception? _failure;
     private Task? _readLoop;
 
+    /// <summary>Writes and reads since start (all connections): lets benchmarks see how well requests coalesce.</summary>
+    internal static long s_writes;
+    internal static long s_reads;
+
     /// <param name="socket">A connected socket.</param>
     /// <param name="stream">The stream over it (a <see cref="NetworkStream"/> or an authenticated SslStream).</param>
     /// <param name="maxInFlight">Operations allowed in the FIFO at once; more are refused (back-pressure).</param>
@@ -75,13 +79,16 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     /// </summary>
     public bool TryEnqueue(PendingOperation operation)
     {
-        bool schedule = false;
+        bool schedule = false, writeNow = false;
         lock (_lock)
         {
             if (_failure is not null || _inFlight.Count >= _maxInFlight)
             {
                 return false;
             }
+
+            // An idle connection has nobody to coalesce with: this caller writes at once, saving a thread hop.
+            writeNow = _inFlight.Count == 0 && !_flushScheduled;
 
             uint opaque = ++_nextOpaque;
             operation.WriteRequest(_pending, opaque);
@@ -94,7 +101,11 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             }
         }
 
-        if (schedule)
+        if (writeNow)
+        {
+            _ = FlushAsync();
+        }
+        else if (schedule)
         {
             // Queued behind the continuations already waiting, so their requests join this write.
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -186,6 +197,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
                     _sending = batch;
                 }
 
+                Interlocked.Increment(ref s_writes);
                 await _stream.WriteAsync(batch.WrittenMemory).ConfigureAwait(false);
                 if (batch.Capacity > RetainedBufferSize)
                 {
@@ -214,6 +226,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             while (true)
             {
                 var result = await _input.ReadAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref s_reads);
                 var buffer = result.Buffer;
                 var consumed = ProcessReplies(buffer);
                 if (result.IsCompleted)
@@ -256,38 +269,53 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
         }
 
-        bool any = false;
-        while (!reader.End)
+        // Results parsed from this read are delivered together, off the reader loop: the callers' continuations
+        // run one after another on one thread-pool thread and their next requests leave in one write.
+        CompletionBatch? batch = null;
+        try
         {
-            if (head is null)
+            while (!reader.End)
             {
-                throw new MemcachedProtocolException(
-                    $"The server sent '{MetaReplyParser.Printable(reader.UnreadSpan)}' with no request in flight.");
-            }
-
-            if (!head.TryConsumeReply(ref reader))
-            {
-                break;
-            }
-
-            any = true;
-            var done = head;
-            lock (_lock)
-            {
-                if (_failure is not null)
+                if (head is null)
                 {
-                    // Fail() drained the FIFO and owns the operations now.
-                    return buffer.End;
+                    throw new MemcachedProtocolException(
+                        $"The server sent '{MetaReplyParser.Printable(reader.UnreadSpan)}' with no request in flight.");
                 }
 
-                _inFlight.Dequeue();
-                head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
-            }
+                if (!head.TryConsumeReply(ref reader))
+                {
+                    break;
+                }
 
-            done.OnDequeued();
+                var done = head;
+                bool dequeued;
+                lock (_lock)
+                {
+                    // After a failure, Fail() drained the FIFO and owns the references; the result is still delivered.
+                    dequeued = _failure is null;
+                    if (dequeued)
+                    {
+                        _inFlight.Dequeue();
+                        head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
+                    }
+                }
+
+                (batch ??= CompletionBatch.Rent()).Add(done, dequeued);
+                if (!dequeued)
+                {
+                    return buffer.End;
+                }
+            }
+        }
+        finally
+        {
+            if (batch is not null)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+            }
         }
 
-        if (any)
+        if (batch is not null)
         {
             _onReply();
         }

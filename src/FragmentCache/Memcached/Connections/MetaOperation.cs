@@ -10,16 +10,24 @@ namespace FragmentCache.Memcached.Connections;
 /// Two owners hold a reference, the FIFO and the awaiting caller; the object returns to the pool when
 /// both have let go, so a caller that gave up (cancelled) never races a reader still completing it.
 /// </summary>
-internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>
+internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>, IThreadPoolWorkItem
 {
     private const int PoolCapacity = 1024;
     private static readonly ConcurrentQueue<MetaOperation> Pool = new();
     private static int s_pooled;
 
-    private ManualResetValueTaskSourceCore<MetaResult> _core = new() { RunContinuationsAsynchronously = true };
+    // Continuations run inline where the outcome is delivered: in a completion batch on a thread-pool thread
+    // (see MemcachedConnection), or in this operation's own work item for failures. Never on the reader loop.
+    private ManualResetValueTaskSourceCore<MetaResult> _core = new() { RunContinuationsAsynchronously = false };
+    private MetaResult _result;
+    private Exception? _error;
     private MetaRequest _request;
     private ReadOnlyMemory<byte> _data;
     private uint _opaque;
+    private const int Pending = 0;
+    private const int Claimed = 1;
+    private const int Finished = 2;
+
     private int _completed;
     private int _references;
     private CancellationTokenRegistration _cancellation;
@@ -42,7 +50,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
         op._request = request;
         op._data = data;
-        op._completed = 0;
+        op._completed = Pending;
         op._references = 2;
         return op;
     }
@@ -104,13 +112,12 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
                 break;
         }
 
-        if (Volatile.Read(ref _completed) == 0)
+        if (Volatile.Read(ref _completed) == Pending)
         {
             var result = MetaResult.From(reply, data, _request.Command == MetaCommand.Arithmetic);
-            if (Interlocked.Exchange(ref _completed, 1) == 0)
-            {
-                _core.SetResult(result);
-            }
+            _result = result;
+            // Claimed: the connection's completion batch delivers it, after the reader has moved on.
+            Interlocked.CompareExchange(ref _completed, Claimed, Pending);
         }
 
         return true;
@@ -118,11 +125,23 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
     public override void Fail(Exception error)
     {
-        if (Interlocked.Exchange(ref _completed, 1) == 0)
+        if (Interlocked.CompareExchange(ref _completed, Finished, Pending) == Pending)
         {
-            _core.SetException(error);
+            _error = error;
+            // The caller's continuation must not run on the failing thread (a reader, a timer, a canceller).
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
+
+    public override void Deliver()
+    {
+        if (Interlocked.CompareExchange(ref _completed, Finished, Claimed) == Claimed)
+        {
+            _core.SetResult(_result);
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _core.SetException(_error!);
 
     public override void OnDequeued() => Release();
 
@@ -156,6 +175,8 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         _cancellation = default;
         _request = default;
         _data = default;
+        _result = default;
+        _error = null;
         _core.Reset();
         if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
         {

@@ -24,6 +24,14 @@ internal abstract class PendingOperation
     /// <summary>Completes the operation with an error, unless it already completed.</summary>
     public abstract void Fail(Exception error);
 
+    /// <summary>
+    /// Hands a result stored by <see cref="TryConsumeReply"/> to the caller (whose continuation may run inline).
+    /// Called on a thread-pool thread after the reader has moved on; operations that complete themselves do nothing.
+    /// </summary>
+    public virtual void Deliver()
+    {
+    }
+
     /// <summary>Called exactly once when the operation leaves the FIFO (its reply was read or the connection failed).</summary>
     public virtual void OnDequeued()
     {

@@ -58,6 +58,21 @@ public static class MemcachedClientServiceCollectionExtensions
             tags));
     }
 
+    /// <summary>
+    /// Adds a health check of FragmentCache's store (registered by <c>AddFragmentCache</c>): with Memcached, each
+    /// server is reported (healthy, degraded when some are down, unhealthy when all are); otherwise one probe read.
+    /// </summary>
+    public static IHealthChecksBuilder AddFragmentCache(this IHealthChecksBuilder builder, string name = "fragmentcache",
+        HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(
+            name,
+            sp => new FragmentCache.FragmentCacheHealthCheck(sp.GetRequiredService<FragmentCache.ICacheStore>()),
+            failureStatus,
+            tags));
+    }
+
     private static IServiceCollection AddMemcachedDistributedCacheCore(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new FragmentCache.MemcachedDistributedCache(sp.GetRequiredService<MemcachedClient>(), sp.GetService<TimeProvider>()));

@@ -108,3 +108,39 @@ public sealed class FragmentCacheServiceCollectionExtensionsTests
         Assert.Same(provider.GetRequiredService<ICacheStore>(), provider.GetRequiredService<ICacheStore>());
     }
 }
+
+public sealed class FragmentCacheHealthCheckTests
+{
+    [Fact]
+    public async Task AddFragmentCache_HealthCheck_ReportsMemcachedServers()
+    {
+        await using var server = await FragmentCache.Tests.Infrastructure.MemcachedProcess.StartAsync();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFragmentCache(o => o.Servers.Add(server.Address));
+        services.AddHealthChecks().AddFragmentCache();
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+
+        var up = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, up.Status);
+        Assert.Contains(server.Address, up.Entries["fragmentcache"].Data.Keys);
+
+        await server.KillAsync();
+        var down = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, down.Status);
+    }
+
+    [Fact]
+    public async Task AddFragmentCache_HealthCheck_MemoryStoreIsHealthy()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFragmentCache(_ => { });
+        services.AddHealthChecks().AddFragmentCache();
+        await using var provider = services.BuildServiceProvider();
+        var report = await provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>()
+            .CheckHealthAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, report.Status);
+    }
+}
