@@ -17,15 +17,7 @@ public sealed partial class MemcachedClient
             return default;
         }
 
-        if (typeof(T) == typeof(byte[]) && (item.Flags & ~MemcachedFlags.Value) == MemcachedFlags.FormatRaw
-            && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(item.RawValue, out var segment)
-            && segment.Offset == 0 && segment.Count == segment.Array!.Length)
-        {
-            // Raw, uncompressed bytes: the value's own buffer is the result; no second copy.
-            return (T)(object)segment.Array;
-        }
-
-        return Decode<T>(item.RawValue.Span, item.Flags, out _);
+        return Decode<T>(item, out _);
     }
 
     /// <inheritdoc />
@@ -89,7 +81,7 @@ public sealed partial class MemcachedClient
         var found = new Dictionary<string, T?>(items.Count, StringComparer.Ordinal);
         foreach (var (key, item) in items)
         {
-            var value = Decode<T>(item.RawValue.Span, item.Flags, out bool ok);
+            var value = Decode<T>(item, out bool ok);
             if (ok)
             {
                 found[key] = value;
@@ -195,6 +187,20 @@ public sealed partial class MemcachedClient
         {
             _metrics.Stop("get_many", started);
         }
+    }
+
+    private T? Decode<T>(in MemcachedItem item, out bool ok)
+    {
+        if (typeof(T) == typeof(byte[]) && (item.Flags & ~MemcachedFlags.Value) == MemcachedFlags.FormatRaw
+            && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(item.RawValue, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+        {
+            // Raw, uncompressed bytes: the value's own buffer is the result; no second copy.
+            ok = true;
+            return (T)(object)segment.Array;
+        }
+
+        return Decode<T>(item.RawValue.Span, item.Flags, out ok);
     }
 
     private T? Decode<T>(ReadOnlySpan<byte> value, uint flags, out bool ok)

