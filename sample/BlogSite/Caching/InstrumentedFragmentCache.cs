@@ -7,8 +7,8 @@ namespace BlogSite.Caching;
 
 /// <summary>
 /// Wraps the library's <see cref="IFragmentCache"/> to count hits, misses, stale serves and timings per fragment
-/// name (pages are stored as fragment <c>page</c>; they are counted per route), and to tag cached pages with
-/// what they show (<c>post:{id}</c>): <c>[CachePage]</c> takes only fixed tags.
+/// name (pages are stored as fragment <c>page</c>; they are counted per route). The library's meters carry no
+/// names by design, so per-name numbers are the sample's own.
 /// </summary>
 public sealed class InstrumentedFragmentCache : IFragmentCache, IDisposable
 {
@@ -68,7 +68,6 @@ public sealed class InstrumentedFragmentCache : IFragmentCache, IDisposable
         if (name == PageFragmentName && _http.HttpContext is { } context)
         {
             label = "page " + Route(context);
-            options = WithPageTags(options, context);
         }
 
         var box = new StrongBox();
@@ -96,23 +95,6 @@ public sealed class InstrumentedFragmentCache : IFragmentCache, IDisposable
 
     private static string Route(HttpContext context) =>
         context.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } ? "/" + pattern.TrimStart('/') : context.Request.Path.Value ?? "/";
-
-    private static FragmentCacheEntryOptions? WithPageTags(FragmentCacheEntryOptions? options, HttpContext context)
-    {
-        // A post's page shows that post: tag it so an edit drops exactly this page (on every node).
-        if (context.GetRouteValue("id") is string id && context.GetRouteValue("controller") is "Posts")
-        {
-            return new FragmentCacheEntryOptions
-            {
-                Expiration = options?.Expiration,
-                Tags = [.. options?.Tags ?? [], BlogTags.Post(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture))],
-                StaleWhileRevalidate = options?.StaleWhileRevalidate,
-                EarlyRecacheWindow = options?.EarlyRecacheWindow,
-            };
-        }
-
-        return options;
-    }
 
     private sealed class StrongBox
     {

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
+using BlogSite.Controllers;
 using BlogSite.Models;
 using BlogSite.Services;
 using FragmentCache;
+using FragmentCache.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -77,6 +79,11 @@ public sealed partial class PostSaveInterceptor(IFragmentCache fragments, BlogSt
                     // A comment changes its post's page and the popularity ranking.
                     tags.Add(BlogTags.Post(comment.PostId));
                     tags.Add(BlogTags.Posts);
+                    if (context.Find<Post>(comment.PostId) is { } commented)
+                    {
+                        tags.Add(CachePageTags.ForPath(PostsController.PostUrl(commented.Id, commented.Slug)));
+                    }
+
                     break;
                 case Tag tag:
                     tags.Add(BlogTags.TagCloud);
@@ -109,6 +116,13 @@ public sealed partial class PostSaveInterceptor(IFragmentCache fragments, BlogSt
         if (post.Id > 0)
         {
             tags.Add(BlogTags.Post(post.Id));
+
+            // The post's cached page, under its old and its new address.
+            tags.Add(CachePageTags.ForPath(PostsController.PostUrl(post.Id, post.Slug)));
+            if (entry.State != EntityState.Added && entry.Property(nameof(Post.Slug)).OriginalValue is string oldSlug)
+            {
+                tags.Add(CachePageTags.ForPath(PostsController.PostUrl(post.Id, oldSlug)));
+            }
         }
 
         foreach (var tag in post.Tags)

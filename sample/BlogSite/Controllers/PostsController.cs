@@ -28,15 +28,23 @@ public sealed class PostsController(BlogDbContext db) : Controller
         return View(new PostListModel(posts, page, page * PageSize < total));
     }
 
-    /// <summary>One post. Level 2, per page; the page carries <c>post:{id}</c>, so an edit drops it.</summary>
+    /// <summary>
+    /// One post. Level 2, per page; a save drops it by its path (<c>CachePageTags.ForPath</c>), so every other address
+    /// of the post redirects to the one canonical URL.
+    /// </summary>
     [HttpGet("/posts/{id:int}/{slug?}")]
     [CachePage(Duration = 300, VaryByHeaders = ["Accept-Language"], VaryByCookies = ["theme"], VaryByQueryKeys = [])]
-    public async Task<IActionResult> Show(int id)
+    public async Task<IActionResult> Show(int id, string? slug)
     {
         var post = await db.Posts.AsNoTracking()
             .Include(p => p.Author).Include(p => p.Tags).Include(p => p.Comments).AsSplitQuery()
             .FirstOrDefaultAsync(p => p.Id == id && p.PublishedAt != null, HttpContext.RequestAborted);
-        return post is null ? NotFound() : View(post);
+        if (post is null)
+        {
+            return NotFound();
+        }
+
+        return slug == post.Slug ? View(post) : RedirectPermanent(PostUrl(post.Id, post.Slug));
     }
 
     /// <summary>The posts of one tag; the list is a fragment tagged <c>tag:{name}</c>.</summary>
@@ -54,6 +62,9 @@ public sealed class PostsController(BlogDbContext db) : Controller
 
         return View("Listing", new ListingModel("archive", null, new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc)));
     }
+
+    /// <summary>The one URL of a post's page.</summary>
+    public static string PostUrl(int id, string slug) => "/posts/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + slug;
 }
 
 public sealed record PostListModel(IReadOnlyList<Post> Posts, int Page, bool HasMore);
