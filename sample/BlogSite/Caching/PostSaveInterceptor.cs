@@ -157,6 +157,6 @@ public sealed partial class PostSaveInterceptor(IFragmentCache fragments, BlogSt
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Saved changes raised {Count} cache tags: {Tags}")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Saved changes raised {Count} cache tags: {Tags}")]
     private static partial void LogRaised(ILogger logger, int count, string tags);
 }
