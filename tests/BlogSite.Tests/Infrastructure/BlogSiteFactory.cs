@@ -63,7 +63,7 @@ public sealed class BlogSiteFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:FragmentCache", "Error");
-        builder.UseSetting("Logging:LogLevel:BlogSite", "Warning");
+        builder.UseSetting("Logging:LogLevel:BlogSite.Caching", "Warning");
         builder.UseSetting("FragmentCache:Servers:0", _memcached);
         builder.UseSetting("FragmentCache:KeyPrefix", KeyPrefix);
         builder.UseSetting("BlogSite:Database", Database);
