@@ -40,8 +40,8 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
     public int Order { get; set; }
 
     /// <inheritdoc/>
-    /// <remarks><see langword="false"/>: the filter reads the current options.</remarks>
-    public bool IsReusable => false;
+    /// <remarks><see langword="true"/>: the filter keeps no per-request state.</remarks>
+    public bool IsReusable => true;
 
     /// <inheritdoc/>
     public IFilterMetadata CreateInstance(IServiceProvider serviceProvider)

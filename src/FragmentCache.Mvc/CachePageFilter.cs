@@ -13,21 +13,18 @@ namespace FragmentCache.Mvc;
 public sealed class CachePageFilter : IAsyncResourceFilter
 {
     private readonly CachePageAttribute _attribute;
-    private readonly IServiceProvider _services;
     private readonly FragmentCacheMvcOptions _mvc;
     private readonly FragmentCachePagesOptions _pages;
 
     /// <summary>Creates the filter for one attribute.</summary>
     /// <param name="attribute">The attribute's settings.</param>
-    /// <param name="services">The application's services.</param>
     /// <param name="mvcOptions">Profiles.</param>
     /// <param name="pagesOptions">Default duration and limits.</param>
-    public CachePageFilter(CachePageAttribute attribute, IServiceProvider services, IOptions<FragmentCacheMvcOptions> mvcOptions, IOptions<FragmentCachePagesOptions> pagesOptions)
+    public CachePageFilter(CachePageAttribute attribute, IOptions<FragmentCacheMvcOptions> mvcOptions, IOptions<FragmentCachePagesOptions> pagesOptions)
     {
         ArgumentNullException.ThrowIfNull(mvcOptions);
         ArgumentNullException.ThrowIfNull(pagesOptions);
         _attribute = attribute;
-        _services = services;
         _mvc = mvcOptions.Value;
         _pages = pagesOptions.Value;
     }
@@ -53,7 +50,8 @@ public sealed class CachePageFilter : IAsyncResourceFilter
             return next();
         }
 
-        var handler = _services.GetRequiredService<PageCacheHandler>();
+        // From the request's services: a reusable filter outlives the scope it was created in.
+        var handler = context.HttpContext.RequestServices.GetRequiredService<PageCacheHandler>();
         return handler.HandleAsync(context.HttpContext, ResolvePolicy(), async () =>
         {
             var executed = await next().ConfigureAwait(false);

@@ -99,7 +99,17 @@ internal sealed partial class PageCacheHandler(
             var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
             if (hit is null || (hit.FreshUntilUnixMs != 0 && hit.FreshUntilUnixMs <= now))
             {
-                await fragments.InvalidateAsync(FragmentName, vary, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                try
+                {
+                    await fragments.InvalidateAsync(FragmentName, vary, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Only with ThrowOnError: serve this request fresh and uncached.
+                    LogStoreFailed(logger, ex);
+                    break;
+                }
+
                 continue;
             }
 
@@ -377,7 +387,7 @@ internal sealed partial class PageCacheHandler(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Only with ThrowOnError; a page never fails because the cache did.
-            LogVaryLookupFailed(logger, ex);
+            LogStoreFailed(logger, ex);
             return [];
         }
     }
@@ -390,12 +400,12 @@ internal sealed partial class PageCacheHandler(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogVaryLookupFailed(logger, ex);
+            LogStoreFailed(logger, ex);
         }
     }
 
-    [LoggerMessage(103, LogLevel.Warning, "FragmentCache pages: reading or writing the learned Vary headers failed; the page is served uncached.", EventName = "PageVaryLookupFailed")]
-    private static partial void LogVaryLookupFailed(ILogger logger, Exception exception);
+    [LoggerMessage(103, LogLevel.Warning, "FragmentCache pages: a cache operation failed (ThrowOnError); the page is served uncached.", EventName = "PageStoreFailed")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(101, LogLevel.Debug, "FragmentCache pages: request not cached ({Reason}).", EventName = "PageBypassed")]
     private static partial void LogBypass(ILogger logger, string reason);

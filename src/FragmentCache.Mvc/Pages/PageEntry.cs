@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace FragmentCache.Mvc.Pages;
@@ -49,7 +50,10 @@ internal sealed class PageEntry
     {
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            // A hit's bytes are read in place (no copy of the body).
+            using var stream = MemoryMarshal.TryGetArray(bytes, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(bytes.ToArray(), writable: false);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
             if (reader.ReadByte() != FormatVersion)
             {

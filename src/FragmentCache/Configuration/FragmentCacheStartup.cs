@@ -2,12 +2,15 @@ using Microsoft.Extensions.Hosting;
 
 namespace FragmentCache;
 
-/// <summary>Selects the store when the host starts, so its one log line appears at startup.</summary>
-internal sealed class FragmentCacheStartup(CacheStoreSelector selector) : IHostedService
+/// <summary>
+/// Resolves the store when the host starts, so the selector's one log line appears at startup (and a
+/// store registered by the app itself is left alone).
+/// </summary>
+internal sealed class FragmentCacheStartup(IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _ = selector.Store;
+        _ = services.GetService(typeof(ICacheStore));
         return Task.CompletedTask;
     }
 

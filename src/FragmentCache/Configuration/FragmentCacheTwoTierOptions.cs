@@ -4,6 +4,7 @@ namespace FragmentCache;
 /// The optional two-tier mode: a short-lived in-process copy of fragments in front of the store.
 /// An invalidation made on any node reaches every node's copy within
 /// <see cref="PollInterval"/> (plus one store round trip), and no copy outlives <see cref="LocalExpiration"/>.
+/// Enable it on every node: only nodes in two-tier mode announce explicit invalidations to the others.
 /// </summary>
 public sealed class FragmentCacheTwoTierOptions
 {

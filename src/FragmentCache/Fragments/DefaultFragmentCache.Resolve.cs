@@ -3,6 +3,9 @@ namespace FragmentCache;
 /// <content>Reading, leasing, rendering and storing one fragment.</content>
 internal sealed partial class DefaultFragmentCache
 {
+    /// <summary>Bounds the mark-stale-and-retry loop when something keeps writing unusable entries under our key.</summary>
+    private const int MaxInvalidationsPerLookup = 3;
+
     private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
@@ -40,12 +43,13 @@ internal sealed partial class DefaultFragmentCache
     private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
-        var stale = request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate;
-        var recache = request.Options.EarlyRecacheWindow ?? stampede.EarlyRecacheWindow;
+        var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);
+        var recache = NotNegative(request.Options.EarlyRecacheWindow ?? stampede.EarlyRecacheWindow);
         var storeExpiration = expiration is { } e ? e + stale : (TimeSpan?)null;
         var window = expiration is null ? TimeSpan.Zero : stale + recache;
         var started = timeProvider.GetTimestamp();
         var counted = false;
+        var invalidations = 0;
         while (true)
         {
             CacheLeaseResult result;
@@ -59,18 +63,24 @@ internal sealed partial class DefaultFragmentCache
                 return await request.Render(cancellationToken).ConfigureAwait(false);
             }
 
+            if (result.Status == CacheLeaseStatus.Won)
+            {
+                // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
+                if (result.Item is null)
+                {
+                    metrics.Miss(MetricLayers.Fragment);
+                }
+
+                metrics.LeaseWin();
+                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
+            }
+
             if (result.Item is { } item)
             {
                 var entry = await ReadValidEntryAsync(item, request, cancellationToken).ConfigureAwait(false);
-                if (result.Status == CacheLeaseStatus.Won)
-                {
-                    metrics.LeaseWin();
-                    return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
-                }
-
                 if (entry is not null)
                 {
-                    if (result.Stale)
+                    if (result.Stale || IsPastExpiration(entry, expiration))
                     {
                         metrics.StaleServe();
                     }
@@ -83,7 +93,7 @@ internal sealed partial class DefaultFragmentCache
                     return entry.Content;
                 }
 
-                if (result.Status == CacheLeaseStatus.None)
+                if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
                 {
                     // Present but unusable (tag moved on, unreadable, another key): mark it stale so exactly one caller wins.
                     try
@@ -97,12 +107,6 @@ internal sealed partial class DefaultFragmentCache
                         return await request.Render(cancellationToken).ConfigureAwait(false);
                     }
                 }
-            }
-            else if (result.Status == CacheLeaseStatus.Won)
-            {
-                metrics.Miss(MetricLayers.Fragment);
-                metrics.LeaseWin();
-                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
             }
 
             // Someone else renders: wait for their value, but never past the lease time.
@@ -124,6 +128,11 @@ internal sealed partial class DefaultFragmentCache
             await Task.Delay(pause < stampede.PollInterval ? pause : stampede.PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static TimeSpan NotNegative(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
+
+    private bool IsPastExpiration(FragmentEntry entry, TimeSpan? expiration)
+        => expiration is { } e && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - entry.CreatedUnixMilliseconds > (long)e.TotalMilliseconds;
 
     private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, CancellationToken cancellationToken)
     {
@@ -158,59 +167,73 @@ internal sealed partial class DefaultFragmentCache
 
     private async ValueTask<ReadOnlyMemory<byte>> RenderAndStoreAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease, TimeSpan? storeExpiration, CancellationToken cancellationToken)
     {
-        // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
         TagGeneration[]? generations = null;
-        try
-        {
-            generations = await tags.GetOrCreateAsync(request.Options.Tags, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Report(ex, "read-tags"))
-        {
-        }
-
-        metrics.Render(MetricLayers.Fragment);
         ReadOnlyMemory<byte> content;
         try
         {
+            // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
+            try
+            {
+                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Report(ex, "read-tags"))
+            {
+            }
+
+            metrics.Render(MetricLayers.Fragment);
             content = await request.Render(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            if (leases is not null && lease is { } held)
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            if (ex is not OperationCanceledException)
             {
-                try
-                {
-                    await leases.ReleaseLeaseAsync(request.FullKey, held, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception releaseError) when (Report(releaseError, "release-lease"))
-                {
-                }
+                metrics.Error(MetricLayers.Fragment, "render");
+                logger.FragmentRenderFailed(ex, request.Key.Name);
             }
 
-            metrics.Error(MetricLayers.Fragment, "render");
-            logger.FragmentRenderFailed(ex, request.Key.Name);
             throw;
         }
 
         if (generations is null)
         {
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
             return content;
         }
 
-        var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
-        var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+        // The value is stored even if the requester has gone: others are waiting for it.
         try
         {
+            var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
+            var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
             _ = leases is not null && lease is { } won
-                ? await leases.SetLeasedAsync(request.FullKey, item, storeExpiration, won, cancellationToken).ConfigureAwait(false)
-                : await store.SetAsync(request.FullKey, item, storeExpiration, cancellationToken).ConfigureAwait(false);
+                ? await leases.SetLeasedAsync(request.FullKey, item, storeExpiration, won, CancellationToken.None).ConfigureAwait(false)
+                : await store.SetAsync(request.FullKey, item, storeExpiration, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (Report(ex, "set"))
         {
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            return content;
         }
 
         KeepLocalCopy(request, content, generations, storeExpiration);
         return content;
+    }
+
+    private async ValueTask ReleaseAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease)
+    {
+        if (leases is null || lease is not { } held)
+        {
+            return;
+        }
+
+        try
+        {
+            await leases.ReleaseLeaseAsync(request.FullKey, held, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Report(ex, "release-lease"))
+        {
+        }
     }
 
     private void KeepLocalCopy(FragmentRequest request, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)

@@ -101,7 +101,15 @@ internal sealed partial class DefaultFragmentCache(
         {
             if (_flights.TryGetValue(flightKey, out var running))
             {
-                return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The leading request was cancelled (its client went away), not this one: try again.
+                    continue;
+                }
             }
 
             var completion = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -15,14 +15,14 @@ public sealed class FragmentCacheEntryOptions
     /// <summary>
     /// How long past its expiration the fragment may still be served while one request rebuilds it.
     /// The default <see langword="null"/> means <see cref="FragmentCacheStampedeOptions.StaleWhileRevalidate"/>.
-    /// Needs a store with leases (Memcached, memory).
+    /// Needs a store with leases (Memcached, memory). A negative value counts as zero.
     /// </summary>
     public TimeSpan? StaleWhileRevalidate { get; init; }
 
     /// <summary>
     /// How long before its expiration one request starts rebuilding the fragment while others keep the current copy.
     /// The default <see langword="null"/> means <see cref="FragmentCacheStampedeOptions.EarlyRecacheWindow"/>.
-    /// Needs a store with leases (Memcached, memory).
+    /// Needs a store with leases (Memcached, memory). A negative value counts as zero.
     /// </summary>
     public TimeSpan? EarlyRecacheWindow { get; init; }
 }

@@ -5,9 +5,10 @@ namespace FragmentCache;
 /// soft invalidation and stampede protection in-process and across processes.
 /// </summary>
 /// <remarks>
-/// A store failure or an unreadable entry never fails the caller: the fragment is rendered and
+/// A store failure or an unreadable entry never fails a render: the fragment is rendered and
 /// served, and the failure is logged (rate-limited) and counted. Only the renderer's own exceptions
-/// reach the caller.
+/// reach the caller. Invalidations report a store failure as <see langword="false"/> (logged and
+/// counted), or throw it when <see cref="FragmentCacheOptions.ThrowOnError"/> is set.
 /// </remarks>
 public interface IFragmentCache
 {

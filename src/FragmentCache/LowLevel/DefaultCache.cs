@@ -120,7 +120,15 @@ internal sealed partial class DefaultCache : ICache
         {
             if (_flights.TryGetValue(flightKey, out var running))
             {
-                return await ((Task<T>)running).WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ((Task<T>)running).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The leading caller was cancelled, not this one: try again (possibly leading now).
+                    continue;
+                }
             }
 
             var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

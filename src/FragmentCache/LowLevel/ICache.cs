@@ -50,7 +50,7 @@ public interface ICache
     /// <summary>
     /// Returns the cached value, or runs <paramref name="factory"/> once on a miss, adds its result and
     /// returns what the cache then holds (Django's <c>get_or_set</c>). Concurrent callers for one key in
-    /// this process share one factory run (they also share the first caller's cancellation token).
+    /// this process share one factory run; if the caller running it is cancelled, the others start again.
     /// </summary>
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key.</param>

@@ -20,7 +20,8 @@ public interface ICacheLeaseStore
     /// <list type="bullet">
     /// <item>Miss: the first caller wins (<see cref="CacheLeaseStatus.Won"/>) and a value-less stub is
     /// created that lives <paramref name="leaseTime"/>; until it is replaced, released or expired, every
-    /// other caller gets <see cref="CacheLeaseStatus.HeldByOther"/> and no item.</item>
+    /// other caller gets <see cref="CacheLeaseStatus.HeldByOther"/> and no item. The stub is not a value:
+    /// plain gets miss on it (whether a plain add succeeds over it is up to the store).</item>
     /// <item>Hit whose remaining time to live is below <paramref name="recacheWindow"/>: every caller
     /// gets the value; exactly one of them also wins the lease (early recache).</item>
     /// <item>Stale (after <see cref="InvalidateAsStaleAsync"/>): every caller gets the value with

@@ -39,4 +39,17 @@ public sealed class PageEntryTests
         var bytes = new PageEntry { StatusCode = 200, StoredAtUnixMs = 1, Headers = [], Body = new byte[10] }.Encode();
         Assert.Null(PageEntry.TryDecode(bytes.AsMemory(0, bytes.Length - 1)));
     }
+
+    [Fact]
+    public void TryDecode_SliceOfLargerBuffer_ReadsInPlace()
+    {
+        var encoded = new PageEntry { StatusCode = 200, StoredAtUnixMs = 1, Headers = [], Body = new byte[] { 7, 8 } }.Encode();
+        var buffer = new byte[encoded.Length + 10];
+        encoded.CopyTo(buffer, 5);
+
+        var decoded = PageEntry.TryDecode(buffer.AsMemory(5, encoded.Length));
+
+        Assert.NotNull(decoded);
+        Assert.Equal(new byte[] { 7, 8 }, decoded.Body.ToArray());
+    }
 }

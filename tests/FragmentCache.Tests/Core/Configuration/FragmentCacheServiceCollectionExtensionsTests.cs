@@ -70,6 +70,30 @@ public sealed class FragmentCacheServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task AddFragmentCache_AppRegisteredStore_IsUsedAndSelectorStaysQuiet()
+    {
+        using var mine = new MemoryCacheStore(TimeProvider.System);
+        await using var provider = Build(_ => { }, more: s => s.AddSingleton<ICacheStore>(mine));
+        foreach (var hosted in provider.GetServices<IHostedService>().OfType<FragmentCacheStartup>())
+        {
+            await hosted.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Same(mine, provider.GetRequiredService<ICacheStore>());
+        Assert.DoesNotContain(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id is 1 or 2 or 3);
+    }
+
+    [Fact]
+    public async Task UseStore_CalledTwice_LastWinsAndIsLogged()
+    {
+        using var first = new MemoryCacheStore(TimeProvider.System);
+        using var second = new MemoryCacheStore(TimeProvider.System);
+        await using var provider = Build(_ => { }, b => b.UseStore(_ => first).UseStore(_ => second));
+        Assert.Same(second, provider.GetRequiredService<ICacheStore>());
+        Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id == 3);
+    }
+
+    [Fact]
     public async Task UseDistributedCache_RegisteredDistributedCache_BecomesTheStore()
     {
         await using var provider = Build(_ => { }, b => b.UseDistributedCache(), s => s.AddDistributedMemoryCache());

@@ -95,6 +95,13 @@ public sealed class MemcachedDistributedCacheTests(MemcachedFixture fixture) : I
         int firstCalls = 0, secondCalls = 0;
 
         var a = await first.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => { firstCalls++; return ValueTask.FromResult("from host 1"); });
+        // HybridCache may finish writing its second level after returning: wait (bounded) until Memcached has it.
+        var l2 = first.GetRequiredService<IDistributedCache>();
+        for (int i = 0; i < 100 && await l2.GetAsync(key) is null; i++)
+        {
+            await Task.Delay(20);
+        }
+
         var b = await second.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => { secondCalls++; return ValueTask.FromResult("from host 2"); });
 
         Assert.Equal("from host 1", a);

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FragmentCache.Tests.Core;
@@ -205,6 +207,17 @@ public sealed class FragmentCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GetOrRenderAsync_TextAndBytesUnderSameName_NeverServeEachOther()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("text", await Fragments.GetOrRenderAsync("same", null, null, _ => ValueTask.FromResult("text")));
+            var bytes = await Fragments.GetOrRenderBytesAsync("same", null, null, _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(new byte[] { 1, 2 }));
+            Assert.Equal(new byte[] { 1, 2 }, bytes.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task InvalidateAsync_Soft_OthersServeOldCopyWhileOneRebuilds()
     {
         await using var other = TestHost.Create(_store, _time);
@@ -236,8 +249,10 @@ public sealed class FragmentCacheTests : IAsyncDisposable
         var rebuilding = Fragments.GetOrRenderAsync("f", null, options, rebuild.RenderAsync).AsTask();
         await rebuild.Started;
         var elsewhere = new RenderCounter("elsewhere");
+        using var staleServes = new MetricCollector<long>(other.Services.GetRequiredService<IMeterFactory>(), FragmentCacheMetrics.MeterName, "fragmentcache.stale_serves");
         Assert.Equal("old", await other.Fragments.GetOrRenderAsync("f", null, options, elsewhere.RenderAsync));
         Assert.Equal(0, elsewhere.Calls);
+        Assert.Single(staleServes.GetMeasurementSnapshot());
         rebuild.Gate!.SetResult();
         Assert.Equal("new", await rebuilding);
     }

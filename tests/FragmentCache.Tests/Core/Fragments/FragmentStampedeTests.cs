@@ -102,6 +102,41 @@ public sealed class FragmentStampedeTests
     }
 
     [Fact]
+    public async Task GetOrRenderAsync_LeadingRequestCancelled_JoinedRequestRendersItself()
+    {
+        using var store = new MemoryCacheStore(TimeProvider.System);
+        await using var host = TestHost.Create(store, TimeProvider.System, Configure);
+        using var leaderGone = new CancellationTokenSource();
+        var hanging = new RenderCounter { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var leader = host.Fragments.GetOrRenderAsync("f", null, null, hanging.RenderAsync, leaderGone.Token).AsTask();
+        await hanging.Started;
+
+        var joined = host.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("<p>second</p>").RenderAsync).AsTask();
+        Assert.False(joined.IsCompleted);
+        await leaderGone.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        Assert.Equal("<p>second</p>", await joined.WaitAsync(LeaseTime, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task GetOrRenderAsync_TagCountersUnreachable_RendersUncachedAndReleasesLease()
+    {
+        var time = TestClock.Create();
+        using var memory = new MemoryCacheStore(time);
+        var store = new TagOutageStore(memory);
+        await using var first = TestHost.Create(store, time, Configure);
+        await using var second = TestHost.Create(store, time, Configure);
+        var options = new FragmentCacheEntryOptions { Tags = ["posts"] };
+
+        Assert.Equal("<p>fragment</p>", await first.Fragments.GetOrRenderAsync("f", null, options, new RenderCounter().RenderAsync));
+        var next = new RenderCounter("<p>next</p>");
+        var answer = await second.Fragments.GetOrRenderAsync("f", null, options, next.RenderAsync).AsTask().WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        Assert.Equal("<p>next</p>", answer);
+        Assert.Equal(1, next.Calls);
+    }
+
+    [Fact]
     public async Task GetOrRenderAsync_ConcurrentMissesWithoutLeases_RenderOncePerProcess()
     {
         var time = new FakeTimeProvider();

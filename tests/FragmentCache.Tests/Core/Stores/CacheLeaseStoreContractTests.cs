@@ -10,7 +10,7 @@ public abstract class CacheLeaseStoreContractTests : IDisposable
     private readonly string _key = "lease:" + Guid.NewGuid().ToString("N");
     private ICacheStore? _store;
 
-    protected ICacheStore Store => _store ??= CreateStore();
+    protected ICacheStore Store => LazyInitializer.EnsureInitialized(ref _store, CreateStore);
 
     protected ICacheLeaseStore Leases => (ICacheLeaseStore)Store;
 
@@ -37,11 +37,20 @@ public abstract class CacheLeaseStoreContractTests : IDisposable
     }
 
     [Fact]
+    public async Task GetOrLeaseAsync_ConcurrentMisses_ExactlyOneWins()
+    {
+        var leases = Leases;
+        var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => Task.Run(async () => await leases.GetOrLeaseAsync(_key, Lease, TimeSpan.Zero))));
+        Assert.Single(results, r => r.Status == CacheLeaseStatus.Won);
+        Assert.Equal(99, results.Count(r => r.Status == CacheLeaseStatus.HeldByOther));
+    }
+
+    [Fact]
     public async Task GetOrLeaseAsync_MissStub_IsInvisibleToPlainGets()
     {
         await Leases.GetOrLeaseAsync(_key, Lease, TimeSpan.Zero);
         Assert.Null(await Store.GetAsync(_key));
-        Assert.True(await Store.AddAsync(_key, Item(1), null));
+        Assert.Empty(await Store.GetManyAsync([_key]));
     }
 
     [Fact]

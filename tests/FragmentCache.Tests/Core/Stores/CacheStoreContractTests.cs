@@ -14,7 +14,7 @@ public abstract class CacheStoreContractTests : IAsyncDisposable
     private TestHost? _host;
 
     /// <summary>The store under test; created once per test.</summary>
-    protected ICacheStore Store => _store ??= CreateStore();
+    protected ICacheStore Store => LazyInitializer.EnsureInitialized(ref _store, CreateStore);
 
     /// <summary>The clock the store and the cache read.</summary>
     protected virtual TimeProvider Time => TimeProvider.System;
