@@ -191,8 +191,22 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         }
     }
 
-    private MetaResult? Unavailable(string operation, MemcachedServer server) =>
-        Failed(operation, server, new MemcachedException($"Memcached server {server.EndPoint} is unavailable.", server.LastError));
+    private MetaResult? Unavailable(string operation, MemcachedServer server)
+    {
+        // The common case while a server is down: count it, and build no exception unless someone will see it.
+        _metrics.Error(operation);
+        if (_options.ThrowOnError)
+        {
+            throw new MemcachedException($"Memcached server {server.EndPoint} is unavailable.", server.LastError);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            Log.OperationFailed(_logger, operation, server.EndPoint.ToString(), "the server is unavailable");
+        }
+
+        return null;
+    }
 
     private MetaResult? Failed(string operation, MemcachedServer server, Exception error)
     {
