@@ -59,7 +59,7 @@ public sealed partial class PostSaveInterceptor(IFragmentCache fragments, BlogSt
     }
 
     /// <summary>The tags a save raises, read from the change tracker before it is reset.</summary>
-    internal static HashSet<string> CollectBeforeSave(DbContext context)
+    public static HashSet<string> CollectBeforeSave(DbContext context)
     {
         var tags = new HashSet<string>(StringComparer.Ordinal);
         context.ChangeTracker.DetectChanges();
