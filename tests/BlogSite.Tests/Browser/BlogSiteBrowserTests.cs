@@ -43,6 +43,7 @@ public sealed class BlogSiteBrowserTests(BrowserSiteFixture fixture) : IClassFix
         await page.GotoAsync("/");
         Assert.Equal("dark", await page.Locator("html").GetAttributeAsync("data-theme"));
         Assert.Contains("Light theme", await page.Locator("#theme-switch").InnerTextAsync(), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("home-dark.png") });
         await page.Context.CloseAsync();
     }
 
