@@ -29,6 +29,7 @@ public static class Program
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args]");
+            Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
             return 0;
         }
 
@@ -36,6 +37,18 @@ public static class Program
         {
             await Console.Error.WriteLineAsync(BenchmarkServer.InstallHint);
             return 2;
+        }
+
+        var soakIndex = Array.IndexOf(args, "--soak");
+        if (soakIndex >= 0)
+        {
+            var soakSeconds = soakIndex + 1 < args.Length ? int.Parse(args[soakIndex + 1], CultureInfo.InvariantCulture) : 60;
+            var workersIndex = Array.IndexOf(args, "--workers");
+            var workers = workersIndex >= 0 && workersIndex + 1 < args.Length ? int.Parse(args[workersIndex + 1], CultureInfo.InvariantCulture) : 12;
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}; load average before: {LoadAverage()}");
+            var code = await Soak.SoakRunner.RunAsync(TimeSpan.FromSeconds(Math.Clamp(soakSeconds, 10, 600)), Math.Clamp(workers, 1, 64), Console.Out);
+            Console.WriteLine($"load average after: {LoadAverage()}");
+            return code;
         }
 
         if (args.Contains("--bdn"))

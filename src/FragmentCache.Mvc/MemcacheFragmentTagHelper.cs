@@ -175,48 +175,8 @@ public sealed class MemcacheFragmentTagHelper(
 
     internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests)
     {
-        var http = ViewContext.HttpContext;
-        var parts = new List<object?>();
-        VaryKey.AddValues(parts, "on", VaryOn ?? []);
-        if (VaryBy is not null)
-        {
-            VaryKey.AddText(parts, "by", VaryBy);
-        }
-
-        var headers = VaryKey.Merge(VaryKey.ParseList(VaryByHeader), profile?.VaryByHeaders);
-        if (headers.Length > 0)
-        {
-            VaryKey.AddHeaders(parts, headers, http.Request.Headers);
-        }
-
-        var query = VaryKey.Merge(VaryKey.ParseList(VaryByQuery), profile?.VaryByQueryKeys);
-        if (query.Length > 0)
-        {
-            VaryKey.AddQuery(parts, query, http.Request.Query);
-        }
-
-        var route = VaryKey.ParseList(VaryByRoute);
-        if (route.Length > 0)
-        {
-            VaryKey.AddRoute(parts, route, ViewContext.RouteData.Values);
-        }
-
-        var cookies = VaryKey.Merge(VaryKey.ParseList(VaryByCookie), profile?.VaryByCookies);
-        if (cookies.Length > 0)
-        {
-            VaryKey.AddCookies(parts, cookies, http.Request.Cookies);
-        }
-
-        if (VaryByUser || profile?.VaryByUser == true)
-        {
-            VaryKey.AddUser(parts, http.User);
-        }
-
-        if (VaryByCulture)
-        {
-            VaryKey.AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        }
-
+        var vary = new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture);
+        var parts = VaryKey.Build(vary, profile, ViewContext.HttpContext, ViewContext.RouteData.Values);
         if (digests?.GetDigest(ViewContext.ExecutingFilePath ?? ViewContext.View?.Path) is { } digest)
         {
             VaryKey.AddText(parts, "view", digest);

@@ -177,54 +177,9 @@ public sealed class MemcacheFragment : ComponentBase
         }
     }
 
-    internal List<object?> BuildVaryValues(CacheProfile? profile)
-    {
-        var parts = new List<object?>();
-        VaryKey.AddValues(parts, "on", VaryOn ?? []);
-        if (VaryBy is not null)
-        {
-            VaryKey.AddText(parts, "by", VaryBy);
-        }
-
-        if (HttpContext is { } http)
-        {
-            var headers = VaryKey.Merge(VaryKey.ParseList(VaryByHeader), profile?.VaryByHeaders);
-            if (headers.Length > 0)
-            {
-                VaryKey.AddHeaders(parts, headers, http.Request.Headers);
-            }
-
-            var query = VaryKey.Merge(VaryKey.ParseList(VaryByQuery), profile?.VaryByQueryKeys);
-            if (query.Length > 0)
-            {
-                VaryKey.AddQuery(parts, query, http.Request.Query);
-            }
-
-            var route = VaryKey.ParseList(VaryByRoute);
-            if (route.Length > 0)
-            {
-                VaryKey.AddRoute(parts, route, http.Request.RouteValues);
-            }
-
-            var cookies = VaryKey.Merge(VaryKey.ParseList(VaryByCookie), profile?.VaryByCookies);
-            if (cookies.Length > 0)
-            {
-                VaryKey.AddCookies(parts, cookies, http.Request.Cookies);
-            }
-        }
-
-        if (VaryByUser || profile?.VaryByUser == true)
-        {
-            VaryKey.AddUser(parts, HttpContext?.User);
-        }
-
-        if (VaryByCulture)
-        {
-            VaryKey.AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        }
-
-        return parts;
-    }
+    internal List<object?> BuildVaryValues(CacheProfile? profile) =>
+        VaryKey.Build(new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+            profile, HttpContext, HttpContext?.Request.RouteValues);
 
     private static TimeSpan Max(TimeSpan left) => left > TimeSpan.Zero ? left : TimeSpan.Zero;
 

@@ -5,7 +5,7 @@ namespace FragmentCache.Mvc.Internal;
 /// the safety rules forbid storing). The caller that rendered serves its own capture; callers that
 /// joined its flight render for themselves.
 /// </summary>
-internal sealed class UncacheableContentException : Exception
+internal sealed class UncacheableContentException : UncacheableRenderException
 {
     public UncacheableContentException()
     {

@@ -16,6 +16,60 @@ namespace FragmentCache.Mvc.Internal;
 internal static class VaryKey
 {
     /// <summary>Splits a comma-separated list, trimming names and dropping empty ones (<c>",a,,b,"</c> = <c>a,b</c>).</summary>
+    /// <summary>
+    /// The vary values of a fragment, in one fixed order, from the attributes that <c>&lt;memcache-fragment&gt;</c>
+    /// and <c>&lt;MemcacheFragment&gt;</c> share (a profile adds its own lists). Request parts are skipped without
+    /// an <paramref name="http"/> context.
+    /// </summary>
+    public static List<object?> Build(FragmentVary vary, CacheProfile? profile, HttpContext? http, RouteValueDictionary? routeValues)
+    {
+        var parts = new List<object?>();
+        AddValues(parts, "on", vary.On ?? []);
+        if (vary.By is not null)
+        {
+            AddText(parts, "by", vary.By);
+        }
+
+        if (http is not null)
+        {
+            var headers = Merge(ParseList(vary.Headers), profile?.VaryByHeaders);
+            if (headers.Length > 0)
+            {
+                AddHeaders(parts, headers, http.Request.Headers);
+            }
+
+            var query = Merge(ParseList(vary.Query), profile?.VaryByQueryKeys);
+            if (query.Length > 0)
+            {
+                AddQuery(parts, query, http.Request.Query);
+            }
+
+            var route = ParseList(vary.Route);
+            if (route.Length > 0)
+            {
+                AddRoute(parts, route, routeValues ?? http.Request.RouteValues);
+            }
+
+            var cookies = Merge(ParseList(vary.Cookies), profile?.VaryByCookies);
+            if (cookies.Length > 0)
+            {
+                AddCookies(parts, cookies, http.Request.Cookies);
+            }
+        }
+
+        if (vary.User || profile?.VaryByUser == true)
+        {
+            AddUser(parts, http?.User);
+        }
+
+        if (vary.Culture)
+        {
+            AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        }
+
+        return parts;
+    }
+
     public static string[] ParseList(string? list)
     {
         if (string.IsNullOrWhiteSpace(list))

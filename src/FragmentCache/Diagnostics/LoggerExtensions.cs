@@ -29,6 +29,9 @@ internal static partial class LoggerExtensions
     [LoggerMessage(22, LogLevel.Warning, "FragmentCache: rendering fragment {FragmentName} failed; its lease was released and nothing was cached.", EventName = "FragmentRenderFailed")]
     public static partial void FragmentRenderFailed(this ILogger logger, Exception exception, string fragmentName);
 
+    [LoggerMessage(24, LogLevel.Debug, "FragmentCache: fragment {FragmentName} was rendered but not cached ({Reason}).", EventName = "FragmentNotCacheable")]
+    public static partial void FragmentNotCacheable(this ILogger logger, string fragmentName, string reason);
+
     [LoggerMessage(23, LogLevel.Information, "FragmentCache: waited {WaitMilliseconds} ms for another renderer of fragment {FragmentName}; rendering here instead.", EventName = "LeaseWaitTimedOut")]
     public static partial void LeaseWaitTimedOut(this ILogger logger, double waitMilliseconds, string fragmentName);
 

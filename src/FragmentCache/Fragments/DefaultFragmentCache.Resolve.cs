@@ -186,7 +186,11 @@ internal sealed partial class DefaultFragmentCache
         catch (Exception ex)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
-            if (ex is not OperationCanceledException)
+            if (ex is UncacheableRenderException)
+            {
+                logger.FragmentNotCacheable(request.Key.Name, ex.Message);
+            }
+            else if (ex is not OperationCanceledException)
             {
                 metrics.Error(MetricLayers.Fragment, "render");
                 logger.FragmentRenderFailed(ex, request.Key.Name);

@@ -11,7 +11,9 @@ namespace FragmentCache;
 /// </summary>
 /// <remarks>
 /// <para>The canonical form length-prefixes every part (<c>{length}:{text}</c>, <c>~</c> for
-/// <see langword="null"/>), so <c>["a:b"]</c> and <c>["a", "b"]</c> never collide. Values are formatted
+/// <see langword="null"/>), so <c>["a:b"]</c> and <c>["a", "b"]</c> never collide. A part holding invalid
+/// UTF-16 (a lone surrogate) is escaped (<c>!{length}:{text}</c>, lone surrogates as <c>\uXXXX</c>), so it
+/// collides neither with another lone surrogate nor with U+FFFD. Values are formatted
 /// culture-invariantly: numbers and dates as <see cref="CultureInfo.InvariantCulture"/> prints them
 /// (dates round-trip, <c>"O"</c>), booleans as <c>true</c>/<c>false</c>.</para>
 /// <para>The store key is <c>fragment:{name}:{sha256}</c>, where the hash is the base64url SHA-256
@@ -110,7 +112,61 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
             return;
         }
 
+        if (part.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && HasLoneSurrogate(part))
+        {
+            // UTF-8 (the hash and the stored entry) turns every lone surrogate into U+FFFD, so "\uD800", "\uDBFF"
+            // and "\uFFFD" would share one key. Such a part is escaped instead: '!' (never the first character of a
+            // plain part), then lone surrogates as \uXXXX and '\' doubled - injective, and valid UTF-16.
+            var escaped = EscapeLoneSurrogates(part);
+            builder.Append('!').Append(escaped.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(escaped);
+            return;
+        }
+
         builder.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part);
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string EscapeLoneSurrogates(string text)
+    {
+        var builder = new StringBuilder(text.Length + 16);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (char.IsSurrogate(c))
+            {
+                builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else if (c == '\\')
+            {
+                builder.Append("\\\\");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     private static string? Format(object? value) => value switch

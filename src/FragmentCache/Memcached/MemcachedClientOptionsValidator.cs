@@ -53,7 +53,7 @@ internal sealed class MemcachedClientOptionsValidator : IValidateOptions<Memcach
         Positive(errors, nameof(options.OperationTimeout), options.OperationTimeout);
         Positive(errors, nameof(options.BreakDuration), options.BreakDuration);
         Positive(errors, nameof(options.MaxBreakDuration), options.MaxBreakDuration);
-        Credential(errors, nameof(options.Username), options.Username);
+        Credential(errors, nameof(options.Username), options.Username, showValue: false);
         Credential(errors, nameof(options.Password), options.Password, showValue: false);
         if ((options.Username is null) != (options.Password is null))
         {

@@ -85,7 +85,8 @@ public sealed class MemcachedSecurityTests
 
         var error = await Assert.ThrowsAsync<MemcachedException>(async () => await client.SetAsync("k", "v"));
         var inner = Assert.IsType<MemcachedAuthenticationException>(error.InnerException);
-        Assert.Contains("rejected the credentials of user 'app'", inner.Message, StringComparison.Ordinal);
+        Assert.Contains("rejected the credentials", inner.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'app'", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-pass-123", error.ToString(), StringComparison.Ordinal);
         Assert.NotEmpty(logs.Messages);
         Assert.All(logs.Messages, m => Assert.DoesNotContain("wrong-pass-123", m, StringComparison.Ordinal));

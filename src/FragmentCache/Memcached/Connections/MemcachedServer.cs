@@ -378,7 +378,7 @@ internal sealed class MemcachedServer : IAsyncDisposable
             if (reply.Count != 1 || reply[0] != "STORED")
             {
                 throw new MemcachedAuthenticationException(
-                    $"{EndPoint} rejected the credentials of user '{_options.Username}' ({reply[0]}).");
+                    $"{EndPoint} rejected the credentials (Username/Password) ({reply[0]}).");
             }
         }
 

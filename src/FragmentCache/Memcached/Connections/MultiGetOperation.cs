@@ -4,8 +4,9 @@ using FragmentCache.Memcached.Protocol;
 namespace FragmentCache.Memcached.Connections;
 
 /// <summary>
-/// A batch of quiet gets (<c>mg k f v q O&lt;i&gt;</c> per key) closed by <c>mn</c>: hits come back tagged with
-/// their index, misses say nothing, and <c>MN</c> ends the batch.
+/// A batch of quiet gets (<c>mg key f v q k O&lt;i&gt;</c> per key) closed by <c>mn</c>: hits come back tagged with
+/// their index and key, misses say nothing, and <c>MN</c> ends the batch. A hit whose key is not the key at its
+/// index fails the connection: misses are silent, so a corrupted index would otherwise hand one key's value to another.
 /// </summary>
 internal sealed class MultiGetOperation : PendingOperation
 {
@@ -42,7 +43,8 @@ internal sealed class MultiGetOperation : PendingOperation
                 case ReplyCode.NoOp:
                     _completion.TrySetResult(_results);
                     return true;
-                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length:
+                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length
+                    && string.Equals(reply.Key, _keys[(int)reply.Opaque], StringComparison.Ordinal):
                     _lastIndex = (long)reply.Opaque;
                     if (!_completion.Task.IsCompleted)
                     {

@@ -34,6 +34,9 @@ internal struct MetaReply
     /// <summary><c>Z</c>: another client already holds the win token.</summary>
     public bool TokenSent;
 
+    /// <summary>The key echoed by a <c>k</c> flag (Latin-1), or null when the reply has none.</summary>
+    public string? Key;
+
     /// <summary>The message of a <c>CLIENT_ERROR</c> or <c>SERVER_ERROR</c> line.</summary>
     public string? ErrorMessage;
 

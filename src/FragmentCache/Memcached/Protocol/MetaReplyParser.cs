@@ -169,8 +169,11 @@ internal static class MetaReplyParser
                 case (byte)'Z':
                     reply.TokenSent = true;
                     break;
+                case (byte)'k':
+                    reply.Key = System.Text.Encoding.Latin1.GetString(arg);
+                    break;
                 default:
-                    // k, s, h, l, b and flags of newer servers carry nothing we use.
+                    // s, h, l, b and flags of newer servers carry nothing we use.
                     break;
             }
         }

@@ -126,14 +126,17 @@ internal static class MetaRequestWriter
         }
     }
 
-    /// <summary>Writes <c>mg &lt;key&gt; f v q O&lt;index&gt;</c>: one quiet get of a multi-get batch.</summary>
+    /// <summary>
+    /// Writes <c>mg &lt;key&gt; f v q k O&lt;index&gt;</c>: one quiet get of a multi-get batch. The key comes back (<c>k</c>)
+    /// because the index alone cannot tell a hit from the hit of another key whose reply was corrupted.
+    /// </summary>
     public static void WriteQuietGet(IBufferWriter<byte> output, string key, uint index)
     {
         var span = output.GetSpan(MaxLineLength);
         int n = 0;
         Literal(span, ref n, "mg "u8);
         Key(span, ref n, key);
-        Literal(span, ref n, " f v q O"u8);
+        Literal(span, ref n, " f v q k O"u8);
         Number(span, ref n, index);
         span[n++] = (byte)'\r';
         span[n++] = (byte)'\n';

@@ -152,3 +152,21 @@ public sealed class FragmentStampedeTests
         Assert.Equal(1, renderer.Calls);
     }
 }
+
+public sealed class UncacheableRenderTests
+{
+    [Fact]
+    public async Task GetOrRenderAsync_RenderSaysUncacheable_NothingStoredNoWarningNextRequestRenders()
+    {
+        using var store = new MemoryCacheStore(TimeProvider.System);
+        await using var host = TestHost.Create(store, TimeProvider.System);
+        var renderer = new RenderCounter { Throw = new UncacheableRenderException("Set-Cookie") };
+
+        await Assert.ThrowsAsync<UncacheableRenderException>(async () => await host.Fragments.GetOrRenderAsync("page", null, null, renderer.RenderAsync));
+        renderer.Throw = null;
+        Assert.Equal("<p>fragment</p>", await host.Fragments.GetOrRenderAsync("page", null, null, renderer.RenderAsync));
+
+        Assert.Equal(2, renderer.Calls);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+}

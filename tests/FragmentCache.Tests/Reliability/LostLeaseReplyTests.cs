@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using FragmentCache.Memcached;
+using FragmentCache.Tests.Core;
+using FragmentCache.Tests.Infrastructure;
+
+namespace FragmentCache.Tests.Reliability;
+
+/// <summary>
+/// A lease granted by memcached whose reply never reaches the client (the connection stalls past the timeout):
+/// the server keeps the lease, so another host sees "held by other" and waits. The wait is bounded by
+/// <see cref="FragmentCacheStampedeOptions.LeaseTime"/>, after which it renders: slow, never a hang or an error.
+/// </summary>
+public sealed class LostLeaseReplyTests
+{
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(1.5);
+
+    [Fact]
+    public async Task GetOrRenderAsync_LeaseReplyLostInStall_OtherHostWaitsAtMostLeaseTimeThenRenders()
+    {
+        await using var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var proxy = new FaultProxy(server);
+        await using var stalled = TestHost.Create(Store(proxy.Address), TimeProvider.System, Configure);
+        await using var other = TestHost.Create(Store(server.Address), TimeProvider.System, Configure);
+        var renderer = new RenderCounter("<p>leased</p>");
+        Assert.Equal("<p>leased</p>", await stalled.Fragments.GetOrRenderAsync("warm", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken));
+
+        proxy.Stall(); // the mg below reaches memcached (which grants the lease), its reply does not come back
+        var first = await stalled.Fragments.GetOrRenderAsync("lost", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken);
+        proxy.Resume();
+        var clock = Stopwatch.StartNew();
+        var second = await other.Fragments.GetOrRenderAsync("lost", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken);
+        var waited = clock.Elapsed;
+
+        Assert.Equal("<p>leased</p>", first);
+        Assert.Equal("<p>leased</p>", second);
+        Assert.True(waited < LeaseTime + TimeSpan.FromSeconds(2), $"the other host waited {waited.TotalMilliseconds:0} ms (lease time {LeaseTime.TotalMilliseconds:0} ms)");
+        Assert.Equal(3, renderer.Calls); // warm-up, the stalled host (a miss), the other host after its wait
+    }
+
+    private static void Configure(FragmentCacheOptions options)
+    {
+        options.KeyPrefix = "lost";
+        options.Stampede.LeaseTime = LeaseTime;
+        options.Stampede.PollInterval = TimeSpan.FromMilliseconds(20);
+    }
+
+    private static MemcachedCacheStore Store(string address)
+    {
+        var options = new MemcachedClientOptions { OperationTimeout = TimeSpan.FromMilliseconds(200), ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        options.Servers.Add(address);
+        return new MemcachedCacheStore(options);
+    }
+}
