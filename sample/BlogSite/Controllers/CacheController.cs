@@ -1,0 +1,26 @@
+using BlogSite.Caching;
+using BlogSite.Services;
+using FragmentCache;
+using FragmentCache.Memcached;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BlogSite.Controllers;
+
+/// <summary>What the cache is doing: per fragment and page, and each Memcached server's health.</summary>
+public sealed class CacheController(CacheStats stats, ICacheStore store, BlogStatistics statistics) : Controller
+{
+    [HttpGet("/cache")]
+    [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+    public IActionResult Index()
+    {
+        var servers = store is MemcachedCacheStore memcached ? memcached.Client.GetServerStatuses() : null;
+        return View(new CachePageModel(stats.Snapshot(), servers, store.GetType().Name, statistics.Computations));
+    }
+
+    /// <summary>The same numbers as JSON (for scripts and the tests).</summary>
+    [HttpGet("/cache/stats.json")]
+    [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
+    public IActionResult Json() => Json(stats.Snapshot());
+}
+
+public sealed record CachePageModel(IReadOnlyList<CacheStatsRow> Rows, IReadOnlyList<MemcachedServerStatus>? Servers, string StoreName, int StatisticComputations);

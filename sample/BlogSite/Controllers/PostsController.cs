@@ -1,0 +1,72 @@
+using BlogSite.Caching;
+using BlogSite.Data;
+using BlogSite.Models;
+using FragmentCache.Mvc;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlogSite.Controllers;
+
+/// <summary>The public pages: the post list, one post, the posts of a tag or a month.</summary>
+public sealed class PostsController(BlogDbContext db) : Controller
+{
+    /// <summary>Posts per page of the list.</summary>
+    public const int PageSize = 8;
+
+    /// <summary>The newest posts. Level 2, per page: one copy per language, theme and page number.</summary>
+    [HttpGet("/")]
+    [CachePage(Duration = 300, VaryByHeaders = ["Accept-Language"], VaryByCookies = ["theme"], VaryByQueryKeys = ["page"], Tags = [BlogTags.Posts])]
+    public async Task<IActionResult> Index(int page = 1)
+    {
+        page = Math.Max(1, page);
+        var query = db.Posts.AsNoTracking().Where(p => p.PublishedAt != null);
+        var total = await query.CountAsync(HttpContext.RequestAborted);
+        var posts = await query.OrderByDescending(p => p.PublishedAt)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Include(p => p.Author).Include(p => p.Tags)
+            .ToListAsync(HttpContext.RequestAborted);
+        return View(new PostListModel(posts, page, page * PageSize < total));
+    }
+
+    /// <summary>
+    /// One post. Level 2, per page; a save drops it by its path (<c>CachePageTags.ForPath</c>), so every other address
+    /// of the post redirects to the one canonical URL.
+    /// </summary>
+    [HttpGet("/posts/{id:int}/{slug?}")]
+    [CachePage(Duration = 300, VaryByHeaders = ["Accept-Language"], VaryByCookies = ["theme"], VaryByQueryKeys = [])]
+    public async Task<IActionResult> Show(int id, string? slug)
+    {
+        var post = await db.Posts.AsNoTracking()
+            .Include(p => p.Author).Include(p => p.Tags).Include(p => p.Comments).AsSplitQuery()
+            .FirstOrDefaultAsync(p => p.Id == id && p.PublishedAt != null, HttpContext.RequestAborted);
+        if (post is null)
+        {
+            return NotFound();
+        }
+
+        return slug == post.Slug ? View(post) : RedirectPermanent(PostUrl(post.Id, post.Slug));
+    }
+
+    /// <summary>The posts of one tag; the list is a fragment tagged <c>tag:{name}</c>.</summary>
+    [HttpGet("/tags/{name}")]
+    public IActionResult Tag(string name) => View("Listing", new ListingModel("tag", name, null));
+
+    /// <summary>The posts of one month; the list is a fragment tagged <c>archive:{yyyy-MM}</c>.</summary>
+    [HttpGet("/archive/{year:int}/{month:int}")]
+    public IActionResult Archive(int year, int month)
+    {
+        if (month is < 1 or > 12 || year is < 2000 or > 2100)
+        {
+            return NotFound();
+        }
+
+        return View("Listing", new ListingModel("archive", null, new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc)));
+    }
+
+    /// <summary>The one URL of a post's page.</summary>
+    public static string PostUrl(int id, string slug) => "/posts/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/" + slug;
+}
+
+public sealed record PostListModel(IReadOnlyList<Post> Posts, int Page, bool HasMore);
+
+public sealed record ListingModel(string Kind, string? TagName, DateTime? Month);

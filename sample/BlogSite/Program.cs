@@ -1,0 +1,90 @@
+using System.Globalization;
+using BlogSite.Caching;
+using BlogSite.Data;
+using BlogSite.Services;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddOptions<BlogSiteOptions>().BindConfiguration(BlogSiteOptions.SectionName);
+builder.Services.AddControllersWithViews();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(o =>
+    {
+        o.LoginPath = "/account/login";
+        o.AccessDeniedPath = "/account/login";
+        o.Cookie.Name = "blog.auth";
+    });
+builder.Services.AddAuthorization();
+
+// Levels 1-4 of Django's caching: the store (Memcached when FragmentCache:Servers is set, else in memory),
+// <memcache-fragment>, [CachePage] and the per-site middleware.
+builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache"));
+builder.Services.AddFragmentCacheMvc();
+builder.Services.AddSingleton<CacheStats>();
+DecorateFragmentCache(builder.Services);
+
+builder.Services.AddSingleton<WidgetRenders>();
+builder.Services.AddSingleton<BlogStatistics>();
+builder.Services.AddSingleton<PostSaveInterceptor>();
+builder.Services.AddDbContext<BlogDbContext>((sp, o) =>
+{
+    var options = sp.GetRequiredService<IOptions<BlogSiteOptions>>().Value;
+    var path = Path.IsPathRooted(options.Database)
+        ? options.Database
+        : Path.Combine(sp.GetRequiredService<IWebHostEnvironment>().ContentRootPath, options.Database);
+    o.UseSqlite("Data Source=" + path);
+    o.AddInterceptors(sp.GetRequiredService<PostSaveInterceptor>());
+});
+
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    await BlogSeeder.EnsureSeededAsync(scope.ServiceProvider.GetRequiredService<BlogDbContext>());
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error");
+}
+
+string[] cultures = ["en", "fr"];
+app.UseRequestLocalization(new RequestLocalizationOptions
+{
+    DefaultRequestCulture = new RequestCulture("en"),
+    SupportedCultures = [.. cultures.Select(CultureInfo.GetCultureInfo)],
+    SupportedUICultures = [.. cultures.Select(CultureInfo.GetCultureInfo)],
+    RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()],
+});
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+// Level 1, per-site: the About page has no attribute; the middleware caches it for its own max-age.
+app.UseWhen(c => c.Request.Path.Equals("/about", StringComparison.OrdinalIgnoreCase), site => site.UseFragmentCachePages());
+
+app.MapControllers();
+app.Run();
+
+static void DecorateFragmentCache(IServiceCollection services)
+{
+    var original = services.Last(d => d.ServiceType == typeof(FragmentCache.IFragmentCache));
+    services.Remove(original);
+    services.AddSingleton<FragmentCache.IFragmentCache>(sp =>
+    {
+        var inner = (FragmentCache.IFragmentCache)(original.ImplementationInstance
+            ?? original.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!));
+        return new InstrumentedFragmentCache(inner, sp.GetRequiredService<CacheStats>(), sp.GetRequiredService<IHttpContextAccessor>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
+    });
+}
+
+/// <summary>The entry point the tests start.</summary>
+public partial class Program;
