@@ -107,8 +107,9 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
         }
         else if (schedule)
         {
-            // Queued behind the continuations already waiting, so their requests join this write.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // On this thread's local queue: inside a completion batch the flush runs right after the batch's
+            // other continuations (so their requests join this write), and an idle thread may steal it sooner.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
         return true;
