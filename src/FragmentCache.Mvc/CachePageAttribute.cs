@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FragmentCache.Mvc;
+
+/// <summary>
+/// Caches the whole response of an action or of every action of a controller (Django's <c>cache_page</c>);
+/// an action's attribute wins over its controller's. Safe by default: only GET and HEAD, only 200, never a
+/// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
+/// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
+public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilter
+{
+    /// <summary>Time to live in seconds. The default 0 means the profile's, else <see cref="FragmentCachePagesOptions.DefaultDuration"/> (10 minutes).</summary>
+    public int Duration { get; set; }
+
+    /// <summary>Request headers the page varies by (Django's <c>vary_on_headers</c>). The default is none.</summary>
+    public string[]? VaryByHeaders { get; set; }
+
+    /// <summary>Cookies the page varies by (Django's <c>vary_on_cookie</c>, per cookie). The default is none.</summary>
+    public string[]? VaryByCookies { get; set; }
+
+    /// <summary>
+    /// Query keys the page varies by; the default <see langword="null"/> means every query key (names case-insensitive,
+    /// values case-sensitive, order-insensitive). An empty array ignores the query string.
+    /// </summary>
+    public string[]? VaryByQueryKeys { get; set; }
+
+    /// <summary>Caches pages of signed-in users, one entry per user (stable id). The default is <see langword="false"/>: signed-in requests are not cached.</summary>
+    public bool VaryByUser { get; set; }
+
+    /// <summary>Tags the page carries; <see cref="IFragmentCache.InvalidateTagAsync"/> on one drops it everywhere. The default is none.</summary>
+    public string[]? Tags { get; set; }
+
+    /// <summary>A named profile from <see cref="FragmentCacheMvcOptions.Profiles"/>; settings given here win. The default is none.</summary>
+    public string? Profile { get; set; }
+
+    /// <summary>The filter order. The default is 0.</summary>
+    public int Order { get; set; }
+
+    /// <inheritdoc/>
+    /// <remarks><see langword="true"/>: the filter keeps no per-request state.</remarks>
+    public bool IsReusable => true;
+
+    /// <inheritdoc/>
+    public IFilterMetadata CreateInstance(IServiceProvider serviceProvider)
+        => ActivatorUtilities.CreateInstance<CachePageFilter>(serviceProvider, this);
+}

@@ -1,0 +1,89 @@
+using FragmentCache.Mvc.Internal;
+using FragmentCache.Mvc.Pages;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc;
+
+/// <summary>
+/// The resource filter behind <see cref="CachePageAttribute"/>: it wraps model binding, the action and the
+/// result, so a hit skips all three. Created by the attribute; not registered directly.
+/// </summary>
+public sealed class CachePageFilter : IAsyncResourceFilter
+{
+    private readonly CachePageAttribute _attribute;
+    private readonly FragmentCacheMvcOptions _mvc;
+    private readonly FragmentCachePagesOptions _pages;
+
+    /// <summary>Creates the filter for one attribute.</summary>
+    /// <param name="attribute">The attribute's settings.</param>
+    /// <param name="mvcOptions">Profiles.</param>
+    /// <param name="pagesOptions">Default duration and limits.</param>
+    public CachePageFilter(CachePageAttribute attribute, IOptions<FragmentCacheMvcOptions> mvcOptions, IOptions<FragmentCachePagesOptions> pagesOptions)
+    {
+        ArgumentNullException.ThrowIfNull(mvcOptions);
+        ArgumentNullException.ThrowIfNull(pagesOptions);
+        _attribute = attribute;
+        _mvc = mvcOptions.Value;
+        _pages = pagesOptions.Value;
+    }
+
+    /// <inheritdoc/>
+    public Task OnResourceExecutionAsync(ResourceExecutingContext context, ResourceExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+
+        // The most specific attribute (the action's, listed after the controller's) decides; the others step aside.
+        CachePageFilter? effective = null;
+        foreach (var filter in context.Filters)
+        {
+            if (filter is CachePageFilter candidate)
+            {
+                effective = candidate;
+            }
+        }
+
+        if (!ReferenceEquals(effective, this))
+        {
+            return next();
+        }
+
+        // From the request's services: a reusable filter outlives the scope it was created in.
+        var handler = context.HttpContext.RequestServices.GetRequiredService<PageCacheHandler>();
+        return handler.HandleAsync(context.HttpContext, ResolvePolicy(), async () =>
+        {
+            var executed = await next().ConfigureAwait(false);
+            if (executed.Exception is not null && !executed.ExceptionHandled)
+            {
+                // MVC reports the exception after the filter returns; nothing of this response may be stored.
+                throw new UncacheableContentException("the action failed") { ActionFailed = true };
+            }
+        });
+    }
+
+    internal PagePolicy ResolvePolicy()
+    {
+        CacheProfile? profile = null;
+        if (!string.IsNullOrEmpty(_attribute.Profile) && !_mvc.Profiles.TryGetValue(_attribute.Profile, out profile))
+        {
+            throw new InvalidOperationException($"[CachePage(Profile = \"{_attribute.Profile}\")]: no such profile in FragmentCache:Mvc:Profiles.");
+        }
+
+        var duration = _attribute.Duration > 0
+            ? TimeSpan.FromSeconds(_attribute.Duration)
+            : profile?.Duration ?? _pages.DefaultDuration;
+        string[]? query = _attribute.VaryByQueryKeys is { } keys
+            ? VaryKey.Merge(keys, null)
+            : profile is { VaryByQueryKeys.Count: > 0 } ? VaryKey.Merge(profile.VaryByQueryKeys, null) : null;
+        return new PagePolicy(
+            duration,
+            VaryKey.Merge(_attribute.VaryByHeaders, profile?.VaryByHeaders),
+            VaryKey.Merge(_attribute.VaryByCookies, profile?.VaryByCookies),
+            query,
+            _attribute.VaryByUser || profile?.VaryByUser == true,
+            VaryKey.Merge(_attribute.Tags, profile?.Tags),
+            PerSite: false);
+    }
+}

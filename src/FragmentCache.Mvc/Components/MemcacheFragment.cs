@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text;
+using FragmentCache.Mvc.Internal;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc;
+
+/// <summary>
+/// <c>&lt;MemcacheFragment Name="..."&gt;</c>: the Razor component twin of <c>&lt;memcache-fragment&gt;</c> for static
+/// server rendering and components inside MVC views. On a miss its child content is rendered to HTML once and cached;
+/// on a hit the cached HTML is emitted as markup and the child content does not run. The cached HTML is static:
+/// interactive components inside it are not made interactive on a hit.
+/// </summary>
+public sealed class MemcacheFragment : ComponentBase
+{
+    private string? _html;
+
+    /// <summary>The fragment's name (required).</summary>
+    [Parameter]
+    [EditorRequired]
+    public string Name { get; set; } = "";
+
+    /// <summary>The content to cache.</summary>
+    [Parameter]
+    public RenderFragment? ChildContent { get; set; }
+
+    /// <summary>An arbitrary string the fragment varies by. The default is none.</summary>
+    [Parameter]
+    public string? VaryBy { get; set; }
+
+    /// <summary>Django-style positional vary values, formatted culture-invariantly. The default is none.</summary>
+    [Parameter]
+    public object?[]? VaryOn { get; set; }
+
+    /// <summary>Comma-separated request headers (needs an <see cref="HttpContext"/>). The default is none.</summary>
+    [Parameter]
+    public string? VaryByHeader { get; set; }
+
+    /// <summary>Comma-separated query keys (needs an <see cref="HttpContext"/>). The default is none.</summary>
+    [Parameter]
+    public string? VaryByQuery { get; set; }
+
+    /// <summary>Comma-separated route values (needs an <see cref="HttpContext"/>). The default is none.</summary>
+    [Parameter]
+    public string? VaryByRoute { get; set; }
+
+    /// <summary>Comma-separated cookies (needs an <see cref="HttpContext"/>). The default is none.</summary>
+    [Parameter]
+    public string? VaryByCookie { get; set; }
+
+    /// <summary>Whether the fragment varies by the signed-in user's stable id. The default is <see langword="false"/>.</summary>
+    [Parameter]
+    public bool VaryByUser { get; set; }
+
+    /// <summary>Whether the fragment varies by the current culture and UI culture. The default is <see langword="false"/>.</summary>
+    [Parameter]
+    public bool VaryByCulture { get; set; }
+
+    /// <summary>Time to live. The default <see langword="null"/> means the profile's, else the core's default (5 minutes).</summary>
+    [Parameter]
+    public TimeSpan? ExpiresAfter { get; set; }
+
+    /// <summary>An absolute expiry. The default is none.</summary>
+    [Parameter]
+    public DateTimeOffset? ExpiresOn { get; set; }
+
+    /// <summary>Used as a time to live (Memcached has no sliding expiry). The default is none.</summary>
+    [Parameter]
+    public TimeSpan? ExpiresSliding { get; set; }
+
+    /// <summary>When <see langword="false"/>, the content renders and the cache is not touched. The default is <see langword="true"/>.</summary>
+    [Parameter]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Comma-separated tags. The default is none.</summary>
+    [Parameter]
+    public string? Tags { get; set; }
+
+    /// <summary>A named profile from <see cref="FragmentCacheMvcOptions.Profiles"/>. The default is none.</summary>
+    [Parameter]
+    public string? Profile { get; set; }
+
+    /// <summary>Stale-while-revalidate window. The default <see langword="null"/> means the core's setting.</summary>
+    [Parameter]
+    public TimeSpan? StaleWhileRevalidate { get; set; }
+
+    /// <summary>Early recache window. The default <see langword="null"/> means the core's setting.</summary>
+    [Parameter]
+    public TimeSpan? EarlyRecache { get; set; }
+
+    /// <summary>The current request during static server rendering; <see langword="null"/> elsewhere.</summary>
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
+    [Inject]
+    private IFragmentCache Cache { get; set; } = default!;
+
+    [Inject]
+    private IOptions<FragmentCacheMvcOptions> Options { get; set; } = default!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = default!;
+
+    [Inject]
+    private IServiceProvider Services { get; set; } = default!;
+
+    /// <inheritdoc/>
+    protected override async Task OnParametersSetAsync()
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new InvalidOperationException("<MemcacheFragment> needs a Name parameter (it forms the cache key on every server).");
+        }
+
+        _html = null;
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var settings = Options.Value;
+        CacheProfile? profile = null;
+        if (!string.IsNullOrEmpty(Profile) && !settings.Profiles.TryGetValue(Profile, out profile))
+        {
+            throw new InvalidOperationException($"<MemcacheFragment Name=\"{Name}\">: no cache profile named '{Profile}'.");
+        }
+
+        var options = new FragmentCacheEntryOptions
+        {
+            Expiration = ExpiresOn is { } on ? Max(on - Time.GetUtcNow()) : ExpiresAfter ?? ExpiresSliding ?? profile?.Duration,
+            Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
+            StaleWhileRevalidate = StaleWhileRevalidate,
+            EarlyRecacheWindow = EarlyRecache,
+        };
+
+        string? rendered = null;
+        try
+        {
+            _html = await Cache.GetOrRenderAsync(Name, BuildVaryValues(profile), options, async _ =>
+            {
+                rendered = await RenderChildAsync().ConfigureAwait(false);
+                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
+                {
+                    throw new UncacheableContentException("fragment over MaxFragmentSize");
+                }
+
+                return rendered;
+            }, HttpContext?.RequestAborted ?? default).ConfigureAwait(false);
+        }
+        catch (UncacheableContentException)
+        {
+            _html = rendered ?? await RenderChildAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (rendered is null && HttpContext?.RequestAborted.IsCancellationRequested != true)
+        {
+            _html = await RenderChildAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (_html is not null)
+        {
+            builder.AddMarkupContent(0, _html);
+        }
+        else if (!Enabled)
+        {
+            builder.AddContent(1, ChildContent);
+        }
+    }
+
+    internal List<object?> BuildVaryValues(CacheProfile? profile)
+    {
+        var parts = new List<object?>();
+        VaryKey.AddValues(parts, "on", VaryOn ?? []);
+        if (VaryBy is not null)
+        {
+            VaryKey.AddText(parts, "by", VaryBy);
+        }
+
+        if (HttpContext is { } http)
+        {
+            var headers = VaryKey.Merge(VaryKey.ParseList(VaryByHeader), profile?.VaryByHeaders);
+            if (headers.Length > 0)
+            {
+                VaryKey.AddHeaders(parts, headers, http.Request.Headers);
+            }
+
+            var query = VaryKey.Merge(VaryKey.ParseList(VaryByQuery), profile?.VaryByQueryKeys);
+            if (query.Length > 0)
+            {
+                VaryKey.AddQuery(parts, query, http.Request.Query);
+            }
+
+            var route = VaryKey.ParseList(VaryByRoute);
+            if (route.Length > 0)
+            {
+                VaryKey.AddRoute(parts, route, http.Request.RouteValues);
+            }
+
+            var cookies = VaryKey.Merge(VaryKey.ParseList(VaryByCookie), profile?.VaryByCookies);
+            if (cookies.Length > 0)
+            {
+                VaryKey.AddCookies(parts, cookies, http.Request.Cookies);
+            }
+        }
+
+        if (VaryByUser || profile?.VaryByUser == true)
+        {
+            VaryKey.AddUser(parts, HttpContext?.User);
+        }
+
+        if (VaryByCulture)
+        {
+            VaryKey.AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        }
+
+        return parts;
+    }
+
+    private static TimeSpan Max(TimeSpan left) => left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
+    private async Task<string> RenderChildAsync()
+    {
+        var loggers = Services.GetService(typeof(ILoggerFactory)) as ILoggerFactory ?? NullLoggerFactory.Instance;
+        await using var renderer = new HtmlRenderer(Services, loggers);
+        var content = ChildContent;
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+        {
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(FragmentContentHost.Content)] = content });
+            var output = await renderer.RenderComponentAsync<FragmentContentHost>(parameters).ConfigureAwait(false);
+            return output.ToHtmlString();
+        }).ConfigureAwait(false);
+    }
+}

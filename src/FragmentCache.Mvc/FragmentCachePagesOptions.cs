@@ -1,0 +1,32 @@
+namespace FragmentCache.Mvc;
+
+/// <summary>
+/// Settings of page caching (<see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c>), bound from the
+/// <c>"FragmentCache:Pages"</c> configuration section.
+/// </summary>
+public sealed class FragmentCachePagesOptions
+{
+    /// <summary>The configuration section name: <c>"FragmentCache:Pages"</c>.</summary>
+    public const string SectionName = "FragmentCache:Pages";
+
+    /// <summary>
+    /// How long a page lives when neither the attribute nor the response's <c>Cache-Control: max-age</c> says.
+    /// The default is 10 minutes (Django's <c>CACHE_MIDDLEWARE_SECONDS</c>).
+    /// </summary>
+    public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest a page is kept by the per-site middleware, whatever the response's <c>max-age</c> says.
+    /// The default is 1 hour.
+    /// </summary>
+    public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Distinguishes page keys of several sites sharing one cache (Django's <c>CACHE_MIDDLEWARE_KEY_PREFIX</c>). The default is <c>""</c>.</summary>
+    public string KeyPrefix { get; set; } = "";
+
+    /// <summary>The largest response body that is stored; a larger one is served and not stored. The default is 1,000,000 bytes.</summary>
+    public int MaxBodySize { get; set; } = 1_000_000;
+
+    /// <summary>Whether URL paths are compared case-sensitively. The default is <see langword="false"/> (<c>/Home</c> and <c>/home</c> share an entry).</summary>
+    public bool CaseSensitivePaths { get; set; }
+}

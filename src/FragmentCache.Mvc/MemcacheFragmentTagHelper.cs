@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using FragmentCache.Mvc.Internal;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.Razor.TagHelpers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc;
+
+/// <summary>
+/// <c>&lt;memcache-fragment name="..."&gt;</c>: caches its content in the FragmentCache store (Memcached when
+/// configured), a drop-in upgrade of <c>&lt;cache&gt;</c> / <c>&lt;distributed-cache&gt;</c> and a port of Django's
+/// <c>{% cache %}</c>. The wrapper element is never emitted; a hit replays the first render's HTML byte for byte.
+/// </summary>
+/// <remarks>
+/// A render that throws caches nothing; a fragment over <see cref="FragmentCacheMvcOptions.MaxFragmentSize"/> is
+/// served and not cached; a store failure renders the fragment uncached.
+/// </remarks>
+[HtmlTargetElement("memcache-fragment")]
+public sealed class MemcacheFragmentTagHelper(
+    IFragmentCache cache,
+    HtmlEncoder htmlEncoder,
+    IOptions<FragmentCacheMvcOptions> options,
+    TimeProvider timeProvider) : TagHelper
+{
+    /// <inheritdoc/>
+    /// <remarks>-1000, so the fragment wraps every other tag helper on the element, as <c>&lt;cache&gt;</c> does.</remarks>
+    public override int Order => -1000;
+
+    /// <summary>The fragment's name (required): with the vary values it forms the key, identical on every server.</summary>
+    [HtmlAttributeName("name")]
+    public string? Name { get; set; }
+
+    /// <summary>An arbitrary string the fragment varies by. The default is none.</summary>
+    [HtmlAttributeName("vary-by")]
+    public string? VaryBy { get; set; }
+
+    /// <summary>Django-style positional vary values (<c>vary-on="@(new object[] { Model.Id })"</c>), formatted culture-invariantly. The default is none.</summary>
+    [HtmlAttributeName("vary-on")]
+    public object?[]? VaryOn { get; set; }
+
+    /// <summary>Comma-separated request headers the fragment varies by. The default is none.</summary>
+    [HtmlAttributeName("vary-by-header")]
+    public string? VaryByHeader { get; set; }
+
+    /// <summary>Comma-separated query keys (case-insensitive) the fragment varies by. The default is none.</summary>
+    [HtmlAttributeName("vary-by-query")]
+    public string? VaryByQuery { get; set; }
+
+    /// <summary>Comma-separated route values the fragment varies by. The default is none.</summary>
+    [HtmlAttributeName("vary-by-route")]
+    public string? VaryByRoute { get; set; }
+
+    /// <summary>Comma-separated cookies the fragment varies by. The default is none.</summary>
+    [HtmlAttributeName("vary-by-cookie")]
+    public string? VaryByCookie { get; set; }
+
+    /// <summary>Whether the fragment varies by the signed-in user's stable id (NameIdentifier, then <c>sub</c>, then name). The default is <see langword="false"/>.</summary>
+    [HtmlAttributeName("vary-by-user")]
+    public bool VaryByUser { get; set; }
+
+    /// <summary>Whether the fragment varies by the current culture and UI culture. The default is <see langword="false"/>.</summary>
+    [HtmlAttributeName("vary-by-culture")]
+    public bool VaryByCulture { get; set; }
+
+    /// <summary>Time to live. The default <see langword="null"/> means the profile's, else <see cref="FragmentCacheOptions.DefaultTimeout"/> (5 minutes).</summary>
+    [HtmlAttributeName("expires-after")]
+    public TimeSpan? ExpiresAfter { get; set; }
+
+    /// <summary>An absolute expiry; in the past, the fragment is rendered every time. The default is none.</summary>
+    [HtmlAttributeName("expires-on")]
+    public DateTimeOffset? ExpiresOn { get; set; }
+
+    /// <summary>
+    /// Accepted for compatibility with <c>&lt;cache&gt;</c>; Memcached has no sliding expiry, so it is used as a
+    /// time to live counted from the render. The default is none.
+    /// </summary>
+    [HtmlAttributeName("expires-sliding")]
+    public TimeSpan? ExpiresSliding { get; set; }
+
+    /// <summary>When <see langword="false"/>, the content is rendered and the cache is not touched. The default is <see langword="true"/>.</summary>
+    [HtmlAttributeName("enabled")]
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Comma-separated tags; invalidating one (<see cref="IFragmentCache.InvalidateTagAsync"/>) invalidates the fragment everywhere. The default is none.</summary>
+    [HtmlAttributeName("tags")]
+    public string? Tags { get; set; }
+
+    /// <summary>A named profile from <see cref="FragmentCacheMvcOptions.Profiles"/>; attributes set here win. The default is none.</summary>
+    [HtmlAttributeName("profile")]
+    public string? Profile { get; set; }
+
+    /// <summary>How long past expiry the old copy may be served while one request re-renders. The default <see langword="null"/> means the core's setting.</summary>
+    [HtmlAttributeName("stale-while-revalidate")]
+    public TimeSpan? StaleWhileRevalidate { get; set; }
+
+    /// <summary>How long before expiry one request starts re-rendering. The default <see langword="null"/> means the core's setting.</summary>
+    [HtmlAttributeName("early-recache")]
+    public TimeSpan? EarlyRecache { get; set; }
+
+    /// <summary>Whether the key carries a digest of the view's compiled source. The default <see langword="null"/> means <see cref="FragmentCacheMvcOptions.ViewDigest"/> (on).</summary>
+    [HtmlAttributeName("view-digest")]
+    public bool? ViewDigest { get; set; }
+
+    /// <summary>The view being rendered (set by Razor).</summary>
+    [HtmlAttributeNotBound]
+    [ViewContext]
+    public ViewContext ViewContext { get; set; } = default!;
+
+    /// <inheritdoc/>
+    public override async Task ProcessAsync(TagHelperContext context, TagHelperOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            throw new InvalidOperationException("<memcache-fragment> needs a name attribute: name=\"...\" (it forms the cache key on every server).");
+        }
+
+        output.TagName = null;
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        CacheProfile? profile = null;
+        if (!string.IsNullOrEmpty(Profile) && !settings.Profiles.TryGetValue(Profile, out profile))
+        {
+            throw new InvalidOperationException($"<memcache-fragment name=\"{Name}\">: no cache profile named '{Profile}' in FragmentCache:Mvc:Profiles.");
+        }
+
+        var services = ViewContext.HttpContext.RequestServices;
+        var entryOptions = new FragmentCacheEntryOptions
+        {
+            Expiration = ComputeExpiration(profile),
+            Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
+            StaleWhileRevalidate = StaleWhileRevalidate,
+            EarlyRecacheWindow = EarlyRecache,
+        };
+        var vary = BuildVaryValues(profile, (ViewDigest ?? settings.ViewDigest) ? services.GetService<ViewDigestProvider>() : null);
+
+        string? rendered = null;
+        string html;
+        try
+        {
+            html = await cache.GetOrRenderAsync(Name, vary, entryOptions, async _ =>
+            {
+                rendered = await RenderAsync(output).ConfigureAwait(false);
+                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
+                {
+                    throw new UncacheableContentException("fragment over MaxFragmentSize");
+                }
+
+                return rendered;
+            }, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (UncacheableContentException)
+        {
+            // Too large: ours is served uncached; a caller that joined another's flight renders its own.
+            html = rendered ?? await RenderAsync(output).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (rendered is null && !ViewContext.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // We joined a render whose own client went away: render for ourselves.
+            html = await RenderAsync(output).ConfigureAwait(false);
+        }
+
+        services.GetService<CacheStatus>()?.Report(ViewContext.HttpContext, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
+        output.Content.SetHtmlContent(new HtmlString(html));
+    }
+
+    internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests)
+    {
+        var http = ViewContext.HttpContext;
+        var parts = new List<object?>();
+        VaryKey.AddValues(parts, "on", VaryOn ?? []);
+        if (VaryBy is not null)
+        {
+            VaryKey.AddText(parts, "by", VaryBy);
+        }
+
+        var headers = VaryKey.Merge(VaryKey.ParseList(VaryByHeader), profile?.VaryByHeaders);
+        if (headers.Length > 0)
+        {
+            VaryKey.AddHeaders(parts, headers, http.Request.Headers);
+        }
+
+        var query = VaryKey.Merge(VaryKey.ParseList(VaryByQuery), profile?.VaryByQueryKeys);
+        if (query.Length > 0)
+        {
+            VaryKey.AddQuery(parts, query, http.Request.Query);
+        }
+
+        var route = VaryKey.ParseList(VaryByRoute);
+        if (route.Length > 0)
+        {
+            VaryKey.AddRoute(parts, route, ViewContext.RouteData.Values);
+        }
+
+        var cookies = VaryKey.Merge(VaryKey.ParseList(VaryByCookie), profile?.VaryByCookies);
+        if (cookies.Length > 0)
+        {
+            VaryKey.AddCookies(parts, cookies, http.Request.Cookies);
+        }
+
+        if (VaryByUser || profile?.VaryByUser == true)
+        {
+            VaryKey.AddUser(parts, http.User);
+        }
+
+        if (VaryByCulture)
+        {
+            VaryKey.AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        }
+
+        if (digests?.GetDigest(ViewContext.ExecutingFilePath ?? ViewContext.View?.Path) is { } digest)
+        {
+            VaryKey.AddText(parts, "view", digest);
+        }
+
+        return parts;
+    }
+
+    private TimeSpan? ComputeExpiration(CacheProfile? profile)
+    {
+        if (ExpiresOn is { } on)
+        {
+            var left = on - timeProvider.GetUtcNow();
+            var expiration = left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            return ExpiresAfter is { } after && after < expiration ? after : expiration;
+        }
+
+        return ExpiresAfter ?? ExpiresSliding ?? profile?.Duration;
+    }
+
+    private async Task<string> RenderAsync(TagHelperOutput output)
+    {
+        var content = await output.GetChildContentAsync().ConfigureAwait(false);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        content.WriteTo(writer, htmlEncoder);
+        return writer.ToString();
+    }
+}

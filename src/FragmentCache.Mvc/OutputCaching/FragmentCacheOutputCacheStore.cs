@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.OutputCaching;
+
+namespace FragmentCache.Mvc.OutputCaching;
+
+/// <summary>
+/// ASP.NET Core's <see cref="IOutputCacheStore"/> over the FragmentCache store (Memcached when configured), so
+/// <c>[OutputCache]</c> keeps working and stores in Memcached. Entries use the fragment entry format (the
+/// canonical key inside, checked on read) and tags are the core's generation counters, so
+/// <see cref="EvictByTagAsync"/> is one increment, seen by every server. Store failures are misses.
+/// </summary>
+internal sealed class FragmentCacheOutputCacheStore(
+    ICacheStore store,
+    CacheKeyBuilder keys,
+    TagGenerationStore tags,
+    StoreErrorReporter errors,
+    TimeProvider timeProvider) : IOutputCacheBufferStore
+{
+    private const string Layer = "outputcache";
+    private const string Name = "outputcache";
+
+    public async ValueTask EvictByTagAsync(string tag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            errors.Report(ex, Layer, "evict-tag");
+        }
+    }
+
+    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+        => (await ReadAsync(key, cancellationToken).ConfigureAwait(false)) is { } content ? content.ToArray() : null;
+
+    public ValueTask SetAsync(string key, byte[] value, string[]? tags, TimeSpan validFor, CancellationToken cancellationToken)
+        => WriteAsync(key, value, tags ?? [], validFor, cancellationToken);
+
+    public async ValueTask<bool> TryGetAsync(string key, PipeWriter destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (await ReadAsync(key, cancellationToken).ConfigureAwait(false) is not { } content)
+        {
+            return false;
+        }
+
+        await destination.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, ReadOnlyMemory<string> tags, TimeSpan validFor, CancellationToken cancellationToken)
+        => WriteAsync(key, value.ToArray(), tags.ToArray(), validFor, cancellationToken);
+
+    private async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var fragmentKey = FragmentKey.Create(Name, [key]);
+        try
+        {
+            var item = await store.GetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), cancellationToken).ConfigureAwait(false);
+            if (item is not { } found || (found.Flags & CacheItemFlags.Value) == 0
+                || !FragmentEntryCodec.TryDecode(found.Value, out var entry, out _)
+                || !string.Equals(entry!.Canonical, fragmentKey.Canonical, StringComparison.Ordinal)
+                || entry.Kind != FragmentContentKind.Bytes
+                || !await tags.AreCurrentAsync(entry.Tags, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return entry.Content;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            errors.Report(ex, Layer, "get");
+            return null;
+        }
+    }
+
+    private async ValueTask WriteAsync(string key, byte[] value, string[] tagNames, TimeSpan validFor, CancellationToken cancellationToken)
+    {
+        var fragmentKey = FragmentKey.Create(Name, [key]);
+        try
+        {
+            var generations = await tags.GetOrCreateAsync(tagNames, cancellationToken).ConfigureAwait(false);
+            var entry = new FragmentEntry(fragmentKey.Canonical, FragmentContentKind.Bytes, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, value);
+            var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+            await store.SetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), item, validFor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            errors.Report(ex, Layer, "set");
+        }
+    }
+}

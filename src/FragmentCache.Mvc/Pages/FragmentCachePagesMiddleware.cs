@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc.Pages;
+
+/// <summary>
+/// Per-site page caching (Django's <c>UpdateCacheMiddleware</c> + <c>FetchFromCacheMiddleware</c> in one):
+/// every eligible GET/HEAD response is stored for its own <c>max-age</c> (else the default duration), keyed
+/// by the request headers its <c>Vary</c> names, learned per URL.
+/// </summary>
+internal sealed class FragmentCachePagesMiddleware(RequestDelegate next, PageCacheHandler handler, IOptions<FragmentCachePagesOptions> options)
+{
+    private readonly PagePolicy _policy = new(options.Value.MaxDuration, [], [], null, VaryByUser: false, [], PerSite: true);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        // An endpoint with [CachePage] is cached by its filter, with its own rules.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<CachePageAttribute>() is not null)
+        {
+            return next(context);
+        }
+
+        return handler.HandleAsync(context, _policy, () => next(context));
+    }
+}

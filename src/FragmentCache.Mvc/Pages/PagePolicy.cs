@@ -1,0 +1,11 @@
+namespace FragmentCache.Mvc.Pages;
+
+/// <summary>The resolved settings of one page-cache decision.</summary>
+internal sealed record PagePolicy(
+    TimeSpan Duration,
+    string[] VaryByHeaders,
+    string[] VaryByCookies,
+    string[]? VaryByQueryKeys,
+    bool VaryByUser,
+    string[] Tags,
+    bool PerSite);

@@ -1,0 +1,6 @@
+using Microsoft.AspNetCore.Mvc;
+namespace FragmentCache.Mvc.TestApp.Controllers;
+public sealed class HomeController : Controller
+{
+    public IActionResult Index() => View();
+}

@@ -1,0 +1,389 @@
+using System.Net;
+using FragmentCache.Mvc.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FragmentCache.Mvc.Tests.EndToEnd;
+
+public sealed class CachePageTests
+{
+    [Fact]
+    public async Task CachePage_SecondGet_ReplaysWithAgeAndHitHeader()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        var (miss, body1) = await client.SendAsync("/Pages/Index");
+        factory.Time.Advance(TimeSpan.FromSeconds(7));
+        var (hit, body2) = await client.SendAsync("/Pages/Index");
+
+        Assert.Equal(body1, body2);
+        Assert.Equal(1, factory.Counter.Count("pages-index"));
+        Assert.Equal("miss", miss.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
+        Assert.Equal("7", hit.Header("Age"));
+        Assert.Equal(miss.Header("Content-Type"), hit.Header("Content-Type"));
+        Assert.NotNull(hit.Header("ETag"));
+        Assert.Equal(miss.Header("ETag"), hit.Header("ETag"));
+    }
+
+    [Fact]
+    public async Task CachePage_DurationPasses_RunsActionAgain()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        await client.SendAsync("/Pages/Index");
+        factory.Time.Advance(TimeSpan.FromSeconds(61));
+        await client.SendAsync("/Pages/Index");
+
+        Assert.Equal(2, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_Head_CachedSeparatelyFromGet()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        await client.SendAsync(HttpMethod.Head, "/Pages/Index");
+        var (head, headBody) = await client.SendAsync(HttpMethod.Head, "/Pages/Index");
+        await client.SendAsync("/Pages/Index");
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("hit", head.Header("X-Fragment-Cache"));
+        Assert.Equal("", headBody);
+        Assert.Equal(2, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_IfNoneMatchMatches_Returns304()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        var (first, _) = await client.SendAsync("/Pages/Index");
+        var etag = first.Header("ETag")!;
+        var (notModified, body) = await client.SendAsync("/Pages/Index", ("If-None-Match", etag));
+        var (other, _) = await client.SendAsync("/Pages/Index", ("If-None-Match", "\"other\""));
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal("", body);
+        Assert.Equal(etag, notModified.Header("ETag"));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task CachePage_IfModifiedSinceAfterStore_Returns304()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        await client.SendAsync("/Pages/Index");
+        var (notModified, _) = await client.SendAsync("/Pages/Index", ("If-Modified-Since", TestAppFactory.Start.AddMinutes(1).ToString("R")));
+        var (modified, _) = await client.SendAsync("/Pages/Index", ("If-Modified-Since", TestAppFactory.Start.AddMinutes(-1).ToString("R")));
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, modified.StatusCode);
+    }
+
+    [Fact]
+    public async Task CachePage_Post_NeverCached()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync(HttpMethod.Post, "/Pages/Post");
+        await client.SendAsync(HttpMethod.Post, "/Pages/Post");
+        Assert.Equal(2, factory.Counter.Count("pages-post"));
+    }
+
+    [Theory]
+    [InlineData(201)]
+    [InlineData(404)]
+    [InlineData(500)]
+    public async Task CachePage_Non200_NotStored(int status)
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var (r, _) = await client.SendAsync("/Pages/Status/" + status);
+        await client.SendAsync("/Pages/Status/" + status);
+        Assert.Equal(status, (int)r.StatusCode);
+        Assert.Equal(2, factory.Counter.Count("pages-status-" + status));
+    }
+
+    [Fact]
+    public async Task CachePage_SetCookie_NotStoredAndCookieNeverReplayed()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var (r1, _) = await client.SendAsync("/Pages/SetCookie");
+        var (r2, _) = await client.SendAsync("/Pages/SetCookie");
+        Assert.Contains("session=s1", r1.Header("Set-Cookie"));
+        Assert.Contains("session=s2", r2.Header("Set-Cookie"));
+    }
+
+    [Theory]
+    [InlineData("/Pages/Private", "pages-private")]
+    [InlineData("/Pages/NoStore", "pages-nostore")]
+    public async Task CachePage_CacheControlForbids_NotStored(string url, string counter)
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync(url);
+        await client.SendAsync(url);
+        Assert.Equal(2, factory.Counter.Count(counter));
+    }
+
+    [Fact]
+    public async Task CachePage_AuthorizationHeader_NotCached()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index", ("Authorization", "Bearer x"));
+        await client.SendAsync("/Pages/Index", ("Authorization", "Bearer x"));
+        await client.SendAsync("/Pages/Index");
+        await client.SendAsync("/Pages/Index", ("Authorization", "Bearer x"));
+        Assert.Equal(4, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_SignedInWithoutVaryByUser_NotCached()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index");
+        var (signedIn, _) = await client.SendAsync("/Pages/Index", ("X-Test-User", "1"));
+        await client.SendAsync("/Pages/Index", ("X-Test-User", "1"));
+        Assert.Null(signedIn.Header("Age"));
+        Assert.Equal(3, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_VaryByUser_OneEntryPerUser()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        var (_, alice) = await client.SendAsync("/Pages/ByUser", ("X-Test-User", "1"), ("X-Test-Name", "alice"));
+        var (_, bob) = await client.SendAsync("/Pages/ByUser", ("X-Test-User", "2"), ("X-Test-Name", "bob"));
+        var (_, aliceAgain) = await client.SendAsync("/Pages/ByUser", ("X-Test-User", "1"), ("X-Test-Name", "alice"));
+
+        Assert.Equal("user alice 1", alice);
+        Assert.Equal("user bob 2", bob);
+        Assert.Equal("user alice 1", aliceAgain);
+    }
+
+    [Fact]
+    public async Task CachePage_QueryKeys_AllVaryByDefaultNamesCaseInsensitiveValuesSensitive()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        await client.SendAsync("/Pages/Index?a=1&b=2");
+        await client.SendAsync("/Pages/Index?B=2&A=1");
+        Assert.Equal(1, factory.Counter.Count("pages-index"));
+        await client.SendAsync("/Pages/Index?a=1&b=X");
+        Assert.Equal(2, factory.Counter.Count("pages-index"));
+        await client.SendAsync("/Pages/Index?a=1&b=x");
+        Assert.Equal(3, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_ExplicitQueryKeys_IgnoreOtherKeys()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/QueryA?a=1&z=1");
+        await client.SendAsync("/Pages/QueryA?a=1&z=2");
+        await client.SendAsync("/Pages/QueryA?a=2&z=2");
+        Assert.Equal(2, factory.Counter.Count("pages-query"));
+    }
+
+    [Fact]
+    public async Task CachePage_PathCasing_SharesEntry()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index");
+        await client.SendAsync("/pages/index");
+        Assert.Equal(1, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_VaryByHeadersAndCookies_Isolate()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Headers", ("Accept-Language", "fr"), ("Cookie", "theme=dark"));
+        await client.SendAsync("/Pages/Headers", ("Accept-Language", "fr"), ("Cookie", "theme=dark; other=1"));
+        Assert.Equal(1, factory.Counter.Count("pages-headers"));
+        await client.SendAsync("/Pages/Headers", ("Accept-Language", "de"), ("Cookie", "theme=dark"));
+        await client.SendAsync("/Pages/Headers", ("Accept-Language", "fr"), ("Cookie", "theme=light"));
+        Assert.Equal(3, factory.Counter.Count("pages-headers"));
+    }
+
+    [Fact]
+    public async Task CachePage_BodyOverMax_ServedNotStored()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var (_, body) = await client.SendAsync("/Pages/Big/1500");
+        await client.SendAsync("/Pages/Big/1500");
+        Assert.Equal(1500, body.Length);
+        Assert.Equal(2, factory.Counter.Count("pages-big"));
+    }
+
+    [Fact]
+    public async Task CachePage_ActionAttribute_WinsOverController()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var cache = factory.Services.GetRequiredService<IFragmentCache>();
+
+        await client.SendAsync("/Pages/Tagged");
+        await cache.InvalidateTagAsync("controller-tag", TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Tagged");
+        Assert.Equal(1, factory.Counter.Count("pages-tagged"));
+
+        await cache.InvalidateTagAsync("action-tag", TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Tagged");
+        Assert.Equal(2, factory.Counter.Count("pages-tagged"));
+
+        factory.Time.Advance(TimeSpan.FromSeconds(31));
+        await client.SendAsync("/Pages/Tagged");
+        Assert.Equal(3, factory.Counter.Count("pages-tagged"));
+    }
+
+    [Fact]
+    public async Task CachePage_ConcurrentIdenticalMisses_RunActionOnce()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var gate = factory.Services.GetRequiredService<FragmentCache.Mvc.TestApp.Services.PageGate>();
+
+        var requests = Enumerable.Range(0, 8).Select(_ => client.SendAsync("/Pages/Slow")).ToArray();
+        while (factory.Counter.Count("pages-slow") == 0)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        gate.Release.SetResult();
+        var results = await Task.WhenAll(requests);
+
+        Assert.All(results, r => Assert.Equal("slow", r.Body));
+        Assert.Equal(1, factory.Counter.Count("pages-slow"));
+    }
+
+    [Fact]
+    public async Task CachePage_ActionThrows_NothingCached()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        factory.Counter.Fail = true;
+        var (failed, _) = await client.SendAsync("/Pages/Throws");
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        factory.Counter.Fail = false;
+        var (ok, _) = await client.SendAsync("/Pages/Throws");
+        await client.SendAsync("/Pages/Throws");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(2, factory.Counter.Count("pages-throws"));
+    }
+
+    [Fact]
+    public async Task CachePage_TagInvalidatedOnSecondHost_FirstHostRunsAgain()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestAppFactory.Start);
+        var store = FlakyStore.CreateMemory(time);
+        await using var one = new TestAppFactory(store, time);
+        await using var two = new TestAppFactory(store, time);
+
+        await one.CreateClient().SendAsync("/Pages/Index");
+        var (hit, _) = await two.CreateClient().SendAsync("/Pages/Index");
+        Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
+
+        await two.Services.GetRequiredService<IFragmentCache>().InvalidateTagAsync("controller-tag", TestContext.Current.CancellationToken);
+        await one.CreateClient().SendAsync("/Pages/Index");
+        Assert.Equal(2, one.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_StoreDownMidTest_ServesUncached200()
+    {
+        var (factory, store) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index");
+
+        store.Down = true;
+        var (r1, _) = await client.SendAsync("/Pages/Index");
+        var (r2, _) = await client.SendAsync("/Pages/Index");
+
+        Assert.Equal(HttpStatusCode.OK, r1.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
+        Assert.Equal(3, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CachePage_InvalidatedByPath_EveryQueryVariantRunsAgain()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index?a=1");
+        await client.SendAsync("/Pages/Index?a=2");
+
+        await factory.Services.GetRequiredService<IFragmentCache>().InvalidateTagAsync(CachePageTags.ForPath("/PAGES/Index"), TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Index?a=1");
+        await client.SendAsync("/Pages/Index?a=2");
+
+        Assert.Equal(4, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task CacheStatusHeader_Disabled_NotSent()
+    {
+        var (factory, _) = TestAppFactory.Create(s => s.Configure<FragmentCacheMvcOptions>(o => o.EmitCacheStatusHeader = false));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Index");
+        var (hit, _) = await client.SendAsync("/Pages/Index");
+        Assert.Null(hit.Header("X-Fragment-Cache"));
+        Assert.NotNull(hit.Header("Age"));
+    }
+
+    [Fact]
+    public async Task CachePage_Profile_SuppliesVaryAndTags()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "b"));
+        Assert.Equal(2, factory.Counter.Count("pages-profiled"));
+
+        await factory.Services.GetRequiredService<IFragmentCache>().InvalidateTagAsync("profile-tag", TestContext.Current.CancellationToken);
+        await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
+        Assert.Equal(3, factory.Counter.Count("pages-profiled"));
+    }
+}
