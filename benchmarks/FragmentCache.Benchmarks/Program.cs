@@ -135,7 +135,7 @@ public static class Program
         // In-process: no generated project to build (this repository builds with warnings as errors and central versions).
         var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
         var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job);
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks), typeof(ClientGetBenchmarks)]).Run([.. bdnArgs], config);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks), typeof(ClientGetBenchmarks), typeof(FragmentHitBenchmarks), typeof(PageHitBenchmarks)]).Run([.. bdnArgs], config);
         return summaries.Any(static summary => summary.HasCriticalValidationErrors || summary.Reports.Any(static report => !report.Success)) ? 1 : 0;
     }
 
