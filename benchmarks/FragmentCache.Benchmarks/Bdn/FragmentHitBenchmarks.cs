@@ -1,5 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using FragmentCache.Mvc.Internal;
+using Microsoft.AspNetCore.Html;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.Benchmarks.Bdn;
@@ -29,6 +31,10 @@ public class FragmentHitBenchmarks
     [Params(false, true)]
     public bool TwoTier { get; set; }
 
+    /// <summary>Whether the client compresses values from 32 KB (its default) or never (CompressionThreshold = 0).</summary>
+    [Params(true, false)]
+    public bool Compression { get; set; }
+
     /// <summary>The fragment's UTF-8 size, for reading the Allocated column against.</summary>
     public int FragmentBytes => _utf8.Length;
 
@@ -44,12 +50,18 @@ public class FragmentHitBenchmarks
         {
             o.Servers.Add(_server.Address);
             o.TwoTier.Enabled = TwoTier;
+            if (!Compression)
+            {
+                o.Memcached.CompressionThreshold = 0;
+            }
         });
         _services = services.BuildServiceProvider();
         _cache = _services.GetRequiredService<IFragmentCache>();
         // Prime both flavours (a string entry and a bytes entry are separate flights, same store key).
         _ = StringHit().GetAwaiter().GetResult();
         _ = BytesHit().GetAwaiter().GetResult();
+        _ = TagHelperHitBefore().GetAwaiter().GetResult();
+        _ = TagHelperHitAfter().GetAwaiter().GetResult();
         Console.WriteLine($"// fragment: {Rows} rows = {_utf8.Length:N0} UTF-8 bytes; target for a hit: <= {_utf8.Length + 1024:N0} B allocated");
     }
 
@@ -65,6 +77,22 @@ public class FragmentHitBenchmarks
     {
         var bytes = await _cache.GetOrRenderBytesAsync("sidebar-bytes", Vary, EntryOptions, _ => ValueTask.FromResult<ReadOnlyMemory<byte>>(_utf8));
         return bytes.Length;
+    }
+
+    [Benchmark(Description = "tag helper hit, before: GetOrRenderAsync -> HtmlString -> page writer")]
+    public async Task<int> TagHelperHitBefore()
+    {
+        var html = await _cache.GetOrRenderAsync("sidebar-tag", Vary, EntryOptions, _ => ValueTask.FromResult(_html));
+        new HtmlString(html).WriteTo(TextWriter.Null, System.Text.Encodings.Web.HtmlEncoder.Default);
+        return html.Length;
+    }
+
+    [Benchmark(Description = "tag helper hit, after: GetOrRenderUtf8Async -> Utf8HtmlContent -> page writer")]
+    public async Task<int> TagHelperHitAfter()
+    {
+        var utf8 = await ((DefaultFragmentCache)_cache).GetOrRenderUtf8Async("sidebar-tag", Vary, EntryOptions, _ => ValueTask.FromResult(_html));
+        new Utf8HtmlContent(utf8).WriteTo(TextWriter.Null, System.Text.Encodings.Web.HtmlEncoder.Default);
+        return utf8.Length;
     }
 
     [GlobalCleanup]

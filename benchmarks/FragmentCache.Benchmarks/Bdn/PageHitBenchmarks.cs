@@ -25,6 +25,10 @@ public class PageHitBenchmarks
     [Params(false, true)]
     public bool TwoTier { get; set; }
 
+    /// <summary>Whether the client compresses values from 32 KB (its default) or never (CompressionThreshold = 0).</summary>
+    [Params(true, false)]
+    public bool Compression { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -37,6 +41,10 @@ public class PageHitBenchmarks
         {
             o.Servers.Add(_server.Address);
             o.TwoTier.Enabled = TwoTier;
+            if (!Compression)
+            {
+                o.Memcached.CompressionThreshold = 0;
+            }
         });
         services.AddFragmentCacheMvc();
         _services = services.BuildServiceProvider();
