@@ -68,7 +68,7 @@ def svg(rows, title):
     # One bar per variant: its ratio to <cache> (fragment variants) or to [OutputCache] (page variants), with
     # the issue's target drawn as a tick; plus ours-vs-Django bars.
     bars = []
-    targets = {
+    goal = {
         "<distributed-cache> over Redis": None,
         "<memcache-fragment>": 0.7,
         "<memcache-fragment> two-tier": 1.0,
@@ -81,12 +81,15 @@ def svg(rows, title):
             if v in ("<cache> (memory)", "[OutputCache] (memory)"):
                 continue
             if v.startswith("[CachePage]"):
-                bars.append((f"{v} / [OutputCache] ({r['group']})", vo, targets.get(v)))
+                bars.append((f"{v} / [OutputCache] ({r['group']})", vo, goal.get(v)))
             else:
-                bars.append((f"{v} / <cache> ({r['group']})", vc, targets.get(v)))
+                bars.append((f"{v} / <cache> ({r['group']})", vc, goal.get(v)))
         elif vd is not None:
             ours = "<memcache-fragment>" if "{% cache %}" in v else "[CachePage]" if "cache_page" in v else "no caching"
             bars.append((f"{ours} / {v}", vd, 10.0 if ours != "no caching" else None))
+    vs_redis = targets(rows)[0]
+    if vs_redis[1] is not None:
+        bars.insert(0, ("<memcache-fragment> / <distributed-cache> over Redis (A)", vs_redis[1], 1.5))
     # Django ratios are large: draw them on their own scale in the second panel.
     first = [b for b in bars if "Django" not in b[0]]
     second = [b for b in bars if "Django" in b[0]]
@@ -125,12 +128,42 @@ def svg(rows, title):
             f'<rect width="100%" height="100%" fill="white"/>' + "".join(body) + "</svg>\n")
 
 
+TARGETS = [
+    # (description, numerator (group, variant), denominator (group, variant), target)
+    ("<memcache-fragment> / <distributed-cache> over Redis", ("A", "<memcache-fragment>"), ("A", "<distributed-cache> over Redis"), 1.5),
+    ("<memcache-fragment> / <cache>", ("A", "<memcache-fragment>"), ("A", "<cache> (memory)"), 0.7),
+    ("<memcache-fragment> two-tier / <cache>", ("B", "<memcache-fragment> two-tier"), ("B", "<cache> (memory)"), 1.0),
+    ("[CachePage] / [OutputCache]", ("A", "[CachePage]"), ("A", "[OutputCache] (memory)"), 0.7),
+    ("[CachePage] two-tier / [OutputCache]", ("B", "[CachePage] two-tier"), ("B", "[OutputCache] (memory)"), 1.0),
+    ("<memcache-fragment> / Django {% cache %}", ("A", "<memcache-fragment>"), ("D", "Django {% cache %}"), 10.0),
+    ("[CachePage] / Django cache_page", ("A", "[CachePage]"), ("D", "Django cache_page"), 10.0),
+]
+
+
+def targets(rows):
+    out = []
+    for name, (ng, nv), (dg, dv), target in TARGETS:
+        n, d = rps(rows, ng, nv), rps(rows, dg, dv)
+        out.append((name, n / d if n and d else None, target))
+    return out
+
+
+def targets_table(rows):
+    lines = ["| issue 6 target | measured | target | met |", "|---|---:|---:|---|"]
+    for name, value, target in targets(rows):
+        met = "" if value is None else ("yes" if value >= target else "**no**")
+        lines.append(f"| {name.replace('|', '/')} | {fmt(value)} | {target:.1f}x | {met} |")
+    return "\n".join(lines)
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
         return 2
     rows = load(argv[1])
     print(table(rows))
+    print()
+    print(targets_table(rows))
     if "--svg" in argv:
         path = argv[argv.index("--svg") + 1]
         title = argv[argv.index("--title") + 1] if "--title" in argv else "FragmentCache end-to-end ratios"
