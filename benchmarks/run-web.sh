@@ -82,13 +82,15 @@ pids+=($!)
 sleep 0.5
 
 results=${out:-$work/results.tsv}
-printf 'group\tvariant\trps\tp50_ms\tp99_ms\tload1\n' >"$results"
+printf 'group\tvariant\trps\tp50_ms\tp99_ms\tload1\trenders\n' >"$results"
 
 # wrk_run <group> <variant label> <url> [connections] -> appends a row
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
 wrk_run() {
-  local group=$1 label=$2 url=$3 c=${4:-$connections} o
+  local group=$1 label=$2 url=$3 c=${4:-$connections} o renders_before renders=""
   timeout $((warm + 20)) wrk -t2 -c"$c" -d"${warm}s" "$url" >/dev/null 2>&1 || true
+  # Sidebar renders during the measurement (WebBench only): 0 for a cached variant proves every request was a hit.
+  renders_before=$(curl -fs -m 5 "${url%/*}/renders" 2>/dev/null || true)
   o=$(timeout $((duration + 20)) wrk -t2 -c"$c" -d"${duration}s" --latency "$url" 2>&1) || { echo "wrk failed on $url: $o" >&2; return 1; }
   local rps p50 p99 non2xx
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
@@ -96,8 +98,11 @@ wrk_run() {
   p99=$(awk '$1 == "99%" {print $2}' <<<"$o" | to_ms)
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$o")
   [[ -n $non2xx ]] && echo "   WARNING: $non2xx non-2xx responses on $url" >&2
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$label" "$rps" "$p50" "$p99" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
-  printf '   %-44s %10s req/s  p50 %7s ms  p99 %7s ms  (load %s)\n' "$label" "$rps" "$p50" "$p99" "$(loadavg)"
+  if [[ -n $renders_before ]]; then
+    renders=$(( $(curl -fs -m 5 "${url%/*}/renders") - renders_before ))
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$label" "$rps" "$p50" "$p99" "$(cut -d' ' -f1 /proc/loadavg)" "$renders" >>"$results"
+  printf '   %-50s %10s req/s  p50 %7s ms  p99 %7s ms  renders %6s  (load %s)\n' "$label" "$rps" "$p50" "$p99" "${renders:--}" "$(loadavg)"
 }
 
 # cold <base> <label> <path>: 200 connections hit a URL nobody asked for yet; the app counts sidebar renders for it.

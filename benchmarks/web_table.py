@@ -49,13 +49,13 @@ def fmt(v, suffix="x"):
 
 def table(rows):
     lines = [
-        "| run | variant | req/s | p50 ms | p99 ms | vs <cache> | vs [OutputCache] | ours vs Django | load 1m |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | variant | req/s | p50 ms | p99 ms | vs <cache> | vs [OutputCache] | ours vs Django | load 1m | sidebar renders |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r, vc, vo, vd in ratios(rows):
         lines.append(
             f"| {r['group']} | {r['variant'].replace('|', '/')} | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | "
-            f"{float(r['p99_ms']):.2f} | {fmt(vc)} | {fmt(vo)} | {fmt(vd)} | {r['load1']} |"
+            f"{float(r['p99_ms']):.2f} | {fmt(vc)} | {fmt(vo)} | {fmt(vd)} | {r['load1']} | {r.get('renders') or ''} |"
         )
     return "\n".join(lines)
 
