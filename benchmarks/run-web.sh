@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark (issue 6): the same page in every caching variant, driven by wrk, side by side in one run.
 #
-#   benchmarks/run-web.sh              # 10 s per variant (~4 min in all)
+#   benchmarks/run-web.sh              # 10 s per variant (~5 min in all)
 #   benchmarks/run-web.sh --quick      # 3 s per variant (~1.5 min)
 #   benchmarks/run-web.sh --duration 8 [--no-django] [--no-cold] [--out FILE.tsv]
 #
@@ -126,6 +126,12 @@ start_app() { # name args...
   wait_http "http://127.0.0.1:$app_port/none" 30 || { cat "$work/$name.log"; exit 1; }
   echo "   $(curl -fs "http://127.0.0.1:$app_port/config")"
 }
+# Warm every route of a fresh process before measuring any, so the first-measured baseline does not pay for
+# tiered JIT and first-touch costs that the later variants would not.
+warm_all() { # base route...
+  local base=$1; shift
+  for route in "$@"; do timeout $((warm + 20)) wrk -t2 -c"$connections" -d"${warm}s" "$base$route" >/dev/null 2>&1 || true; done
+}
 stop_app() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
 
 echo "FragmentCache end-to-end benchmark - $(date -u '+%Y-%m-%d %H:%M') UTC"
@@ -137,6 +143,7 @@ echo
 echo "== run A: <distributed-cache> over Redis, two-tier off"
 start_app a --Bench:Distributed=redis --Bench:Redis="127.0.0.1:$redis_port"
 base="http://127.0.0.1:$app_port"
+warm_all "$base" /cache /none /dcache /fragment /outputcache /cachepage
 wrk_run A '<cache> (memory)' "$base/cache"
 wrk_run A 'no caching' "$base/none"
 wrk_run A '<distributed-cache> over Redis' "$base/dcache"
@@ -154,6 +161,7 @@ stop_app
 echo "== run B: <distributed-cache> over our MemcachedDistributedCache, two-tier on"
 start_app b --Bench:Distributed=memcached --FragmentCache:TwoTier:Enabled=true
 base="http://127.0.0.1:$app_port"
+warm_all "$base" /cache /dcache /fragment /outputcache /cachepage
 wrk_run B '<cache> (memory)' "$base/cache"
 wrk_run B '<distributed-cache> over MemcachedDistributedCache' "$base/dcache"
 wrk_run B '<memcache-fragment> two-tier' "$base/fragment"
@@ -172,6 +180,7 @@ if ((django)); then
     --log-level warning djref.wsgi) >"$work/django.log" 2>&1 &
   pids+=($!)
   wait_http "http://127.0.0.1:$dj_port/none" 30 || { cat "$work/django.log"; exit 1; }
+  warm_all "http://127.0.0.1:$dj_port" /none /fragment /page
   wrk_run D 'Django no caching' "http://127.0.0.1:$dj_port/none"
   wrk_run D 'Django {% cache %}' "http://127.0.0.1:$dj_port/fragment"
   wrk_run D 'Django cache_page' "http://127.0.0.1:$dj_port/page"
