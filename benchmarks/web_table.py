@@ -49,12 +49,12 @@ def fmt(v, suffix="x"):
 
 def table(rows):
     lines = [
-        "| run | variant | req/s | p50 ms | p99 ms | vs <cache> | vs [OutputCache] | ours vs Django | load 1m | sidebar renders |",
+        "| run | variant | req/s | p50 ms | p99 ms | vs `<cache>` | vs `[OutputCache]` | ours vs Django | load 1m | sidebar renders |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r, vc, vo, vd in ratios(rows):
         lines.append(
-            f"| {r['group']} | {r['variant'].replace('|', '/')} | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | "
+            f"| {r['group']} | `{r['variant'].replace('|', '/')}` | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | "
             f"{float(r['p99_ms']):.2f} | {fmt(vc)} | {fmt(vo)} | {fmt(vd)} | {r['load1']} | {r.get('renders') or ''} |"
         )
     return "\n".join(lines)
@@ -152,7 +152,7 @@ def targets_table(rows):
     lines = ["| issue 6 target | measured | target | met |", "|---|---:|---:|---|"]
     for name, value, target in targets(rows):
         met = "" if value is None else ("yes" if value >= target else "**no**")
-        lines.append(f"| {name.replace('|', '/')} | {fmt(value)} | {target:.1f}x | {met} |")
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:.1f}x | {met} |")
     return "\n".join(lines)
 
 
