@@ -99,10 +99,13 @@ def svg(rows, title):
     def panel(items, y0, scale_max, heading):
         parts = [f'<text x="10" y="{y0}" font-weight="bold">{esc(heading)}</text>']
         y = y0 + 12
-        for i in range(0, int(scale_max) + 1, max(1, int(scale_max) // 8 or 1)):
+        step = 0.25 if scale_max <= 2 else max(1, int(scale_max) // 8)
+        i = 0.0
+        while i <= scale_max + 1e-9:
             x = label_w + plot_w * i / scale_max
             parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + len(items) * (bar_h + gap)}" stroke="#ddd"/>')
-            parts.append(f'<text x="{x:.1f}" y="{y + len(items) * (bar_h + gap) + 14}" text-anchor="middle" font-size="11">{i}x</text>')
+            parts.append(f'<text x="{x:.1f}" y="{y + len(items) * (bar_h + gap) + 14}" text-anchor="middle" font-size="11">{i:g}x</text>')
+            i += step
         for name, value, target in items:
             parts.append(f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" font-size="12">{esc(name)}</text>')
             if value is not None:
