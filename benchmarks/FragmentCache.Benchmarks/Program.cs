@@ -146,9 +146,12 @@ public static class Program
         }
 
         // In-process: no generated project to build (this repository builds with warnings as errors and central versions).
-        var job = (quick ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+        // --quick: 2 warm-ups and 5 iterations of ~0.2 s each, so the hit-path classes (tens of cases) finish in minutes.
+        var job = (quick
+            ? Job.ShortRun.WithWarmupCount(2).WithIterationCount(5).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(200))
+            : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
         var config = ManualConfig.Create(DefaultConfig.Instance).AddJob(job);
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks), typeof(ClientGetBenchmarks)]).Run([.. bdnArgs], config);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(RawSocketGetBenchmarks), typeof(ClientGetBenchmarks), typeof(FragmentHitBenchmarks), typeof(PageHitBenchmarks)]).Run([.. bdnArgs], config);
         return summaries.Any(static summary => summary.HasCriticalValidationErrors || summary.Reports.Any(static report => !report.Success)) ? 1 : 0;
     }
 

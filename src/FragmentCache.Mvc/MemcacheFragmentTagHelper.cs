@@ -144,10 +144,10 @@ public sealed class MemcacheFragmentTagHelper(
         var vary = BuildVaryValues(profile, (ViewDigest ?? settings.ViewDigest) ? services.GetService<ViewDigestProvider>() : null);
 
         string? rendered = null;
-        string html;
+        IHtmlContent html;
         try
         {
-            html = await cache.GetOrRenderAsync(Name, vary, entryOptions, async _ =>
+            Func<CancellationToken, ValueTask<string>> render = async _ =>
             {
                 rendered = await RenderAsync(output).ConfigureAwait(false);
                 if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
@@ -156,21 +156,33 @@ public sealed class MemcacheFragmentTagHelper(
                 }
 
                 return rendered;
-            }, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
+            };
+
+            // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
+            // allocates the fragment as a UTF-16 string (twice its UTF-8 size). Any other IFragmentCache: strings.
+            if (cache is DefaultFragmentCache ours)
+            {
+                var utf8 = await ours.GetOrRenderUtf8Async(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
+                html = rendered is not null ? new HtmlString(rendered) : new Utf8HtmlContent(utf8);
+            }
+            else
+            {
+                html = new HtmlString(await cache.GetOrRenderAsync(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false));
+            }
         }
         catch (UncacheableContentException)
         {
             // Too large: ours is served uncached; a caller that joined another's flight renders its own.
-            html = rendered ?? await RenderAsync(output).ConfigureAwait(false);
+            html = new HtmlString(rendered ?? await RenderAsync(output).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (rendered is null && !ViewContext.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // We joined a render whose own client went away: render for ourselves.
-            html = await RenderAsync(output).ConfigureAwait(false);
+            html = new HtmlString(await RenderAsync(output).ConfigureAwait(false));
         }
 
         services.GetService<CacheStatus>()?.Report(ViewContext.HttpContext, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
-        output.Content.SetHtmlContent(new HtmlString(html));
+        output.Content.SetHtmlContent(html);
     }
 
     internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests)

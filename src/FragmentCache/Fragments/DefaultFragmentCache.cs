@@ -38,6 +38,22 @@ internal sealed partial class DefaultFragmentCache(
         return Encoding.UTF8.GetString(content.Span);
     }
 
+    /// <summary>
+    /// <see cref="GetOrRenderAsync"/> without the final decode: the same entries (UTF-8 text), handed out as the
+    /// stored UTF-8 bytes, so a caller that writes them out (the tag helper) never allocates the UTF-16 string.
+    /// </summary>
+    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        return GetOrRenderCoreAsync(
+            name,
+            varyValues,
+            options,
+            FragmentContentKind.Utf8Text,
+            async ct => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(await render(ct).ConfigureAwait(false) ?? ""),
+            cancellationToken);
+    }
+
     public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);

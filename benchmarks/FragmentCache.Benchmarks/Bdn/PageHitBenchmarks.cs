@@ -1,0 +1,149 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using FragmentCache.Mvc.Pages;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FragmentCache.Benchmarks.Bdn;
+
+/// <summary>
+/// The page hit path over a real memcached, in front of an endpoint that writes the ~38 KB WebBench page, invoked
+/// with a fresh <see cref="DefaultHttpContext"/> whose body is a stream that only counts: <c>[CachePage]</c>'s path
+/// (<c>PageCacheHandler</c> with the filter's policy: no learned Vary) and <c>app.UseFragmentCachePages()</c>'s
+/// (per-site: it also reads the URL's learned Vary headers from the store on every request). Issue 6's target: a page hit streams the
+/// stored body without copying it into a new array, so a hit must allocate well under the body's size.
+/// </summary>
+[MemoryDiagnoser]
+public class PageHitBenchmarks
+{
+    private BenchmarkServer? _server;
+    private ServiceProvider? _services;
+    private static readonly PagePolicy CachePagePolicy = new(TimeSpan.FromMinutes(10), [], [], null, VaryByUser: false, [], PerSite: false);
+
+    private RequestDelegate _app = null!;
+    private PageCacheHandler _handler = null!;
+    private RequestDelegate _endpoint = null!;
+    private byte[] _body = [];
+
+    /// <summary>The in-process copy in front of memcached.</summary>
+    [Params(false, true)]
+    public bool TwoTier { get; set; }
+
+    /// <summary>Whether the client compresses values from 32 KB (its default) or never (CompressionThreshold = 0).</summary>
+    [Params(true, false)]
+    public bool Compression { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _server = BenchmarkServer.Start();
+        _body = Encoding.UTF8.GetBytes("<!DOCTYPE html><html><body><main>An article</main><aside>" + SidebarHtml.Create(200) + "</aside></body></html>");
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddFragmentCache(o =>
+        {
+            o.Servers.Add(_server.Address);
+            o.TwoTier.Enabled = TwoTier;
+            if (!Compression)
+            {
+                o.Memcached.CompressionThreshold = 0;
+            }
+        });
+        services.AddFragmentCacheMvc();
+        _services = services.BuildServiceProvider();
+        _endpoint = context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            return context.Response.Body.WriteAsync(_body).AsTask();
+        };
+        var app = new ApplicationBuilder(_services);
+        app.UseFragmentCachePages();
+        app.Run(_endpoint);
+        _app = app.Build();
+        _handler = _services.GetRequiredService<PageCacheHandler>();
+        var first = PerSiteHit().GetAwaiter().GetResult();
+        var second = PerSiteHit().GetAwaiter().GetResult();
+        Console.WriteLine($"// page body: {_body.Length:N0} B; per-site: first request wrote {first:N0} B, second (hit) wrote {second:N0} B");
+        first = CachePageHit().GetAwaiter().GetResult();
+        second = CachePageHit().GetAwaiter().GetResult();
+        Console.WriteLine($"// [CachePage]: first request wrote {first:N0} B, second (hit) wrote {second:N0} B");
+    }
+
+    [Benchmark(Description = "page hit: [CachePage] handler replay (GET /cachepage)")]
+    public async Task<long> CachePageHit()
+    {
+        var (context, body) = NewContext("/cachepage");
+        await _handler.HandleAsync(context, CachePagePolicy, () => _endpoint(context));
+        return body.Written;
+    }
+
+    [Benchmark(Description = "page hit: UseFragmentCachePages replay (GET /page)")]
+    public async Task<long> PerSiteHit()
+    {
+        var (context, body) = NewContext("/page");
+        await _app(context);
+        return body.Written;
+    }
+
+    private (DefaultHttpContext Context, CountingStream Body) NewContext(string path)
+    {
+        var body = new CountingStream();
+        var context = new DefaultHttpContext { RequestServices = _services! };
+        context.Request.Method = "GET";
+        context.Request.Scheme = "http";
+        context.Request.Host = new HostString("localhost");
+        context.Request.Path = path;
+        context.Response.Body = body;
+        return (context, body);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _services?.Dispose();
+        _server?.Dispose();
+    }
+
+    /// <summary>A response body that keeps nothing: it counts what it was given.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Written { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Written += count;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written += buffer.Length;
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Written += count;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using FragmentCache.Mvc;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
+
+namespace FragmentCache.WebBench.Controllers;
+
+/// <summary>
+/// The same page, one route per variant. The page variants render the sidebar uncached inside the page and let
+/// the attribute cache the whole response. <c>?run=ID</c> (cold-page test) varies the cached sidebar or page and
+/// counts its renders under that id.
+/// </summary>
+public sealed class BenchController : Controller
+{
+    /// <summary>No caching: the 200-row sidebar renders on every request.</summary>
+    [HttpGet("/none")]
+    public IActionResult None(string? run) => Page("none", run);
+
+    /// <summary>The sidebar in the built-in <c>&lt;cache&gt;</c> (in memory).</summary>
+    [HttpGet("/cache")]
+    public IActionResult Cache(string? run) => Page("cache", run);
+
+    /// <summary>The sidebar in the built-in <c>&lt;distributed-cache&gt;</c> over this process's IDistributedCache.</summary>
+    [HttpGet("/dcache")]
+    public IActionResult DistributedCache(string? run) => Page("dcache", run);
+
+    /// <summary>The sidebar in <c>&lt;memcache-fragment&gt;</c> over Memcached (two-tier as configured).</summary>
+    [HttpGet("/fragment")]
+    public IActionResult Fragment(string? run) => Page("fragment", run);
+
+    /// <summary>The whole page under the built-in <c>[OutputCache]</c> (in memory).</summary>
+    [HttpGet("/outputcache")]
+    [OutputCache(Duration = 600, VaryByQueryKeys = ["run"])]
+    public IActionResult OutputCache(string? run) => Page("none", run);
+
+    /// <summary>The whole page under <c>[CachePage]</c> over Memcached (two-tier as configured).</summary>
+    [HttpGet("/cachepage")]
+    [CachePage(Duration = 600)]
+    public IActionResult CachePage(string? run) => Page("none", run);
+
+    private ViewResult Page(string variant, string? run) => View("Page", new PageModel(variant, run));
+}

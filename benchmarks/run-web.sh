@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (issue 6): the same page in every caching variant, driven by wrk, side by side in one run.
+#
+#   benchmarks/run-web.sh              # 10 s per variant (~5 min in all)
+#   benchmarks/run-web.sh --quick      # 3 s per variant (~1.5 min)
+#   benchmarks/run-web.sh --duration 8 [--no-django] [--no-cold] [--out FILE.tsv]
+#
+# Installs what is missing (wrk, redis-server, memcached, python3-django, gunicorn, python3-pymemcache), starts
+# memcached and redis-server on free loopback ports, builds and starts benchmarks/FragmentCache.WebBench (Release)
+# twice - run A: <distributed-cache> over Redis, two-tier off; run B: <distributed-cache> over our
+# MemcachedDistributedCache, two-tier on - warms and drives every route with `wrk -t2 -c32 --latency`, runs the same
+# page in Django (benchmarks/django_ref, gunicorn -w 2, PyMemcacheCache), runs the cold-page test (wrk -c200 on a
+# never-seen URL, then asks the app how many times the sidebar rendered), and prints the table with ratios.
+# Every wrk run and every server is bounded in time; everything started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+duration=10
+django=1
+cold=1
+out=""
+while (($#)); do
+  case $1 in
+    --quick) duration=3 ;;
+    --duration) duration=$2; shift ;;
+    --no-django) django=0 ;;
+    --no-cold) cold=0 ;;
+    --out) out=$2; shift ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+((duration >= 1 && duration <= 60)) || { echo "--duration must be 1..60" >&2; exit 2; }
+warm=$((duration >= 8 ? 3 : 1))
+connections=32
+
+# --- install what is missing -------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v memcached >/dev/null || need+=(memcached)
+[[ -x /usr/bin/gunicorn ]] || need+=(gunicorn)
+/usr/bin/python3 -c 'import django' 2>/dev/null || need+=(python3-django)
+/usr/bin/python3 -c 'import pymemcache' 2>/dev/null || need+=(python3-pymemcache)
+if ((${#need[@]})); then
+  echo "Installing: ${need[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+work=$(mktemp -d /tmp/fc-webbench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { # url seconds
+  for _ in $(seq 1 $(($2 * 10))); do curl -fs -o /dev/null -m 2 "$1" && return 0; sleep 0.1; done
+  echo "not answering: $1" >&2; return 1
+}
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+echo "== building benchmarks/FragmentCache.WebBench (Release)"
+dotnet build benchmarks/FragmentCache.WebBench -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+app_dll=$root/benchmarks/FragmentCache.WebBench/bin/Release/net10.0/FragmentCache.WebBench.dll
+
+mc_port=$(free_port)
+runas=(); [[ $(id -u) -eq 0 ]] && runas=(-u memcache)
+memcached "${runas[@]}" -l 127.0.0.1 -p "$mc_port" -t 2 -U 0 -m 256 &
+pids+=($!)
+redis_port=$(free_port)
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --protected-mode yes >"$work/redis.log" 2>&1 &
+pids+=($!)
+sleep 0.5
+
+results=${out:-$work/results.tsv}
+printf 'group\tvariant\trps\tp50_ms\tp99_ms\tload1\trenders\n' >"$results"
+
+# wrk_run <group> <variant label> <url> [connections] -> appends a row
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
+wrk_run() {
+  local group=$1 label=$2 url=$3 c=${4:-$connections} o renders_before renders=""
+  timeout $((warm + 20)) wrk -t2 -c"$c" -d"${warm}s" "$url" >/dev/null 2>&1 || true
+  # Sidebar renders during the measurement (WebBench only): 0 for a cached variant proves every request was a hit.
+  renders_before=$(curl -fs -m 5 "${url%/*}/renders" 2>/dev/null || true)
+  o=$(timeout $((duration + 20)) wrk -t2 -c"$c" -d"${duration}s" --latency "$url" 2>&1) || { echo "wrk failed on $url: $o" >&2; return 1; }
+  local rps p50 p99 non2xx
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$o" | to_ms)
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$o" | to_ms)
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$o")
+  [[ -n $non2xx ]] && echo "   WARNING: $non2xx non-2xx responses on $url" >&2
+  if [[ -n $renders_before ]]; then
+    renders=$(( $(curl -fs -m 5 "${url%/*}/renders") - renders_before ))
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$label" "$rps" "$p50" "$p99" "$(cut -d' ' -f1 /proc/loadavg)" "$renders" >>"$results"
+  printf '   %-50s %10s req/s  p50 %7s ms  p99 %7s ms  renders %6s  (load %s)\n' "$label" "$rps" "$p50" "$p99" "${renders:--}" "$(loadavg)"
+}
+
+# cold <base> <label> <path>: 200 connections hit a URL nobody asked for yet; the app counts sidebar renders for it.
+cold_rows=()
+cold() {
+  local base=$1 label=$2 path=$3 run renders
+  run="cold-$RANDOM$RANDOM"
+  timeout 20 wrk -t2 -c200 -d2s "$base$path?run=$run" >/dev/null 2>&1 || true
+  renders=$(curl -fs -m 5 "$base/renders?run=$run")
+  cold_rows+=("$(printf '%-44s %s' "$label" "$renders")")
+  printf '   cold %-39s rendered %s time(s) under 200 connections\n' "$label" "$renders"
+}
+
+start_app() { # name args...
+  local name=$1; shift
+  app_port=$(free_port)
+  timeout 900 dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" --environment Production \
+    --FragmentCache:Servers:0="127.0.0.1:$mc_port" "$@" >"$work/$name.log" 2>&1 &
+  app_pid=$!
+  pids+=($app_pid)
+  wait_http "http://127.0.0.1:$app_port/none" 30 || { cat "$work/$name.log"; exit 1; }
+  echo "   $(curl -fs "http://127.0.0.1:$app_port/config")"
+}
+# Warm every route of a fresh process before measuring any, so the first-measured baseline does not pay for
+# tiered JIT and first-touch costs that the later variants would not.
+warm_all() { # base route...
+  local base=$1; shift
+  for route in "$@"; do timeout $((warm + 20)) wrk -t2 -c"$connections" -d"${warm}s" "$base$route" >/dev/null 2>&1 || true; done
+}
+stop_app() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true; }
+
+echo "FragmentCache end-to-end benchmark - $(date -u '+%Y-%m-%d %H:%M') UTC"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(. /etc/os-release; echo "$PRETTY_NAME"), dotnet $(dotnet --version)"
+echo "servers: $(memcached -V), $(redis-server --version | awk '{print $3}'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
+echo "wrk -t2 -c$connections -d${duration}s --latency per variant after a ${warm}s warm-up; load average at start: $(loadavg)"
+echo
+
+echo "== run A: <distributed-cache> over Redis, two-tier off"
+start_app a --Bench:Distributed=redis --Bench:Redis="127.0.0.1:$redis_port"
+base="http://127.0.0.1:$app_port"
+warm_all "$base" /cache /none /dcache /fragment /outputcache /cachepage
+wrk_run A '<cache> (memory)' "$base/cache"
+wrk_run A 'no caching' "$base/none"
+wrk_run A '<distributed-cache> over Redis' "$base/dcache"
+wrk_run A '<memcache-fragment>' "$base/fragment"
+wrk_run A '[OutputCache] (memory)' "$base/outputcache"
+wrk_run A '[CachePage]' "$base/cachepage"
+if ((cold)); then
+  cold "$base" '<cache> (memory)' /cache
+  cold "$base" '<distributed-cache> over Redis' /dcache
+  cold "$base" '<memcache-fragment>' /fragment
+  cold "$base" '[CachePage]' /cachepage
+fi
+stop_app
+
+echo "== run B: <distributed-cache> over our MemcachedDistributedCache, two-tier on"
+start_app b --Bench:Distributed=memcached --FragmentCache:TwoTier:Enabled=true
+base="http://127.0.0.1:$app_port"
+warm_all "$base" /cache /dcache /fragment /outputcache /cachepage
+wrk_run B '<cache> (memory)' "$base/cache"
+wrk_run B '<distributed-cache> over MemcachedDistributedCache' "$base/dcache"
+wrk_run B '<memcache-fragment> two-tier' "$base/fragment"
+wrk_run B '[OutputCache] (memory)' "$base/outputcache"
+wrk_run B '[CachePage] two-tier' "$base/cachepage"
+if ((cold)); then
+  cold "$base" '<memcache-fragment> two-tier' /fragment
+  cold "$base" '[CachePage] two-tier' /cachepage
+fi
+stop_app
+
+if ((django)); then
+  echo "== Django $(/usr/bin/python3 -c 'import django; print(django.get_version())') (gunicorn -w 2, PyMemcacheCache)"
+  dj_port=$(free_port)
+  (cd benchmarks/django_ref && MEMCACHED="127.0.0.1:$mc_port" exec timeout 600 /usr/bin/gunicorn -w 2 -b "127.0.0.1:$dj_port" \
+    --log-level warning djref.wsgi) >"$work/django.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$dj_port/none" 30 || { cat "$work/django.log"; exit 1; }
+  warm_all "http://127.0.0.1:$dj_port" /none /fragment /page
+  wrk_run D 'Django no caching' "http://127.0.0.1:$dj_port/none"
+  wrk_run D 'Django {% cache %}' "http://127.0.0.1:$dj_port/fragment"
+  wrk_run D 'Django cache_page' "http://127.0.0.1:$dj_port/page"
+fi
+
+echo
+echo "load average at end: $(loadavg)"
+echo
+/usr/bin/python3 benchmarks/web_table.py "$results"
+if ((${#cold_rows[@]})); then
+  echo
+  echo "Cold page, wrk -t2 -c200 -d2s on a never-requested URL: sidebar renders"
+  printf '  %s\n' "${cold_rows[@]}"
+fi
+[[ -n $out ]] && echo && echo "results: $out"

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Prints the end-to-end table from benchmarks/run-web.sh's TSV and, with --svg FILE, draws the ratio chart.
+
+    python3 benchmarks/web_table.py results.tsv [--svg docs/benchmarks-web.svg]
+
+Ratios are taken against the baselines measured in the same app process (group A or B): each variant / that
+process's <cache> (memory) and / its [OutputCache] (memory). Django rows (group D) are compared with run A's
+<memcache-fragment> and [CachePage].
+"""
+import csv
+import sys
+
+
+def load(path):
+    with open(path, newline="") as f:
+        return [r for r in csv.DictReader(f, delimiter="\t")]
+
+
+def rps(rows, group, variant):
+    for r in rows:
+        if r["group"] == group and r["variant"] == variant:
+            return float(r["rps"])
+    return None
+
+
+def ratios(rows):
+    out = []
+    for r in rows:
+        g, v, x = r["group"], r["variant"], float(r["rps"])
+        if g in ("A", "B"):
+            c = rps(rows, g, "<cache> (memory)")
+            o = rps(rows, g, "[OutputCache] (memory)")
+            out.append((r, x / c if c else None, x / o if o else None, None))
+        else:
+            ours = None
+            if "{% cache %}" in v:
+                ours = rps(rows, "A", "<memcache-fragment>")
+            elif "cache_page" in v:
+                ours = rps(rows, "A", "[CachePage]")
+            elif "no caching" in v:
+                ours = rps(rows, "A", "no caching")
+            out.append((r, None, None, ours / x if ours and x else None))
+    return out
+
+
+def fmt(v, suffix="x"):
+    return "" if v is None else f"{v:.2f}{suffix}"
+
+
+def table(rows):
+    lines = [
+        "| run | variant | req/s | p50 ms | p99 ms | vs `<cache>` | vs `[OutputCache]` | ours vs Django | load 1m | sidebar renders |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r, vc, vo, vd in ratios(rows):
+        lines.append(
+            f"| {r['group']} | `{r['variant'].replace('|', '/')}` | {float(r['rps']):,.0f} | {float(r['p50_ms']):.2f} | "
+            f"{float(r['p99_ms']):.2f} | {fmt(vc)} | {fmt(vo)} | {fmt(vd)} | {r['load1']} | {r.get('renders') or ''} |"
+        )
+    return "\n".join(lines)
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def svg(rows, title):
+    # One bar per variant: its ratio to <cache> (fragment variants) or to [OutputCache] (page variants), with
+    # the issue's target drawn as a tick; plus ours-vs-Django bars.
+    bars = []
+    goal = {
+        "<distributed-cache> over Redis": None,
+        "<memcache-fragment>": 0.7,
+        "<memcache-fragment> two-tier": 1.0,
+        "[CachePage]": 0.7,
+        "[CachePage] two-tier": 1.0,
+    }
+    for r, vc, vo, vd in ratios(rows):
+        v = r["variant"]
+        if r["group"] in ("A", "B"):
+            if v in ("<cache> (memory)", "[OutputCache] (memory)"):
+                continue
+            if v.startswith("[CachePage]"):
+                bars.append((f"{v} / [OutputCache] ({r['group']})", vo, goal.get(v)))
+            else:
+                bars.append((f"{v} / <cache> ({r['group']})", vc, goal.get(v)))
+        elif vd is not None:
+            ours = "<memcache-fragment>" if "{% cache %}" in v else "[CachePage]" if "cache_page" in v else "no caching"
+            bars.append((f"{ours} / {v}", vd, 10.0 if ours != "no caching" else None))
+    vs_redis = targets(rows)[0]
+    if vs_redis[1] is not None:
+        bars.insert(0, ("<memcache-fragment> / <distributed-cache> over Redis (A)", vs_redis[1], 1.5))
+    # Django ratios are large: draw them on their own scale in the second panel.
+    first = [b for b in bars if "Django" not in b[0]]
+    second = [b for b in bars if "Django" in b[0]]
+    width, label_w, bar_h, gap = 900, 430, 18, 6
+    plot_w = width - label_w - 70
+
+    def panel(items, y0, scale_max, heading):
+        parts = [f'<text x="10" y="{y0}" font-weight="bold">{esc(heading)}</text>']
+        y = y0 + 12
+        step = 0.25 if scale_max <= 2 else max(1, int(scale_max) // 8)
+        i = 0.0
+        while i <= scale_max + 1e-9:
+            x = label_w + plot_w * i / scale_max
+            parts.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{y + len(items) * (bar_h + gap)}" stroke="#ddd"/>')
+            parts.append(f'<text x="{x:.1f}" y="{y + len(items) * (bar_h + gap) + 14}" text-anchor="middle" font-size="11">{i:g}x</text>')
+            i += step
+        for name, value, target in items:
+            parts.append(f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" font-size="12">{esc(name)}</text>')
+            if value is not None:
+                w = plot_w * min(value, scale_max) / scale_max
+                color = "#2b7bb9" if target is None or value >= target else "#d9534f"
+                parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color}"/>')
+                parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" font-size="12">{value:.2f}x</text>')
+            if target is not None:
+                tx = label_w + plot_w * target / scale_max
+                parts.append(f'<line x1="{tx:.1f}" y1="{y - 2}" x2="{tx:.1f}" y2="{y + bar_h + 2}" stroke="#000" stroke-width="2"/>')
+            y += bar_h + gap
+        return parts, y + 30
+
+    body = [f'<text x="10" y="20" font-size="14" font-weight="bold">{esc(title)}</text>',
+            '<text x="10" y="38" font-size="11">Bars: requests/s ratio measured in the same run. Black tick: the issue\'s target. Red: below target.</text>']
+    p1, y = panel(first, 62, max(1.5, max((b[1] or 0) for b in first) * 1.1) if first else 1.5, "vs the built-ins (same app process)")
+    body += p1
+    if second:
+        p2, y = panel(second, y + 10, max(12, max((b[1] or 0) for b in second) * 1.1), "vs Django over pymemcache (gunicorn -w 2)")
+        body += p2
+    height = y + 10
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif">'
+            f'<rect width="100%" height="100%" fill="white"/>' + "".join(body) + "</svg>\n")
+
+
+TARGETS = [
+    # (description, numerator (group, variant), denominator (group, variant), target)
+    ("<memcache-fragment> / <distributed-cache> over Redis", ("A", "<memcache-fragment>"), ("A", "<distributed-cache> over Redis"), 1.5),
+    ("<memcache-fragment> / <cache>", ("A", "<memcache-fragment>"), ("A", "<cache> (memory)"), 0.7),
+    ("<memcache-fragment> two-tier / <cache>", ("B", "<memcache-fragment> two-tier"), ("B", "<cache> (memory)"), 1.0),
+    ("[CachePage] / [OutputCache]", ("A", "[CachePage]"), ("A", "[OutputCache] (memory)"), 0.7),
+    ("[CachePage] two-tier / [OutputCache]", ("B", "[CachePage] two-tier"), ("B", "[OutputCache] (memory)"), 1.0),
+    ("<memcache-fragment> / Django {% cache %}", ("A", "<memcache-fragment>"), ("D", "Django {% cache %}"), 10.0),
+    ("[CachePage] / Django cache_page", ("A", "[CachePage]"), ("D", "Django cache_page"), 10.0),
+]
+
+
+def targets(rows):
+    out = []
+    for name, (ng, nv), (dg, dv), target in TARGETS:
+        n, d = rps(rows, ng, nv), rps(rows, dg, dv)
+        out.append((name, n / d if n and d else None, target))
+    return out
+
+
+def targets_table(rows):
+    lines = ["| issue 6 target | measured | target | met |", "|---|---:|---:|---|"]
+    for name, value, target in targets(rows):
+        met = "" if value is None else ("yes" if value >= target else "**no**")
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:.1f}x | {met} |")
+    return "\n".join(lines)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__)
+        return 2
+    rows = load(argv[1])
+    print(table(rows))
+    print()
+    print(targets_table(rows))
+    if "--svg" in argv:
+        path = argv[argv.index("--svg") + 1]
+        title = argv[argv.index("--title") + 1] if "--title" in argv else "FragmentCache end-to-end ratios"
+        with open(path, "w") as f:
+            f.write(svg(rows, title))
+        print(f"\nchart: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
