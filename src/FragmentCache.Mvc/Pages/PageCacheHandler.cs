@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -30,7 +31,14 @@ internal sealed partial class PageCacheHandler(
         "Age", "Date", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Set-Cookie", "Trailer", "Upgrade",
     };
 
+    // A URL's learned Vary list changes rarely and only grows: keep it in process briefly instead of asking the store on
+    // every request. A list that is a few seconds old can only be shorter than the truth, and a page rendered with a key
+    // that lacks a Vary header is served but not stored (see ToEntryAsync), so the staleness costs hits, never correctness.
+    private static readonly TimeSpan LearnedVaryLocalTime = TimeSpan.FromSeconds(5);
+
     private readonly FragmentCachePagesOptions _options = options.Value;
+    private readonly MemoryCache _learnedVary = new(
+        new MemoryCacheOptions { SizeLimit = 10_000 });
 
     /// <summary>The tag every page of <paramref name="path"/> carries, for invalidation by path.</summary>
     public string PathTag(string path) => CachePageTags.ForPath(path, _options.CaseSensitivePaths);
@@ -379,10 +387,17 @@ internal sealed partial class PageCacheHandler(
 
     private async Task<string[]> LearnedVaryAsync(HttpContext context)
     {
+        var key = VaryLearnKey(context);
+        if (_learnedVary.TryGetValue(key, out string[]? known) && known is not null)
+        {
+            return known;
+        }
+
         try
         {
-            var learned = await cache.GetAsync<string[]>(VaryLearnKey(context), cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            return learned ?? [];
+            var learned = await cache.GetAsync<string[]>(key, cancellationToken: context.RequestAborted).ConfigureAwait(false) ?? [];
+            KeepLearnedVary(key, learned);
+            return learned;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -392,11 +407,20 @@ internal sealed partial class PageCacheHandler(
         }
     }
 
+    private void KeepLearnedVary(string key, string[] headers) =>
+        _learnedVary.Set(key, headers, new MemoryCacheEntryOptions
+        {
+            AbsoluteExpirationRelativeToNow = LearnedVaryLocalTime,
+            Size = 1,
+        });
+
     private async Task LearnVaryAsync(HttpContext context, string[] headers)
     {
+        var key = VaryLearnKey(context);
+        KeepLearnedVary(key, headers);
         try
         {
-            await cache.SetAsync(VaryLearnKey(context), headers, _options.MaxDuration, context.RequestAborted).ConfigureAwait(false);
+            await cache.SetAsync(key, headers, _options.MaxDuration, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
