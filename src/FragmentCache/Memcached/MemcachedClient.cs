@@ -105,7 +105,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         }
 
         Span<byte> bytes = stackalloc byte[MemcachedKey.MaxLength];
-        int length = Encoding.ASCII.GetBytes(wireKey, bytes);
+        int length = MemcachedKey.GetWireBytes(wireKey, bytes);
         int index = _locator.Locate(bytes[..length]);
         var server = _servers[index];
         if (_options.Failover && !server.Breaker.AllowsRequests)

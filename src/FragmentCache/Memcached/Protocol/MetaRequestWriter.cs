@@ -160,18 +160,9 @@ internal static class MetaRequestWriter
         n += text.Length;
     }
 
-    private static void Key(Span<byte> span, ref int n, string key)
-    {
-        if (!MemcachedKey.IsLegal(key))
-        {
-            // Unreachable through the client, which maps every key to a wire key first. Kept as the last
-            // line of defence: nothing that is not a legal key may reach the socket.
-            throw new ArgumentException("The key is not a legal Memcached wire key.", nameof(key));
-        }
-
-        int written = Encoding.ASCII.GetBytes(key, span[n..]);
-        n += written;
-    }
+    // GetWireBytes refuses anything but a legal key: unreachable through the client, which maps every key to a
+    // wire key first, and kept as the last line of defence so nothing else can reach the socket.
+    private static void Key(Span<byte> span, ref int n, string key) => n += MemcachedKey.GetWireBytes(key, span[n..]);
 
     private static void Flag(Span<byte> span, ref int n, byte flag, long value)
     {
