@@ -21,13 +21,14 @@ internal abstract class ClientScenarioBase : IClientScenario
         var latencies = new List<double>();
         long contention = Monitor.LockContentionCount, workItems = ThreadPool.CompletedWorkItemCount;
         int gen0 = GC.CollectionCount(0);
+        var cpu = Environment.CpuUsage.TotalTime;
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long writes = FragmentCache.Memcached.Connections.MemcachedConnection.s_writes, reads = FragmentCache.Memcached.Connections.MemcachedConnection.s_reads;
         var result = await MeasureAsync(client, duration, latencies, cancellationToken);
         if (Environment.GetEnvironmentVariable("FRAGMENTCACHE_BENCH_DIAG") == "1")
         {
             double perOp = 1.0 / Math.Max(1, result.Operations);
-            Console.Write($" [allocated B/key {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(1, result.Keys):0}, lock contentions/op {(Monitor.LockContentionCount - contention) * perOp:0.00}, " +
+            Console.Write($" [client CPU us/op {(Environment.CpuUsage.TotalTime - cpu).TotalMicroseconds * perOp:0.00}, allocated B/key {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(1, result.Keys):0}, lock contentions/op {(Monitor.LockContentionCount - contention) * perOp:0.00}, " +
                 $"thread-pool items/op {(ThreadPool.CompletedWorkItemCount - workItems) * perOp:0.00}, gen0 GCs {GC.CollectionCount(0) - gen0}, writes/op {(FragmentCache.Memcached.Connections.MemcachedConnection.s_writes - writes) * perOp:0.00}, reads/op {(FragmentCache.Memcached.Connections.MemcachedConnection.s_reads - reads) * perOp:0.00}, threads {ThreadPool.ThreadCount}]");
         }
 

@@ -75,24 +75,15 @@ public sealed partial class MemcachedClient
     }
 
     /// <inheritdoc />
-    public async Task<IDictionary<string, T?>> GetManyAsync<T>(IEnumerable<string> keys, CancellationToken cancellationToken = default)
-    {
-        var items = await GetManyItemsAsync(keys, cancellationToken).ConfigureAwait(false);
-        var found = new Dictionary<string, T?>(items.Count, StringComparer.Ordinal);
-        foreach (var (key, item) in items)
-        {
-            var value = Decode<T>(item, out bool ok);
-            if (ok)
-            {
-                found[key] = value;
-            }
-        }
+    public async Task<IDictionary<string, T?>> GetManyAsync<T>(IEnumerable<string> keys, CancellationToken cancellationToken = default) =>
+        await GetManyItemsAsync(keys, item => (Decode<T>(item, out bool ok), ok), cancellationToken).ConfigureAwait(false);
 
-        return found;
-    }
-
-    /// <summary>Gets many raw items (one pipelined batch per server, servers in parallel); only hits are returned.</summary>
-    internal async Task<Dictionary<string, MemcachedItem>> GetManyItemsAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gets many raw items (one pipelined batch per server, servers in parallel) and returns the hits that
+    /// <paramref name="convert"/> accepts, converted: one dictionary, built once.
+    /// </summary>
+    internal async Task<Dictionary<string, TValue>> GetManyItemsAsync<TValue>(IEnumerable<string> keys,
+        Func<MemcachedItem, (TValue Value, bool Keep)> convert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -125,12 +116,15 @@ public sealed partial class MemcachedClient
             for (int offset = 0; offset < batch.Wire.Count; offset += MultiGetChunk)
             {
                 int count = Math.Min(MultiGetChunk, batch.Wire.Count - offset);
-                tasks.Add(GetChunkAsync(server, batch.Wire.GetRange(offset, count), batch.Original, offset, cancellationToken));
+                var wire = count == batch.Wire.Count ? batch.Wire : batch.Wire.GetRange(offset, count);
+                tasks.Add(GetChunkAsync(server, wire, batch.Original, offset, cancellationToken));
             }
         }
 
-        var found = new Dictionary<string, MemcachedItem>(StringComparer.Ordinal);
-        foreach (var (original, offset, results) in await Task.WhenAll(tasks).ConfigureAwait(false))
+        var found = new Dictionary<string, TValue>(seen.Count, StringComparer.Ordinal);
+        // One server, one chunk (the common case): no WhenAll around a single task.
+        var chunks = tasks.Count == 1 ? [await tasks[0].ConfigureAwait(false)] : await Task.WhenAll(tasks).ConfigureAwait(false);
+        foreach (var (original, offset, results) in chunks)
         {
             if (results is null)
             {
@@ -148,8 +142,12 @@ public sealed partial class MemcachedClient
                 }
 
                 _metrics.Hit();
-                found[original[offset + i]] = new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
-                    false, false, false, _serializer);
+                var (value, keep) = convert(new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
+                    false, false, false, _serializer));
+                if (keep)
+                {
+                    found[original[offset + i]] = value;
+                }
             }
         }
 

@@ -47,14 +47,8 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncD
     /// <inheritdoc />
     public async ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        var items = await _client.GetManyItemsAsync(keys, cancellationToken).ConfigureAwait(false);
-        var found = new Dictionary<string, CacheItem>(items.Count, StringComparer.Ordinal);
-        foreach (var (key, item) in items)
-        {
-            found[key] = ToCacheItem(item.RawValue, item.Flags);
-        }
-
-        return found;
+        return await _client.GetManyItemsAsync(keys, item => (ToCacheItem(item.RawValue, item.Flags), true), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -139,6 +139,29 @@ public sealed class MemcachedClientTests(MemcachedFixture fixture) : IAsyncLifet
     }
 
     [Fact]
+    public async Task SyncWaitInsideAContinuation_OnARequestOfItsOwn_IsAnsweredNotDeadlocked()
+    {
+        // A continuation resumed by a completion batch that sends a request and blocks on it (sync over async, as a
+        // synchronous IDistributedCache.Get does) must not wait for the batch's own deferred write: the client's
+        // heartbeat sends it. Without that rescue the connection is failed as stuck and the read is a miss.
+        string first = Key("outer"), second = Key("inner");
+        Assert.True(await _client.SetAsync(first, "outer"));
+        Assert.True(await _client.SetAsync(second, "inner"));
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(("outer", "inner"), await Task.Run(() => ReadThenBlockOnAnotherRead(_client, first, second)));
+        }
+    }
+
+    private static async Task<(string?, string?)> ReadThenBlockOnAnotherRead(MemcachedClient client, string first, string second)
+    {
+        var outer = await client.GetAsync<string>(first).ConfigureAwait(false);
+        // Now running inside the batch that delivered the reply (no context captured).
+        var inner = client.GetAsync<string>(second).AsTask().GetAwaiter().GetResult();
+        return (outer, inner);
+    }
+
+    [Fact]
     public async Task GetManyAsync_ReturnsOnlyHits()
     {
         var keys = Enumerable.Range(0, 250).Select(i => Key("many" + i)).ToArray();

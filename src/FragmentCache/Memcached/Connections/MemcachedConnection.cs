@@ -29,6 +29,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     private ArrayBufferWriter<byte> _pending = new(InitialBufferSize);
     private ArrayBufferWriter<byte> _sending = new(InitialBufferSize);
     private bool _flushScheduled;
+    private int _flushDeferred;
     private uint _nextOpaque;
     private Exception? _failure;
     private Task? _readLoop;
@@ -101,26 +102,52 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             }
         }
 
-        if (writeNow)
+        if (!schedule)
+        {
+            return true;
+        }
+
+        if (CompletionBatch.TryDeferFlush(this))
+        {
+            // Inside a completion batch: the batch writes once for every caller it resumes.
+            Volatile.Write(ref _flushDeferred, 1);
+        }
+        else if (writeNow)
         {
             _ = FlushAsync();
         }
-        else if (schedule)
+        else
         {
-            // On this thread's local queue: inside a completion batch the flush runs right after the batch's
-            // other continuations (so their requests join this write), and an idle thread may steal it sooner.
+            // On this thread's local queue: requests this thread sends meanwhile join the write, and an idle
+            // thread may steal it sooner.
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
 
         return true;
     }
 
+    /// <summary>Writes what a completion batch held back, unless the heartbeat already took it over.</summary>
+    public void FlushDeferred()
+    {
+        if (Interlocked.Exchange(ref _flushDeferred, 0) == 1)
+        {
+            _ = FlushAsync();
+        }
+    }
+
     /// <summary>
     /// Fails the connection when its oldest in-flight operation has waited longer than
     /// <paramref name="timeout"/>: replies come in order, so nothing behind it can be answered sooner.
+    /// First sends anything a completion batch still holds back: a caller in that batch that blocks
+    /// synchronously on its own request would otherwise wait for a write that comes after it.
     /// </summary>
     public bool FailIfStuck(long nowTimestamp, TimeSpan timeout)
     {
+        if (Interlocked.Exchange(ref _flushDeferred, 0) == 1)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
         long enqueuedAt;
         lock (_lock)
         {

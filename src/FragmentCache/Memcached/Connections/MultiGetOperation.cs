@@ -12,7 +12,13 @@ internal sealed class MultiGetOperation : PendingOperation
 {
     private readonly IReadOnlyList<string> _keys;
     private readonly MetaResult[] _results;
-    private readonly TaskCompletionSource<MetaResult[]> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run inline where the outcome is delivered: in the connection's completion batch, or in a work
+    // item of its own for a failure. Never on the reader loop, a timer or a canceller.
+    private readonly TaskCompletionSource<MetaResult[]> _completion = new();
+    private const int Pending = 0;
+    private const int Claimed = 1;
+    private const int Finished = 2;
+    private int _state;
     private long _lastIndex = -1;
 
     public MultiGetOperation(IReadOnlyList<string> wireKeys)
@@ -36,17 +42,17 @@ internal sealed class MultiGetOperation : PendingOperation
 
     public override bool TryConsumeReply(ref SequenceReader<byte> reader)
     {
-        while (MetaReplyParser.TryReadReply(ref reader, out var reply, out var data))
+        while (MetaReplyParser.TryReadReply(ref reader, out var reply, out var data, _keys))
         {
             switch (reply.Code)
             {
                 case ReplyCode.NoOp:
-                    _completion.TrySetResult(_results);
+                    // Claimed: the completion batch delivers it, after the reader has moved on.
+                    Interlocked.CompareExchange(ref _state, Claimed, Pending);
                     return true;
-                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.Opaque < (ulong)_results.Length
-                    && string.Equals(reply.Key, _keys[(int)reply.Opaque], StringComparison.Ordinal):
+                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.KeyMatchesOpaque:
                     _lastIndex = (long)reply.Opaque;
-                    if (!_completion.Task.IsCompleted)
+                    if (Volatile.Read(ref _state) == Pending)
                     {
                         _results[_lastIndex] = MetaResult.From(reply, data, numeric: false);
                     }
@@ -63,5 +69,19 @@ internal sealed class MultiGetOperation : PendingOperation
         return false;
     }
 
-    public override void Fail(Exception error) => _completion.TrySetException(error);
+    public override void Deliver()
+    {
+        if (Interlocked.CompareExchange(ref _state, Finished, Claimed) == Claimed)
+        {
+            _completion.TrySetResult(_results);
+        }
+    }
+
+    public override void Fail(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _state, Finished, Pending) == Pending)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Completion.TrySetException(state.Error), (Completion: _completion, Error: error), preferLocal: false);
+        }
+    }
 }

@@ -34,8 +34,11 @@ internal struct MetaReply
     /// <summary><c>Z</c>: another client already holds the win token.</summary>
     public bool TokenSent;
 
-    /// <summary>The key echoed by a <c>k</c> flag (Latin-1), or null when the reply has none.</summary>
-    public string? Key;
+    /// <summary>
+    /// Whether the key echoed by a <c>k</c> flag equals the expected key at index <see cref="Opaque"/>; only set
+    /// when the parser was given the expected keys (a quiet multi-get), false otherwise.
+    /// </summary>
+    public bool KeyMatchesOpaque;
 
     /// <summary>The message of a <c>CLIENT_ERROR</c> or <c>SERVER_ERROR</c> line.</summary>
     public string? ErrorMessage;

@@ -48,7 +48,15 @@ internal static class MetaReplyParser
     /// Reads one complete meta reply: the header line and, for <c>VA</c>, the data block with its
     /// trailing <c>\r\n</c>. Returns false (consuming nothing) until all of it is buffered.
     /// </summary>
-    public static bool TryReadReply(ref SequenceReader<byte> reader, out MetaReply reply, out ReadOnlySequence<byte> data)
+    /// <param name="reader">The buffered reply bytes.</param>
+    /// <param name="reply">The parsed header.</param>
+    /// <param name="data">The value block of a <c>VA</c> reply.</param>
+    /// <param name="keysByOpaque">
+    /// For replies that echo their key (<c>k</c>) and carry an index as opaque: the expected key per index, so
+    /// <see cref="MetaReply.KeyMatchesOpaque"/> can be checked without copying the key out of the buffer.
+    /// </param>
+    public static bool TryReadReply(ref SequenceReader<byte> reader, out MetaReply reply, out ReadOnlySequence<byte> data,
+        IReadOnlyList<string>? keysByOpaque = null)
     {
         var start = reader;
         data = default;
@@ -58,7 +66,7 @@ internal static class MetaReplyParser
             return false;
         }
 
-        reply = ParseHeader(line);
+        reply = ParseHeader(line, keysByOpaque);
         if (reply.Code == ReplyCode.Value)
         {
             if (reader.Remaining < reply.ValueLength + 2L)
@@ -79,20 +87,20 @@ internal static class MetaReplyParser
     }
 
     /// <summary>Parses a meta header line such as <c>VA 2 f5 c1 t-1 O14 W</c>.</summary>
-    public static MetaReply ParseHeader(in ReadOnlySequence<byte> line)
+    public static MetaReply ParseHeader(in ReadOnlySequence<byte> line, IReadOnlyList<string>? keysByOpaque = null)
     {
         if (line.IsSingleSegment)
         {
-            return ParseHeader(line.FirstSpan);
+            return ParseHeader(line.FirstSpan, keysByOpaque);
         }
 
         Span<byte> copy = stackalloc byte[(int)line.Length];
         line.CopyTo(copy);
-        return ParseHeader(copy);
+        return ParseHeader(copy, keysByOpaque);
     }
 
     /// <summary>Parses a meta header line such as <c>VA 2 f5 c1 t-1 O14 W</c>.</summary>
-    public static MetaReply ParseHeader(ReadOnlySpan<byte> line)
+    public static MetaReply ParseHeader(ReadOnlySpan<byte> line, IReadOnlyList<string>? keysByOpaque = null)
     {
         if (line.Length < 2)
         {
@@ -137,6 +145,8 @@ internal static class MetaReplyParser
             reply.ValueLength = length;
         }
 
+        scoped ReadOnlySpan<byte> key = default;
+        bool hasKey = false;
         while (!rest.IsEmpty)
         {
             var token = NextToken(ref rest);
@@ -170,12 +180,18 @@ internal static class MetaReplyParser
                     reply.TokenSent = true;
                     break;
                 case (byte)'k':
-                    reply.Key = System.Text.Encoding.Latin1.GetString(arg);
+                    key = arg;
+                    hasKey = true;
                     break;
                 default:
                     // s, h, l, b and flags of newer servers carry nothing we use.
                     break;
             }
+        }
+
+        if (hasKey && keysByOpaque is not null && reply.Opaque < (ulong)keysByOpaque.Count)
+        {
+            reply.KeyMatchesOpaque = System.Text.Ascii.Equals(key, keysByOpaque[(int)reply.Opaque]);
         }
 
         return reply;
