@@ -9,9 +9,16 @@ namespace FragmentCache.Memcached.Connections;
 /// Connections that callers send to while the batch runs are flushed once, when it ends: one write for
 /// the whole batch instead of one per caller (a caller that blocks on such a request is rescued by the
 /// client's heartbeat, see <see cref="MemcachedConnection.FailIfStuck"/>).
+/// Continuations that do real work (a web request rendering the rest of its page) would make the callers
+/// behind them wait: once a batch has run for <see cref="SplitAfter"/>, the rest of it goes to another
+/// work item that any idle thread can take, so heavy continuations still spread over the cores.
 /// </summary>
 internal sealed class CompletionBatch : IThreadPoolWorkItem
 {
+    /// <summary>How long one thread delivers before handing the rest of the batch to another work item.</summary>
+    internal static readonly TimeSpan SplitAfter = TimeSpan.FromMicroseconds(50);
+
+    private static readonly long SplitAfterTicks = (long)(SplitAfter.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
     private static readonly ConcurrentQueue<CompletionBatch> Pool = new();
 
     [ThreadStatic]
@@ -44,14 +51,24 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
     {
         var outer = t_running;
         t_running = this;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            foreach (var (operation, release) in _operations)
+            for (int i = 0; i < _operations.Count; i++)
             {
+                var (operation, release) = _operations[i];
                 operation.Deliver();
                 if (release)
                 {
                     operation.OnDequeued();
+                }
+
+                if (i + 1 < _operations.Count && System.Diagnostics.Stopwatch.GetTimestamp() - started > SplitAfterTicks)
+                {
+                    var rest = Rent();
+                    rest._operations.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_operations)[(i + 1)..]);
+                    ThreadPool.UnsafeQueueUserWorkItem(rest, preferLocal: false);
+                    break;
                 }
             }
         }
