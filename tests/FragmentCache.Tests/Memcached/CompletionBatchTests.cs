@@ -51,7 +51,7 @@ public sealed class CompletionBatchTests
 
     private static void RunBatch(IEnumerable<RecordingOperation> operations)
     {
-        var batch = CompletionBatch.Rent();
+        var batch = CompletionBatch.Rent(source: null);
         foreach (var operation in operations)
         {
             batch.Add(operation, releaseFifoReference: true);

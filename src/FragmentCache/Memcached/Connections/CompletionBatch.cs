@@ -27,7 +27,18 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
     private readonly List<(PendingOperation Operation, bool ReleaseFifoReference)> _operations = new(64);
     private readonly List<MemcachedConnection> _flushes = new(4);
 
-    public static CompletionBatch Rent() => Pool.TryDequeue(out var batch) ? batch : new CompletionBatch();
+    /// <summary>The connection whose replies this batch delivers.</summary>
+    public MemcachedConnection? Source { get; private set; }
+
+    /// <summary>The connection whose batch is resuming callers on this thread, if any.</summary>
+    public static MemcachedConnection? CurrentSource => t_running?.Source;
+
+    public static CompletionBatch Rent(MemcachedConnection? source)
+    {
+        var batch = Pool.TryDequeue(out var pooled) ? pooled : new CompletionBatch();
+        batch.Source = source;
+        return batch;
+    }
 
     public void Add(PendingOperation operation, bool releaseFifoReference) => _operations.Add((operation, releaseFifoReference));
 
@@ -65,7 +76,7 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
 
                 if (i + 1 < _operations.Count && System.Diagnostics.Stopwatch.GetTimestamp() - started > SplitAfterTicks)
                 {
-                    var rest = Rent();
+                    var rest = Rent(Source);
                     rest._operations.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_operations)[(i + 1)..]);
                     ThreadPool.UnsafeQueueUserWorkItem(rest, preferLocal: false);
                     break;
@@ -84,6 +95,7 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
         }
 
         _operations.Clear();
+        Source = null;
         if (Pool.Count < 64)
         {
             Pool.Enqueue(this);

@@ -328,7 +328,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
                     }
                 }
 
-                (batch ??= CompletionBatch.Rent()).Add(done, dequeued);
+                (batch ??= CompletionBatch.Rent(this)).Add(done, dequeued);
                 if (!dequeued)
                 {
                     return buffer.End;

@@ -76,6 +76,14 @@ internal sealed class MemcachedServer : IAsyncDisposable
         }
 
         var slots = _slots;
+        if (CompletionBatch.CurrentSource is { IsOpen: true } source && Array.IndexOf(slots, source) >= 0)
+        {
+            // A caller resumed by one of this server's connections sends its next request on the same one: the
+            // batch that resumed it then writes once for all of them (see CompletionBatch). Callers stay spread
+            // over the connections as their first requests were.
+            return new ValueTask<MemcachedConnection?>(source);
+        }
+
         int start = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)slots.Length);
         MemcachedConnection? found = null;
         bool missing = false;
