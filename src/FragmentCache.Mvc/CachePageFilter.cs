@@ -39,6 +39,7 @@ public sealed class CachePageFilter : IAsyncResourceFilter
         // app.UseCachePage() already looked this request up and captures what MVC writes: no second lookup here.
         if (context.HttpContext.Features.Get<CachePageFeature>() is { } upstream)
         {
+            upstream.FilterReached = true;
             if (!ReferenceEquals(upstream.User, context.HttpContext.User))
             {
                 upstream.UserChanged = true;

@@ -30,7 +30,8 @@ builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>
 });
 
 // TestApp:CachePage: "middleware" = app.UseCachePage() where it belongs; "before-authorization" = misplaced;
-// "late-user" = where it belongs, followed by a middleware that replaces HttpContext.User (X-Late-User). Unset = filter only.
+// "later-middleware" = where it belongs, followed by a middleware that replaces HttpContext.User (X-Late-User) or answers
+// itself (X-Answer). Unset = filter only.
 var cachePage = builder.Configuration["TestApp:CachePage"];
 var app = builder.Build();
 app.UseForwardedHeaders();
@@ -42,12 +43,12 @@ if (cachePage == "before-authorization")
 }
 
 app.UseAuthorization();
-if (cachePage is "middleware" or "late-user")
+if (cachePage is "middleware" or "later-middleware")
 {
     app.UseCachePage();
 }
 
-if (cachePage == "late-user")
+if (cachePage == "later-middleware")
 {
     app.Use((context, next) =>
     {
@@ -55,6 +56,12 @@ if (cachePage == "late-user")
         {
             context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
                 [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, late)], "late"));
+        }
+
+        if (context.Request.Headers["X-Answer"].ToString() is { Length: > 0 } answer)
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync("answered " + answer);
         }
 
         return next(context);

@@ -11,6 +11,9 @@ internal sealed class CachePageFeature(ClaimsPrincipal user)
     /// <summary>The user the middleware built the key from.</summary>
     public ClaimsPrincipal User { get; } = user;
 
+    /// <summary>The <c>[CachePage]</c> filter was reached: the response comes from the action, not from something before it.</summary>
+    public bool FilterReached { get; set; }
+
     /// <summary>Something between the middleware and MVC replaced <c>HttpContext.User</c>: the response must not be stored.</summary>
     public bool UserChanged { get; set; }
 }

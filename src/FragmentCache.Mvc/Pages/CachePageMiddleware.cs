@@ -87,6 +87,7 @@ internal sealed partial class CachePageMiddleware(
         var feature = new CachePageFeature(context.User);
         context.Features.Set(feature);
         ExceptionDispatchInfo? failure = null;
+        UncacheableContentException? refused = null;
         try
         {
             await handler.HandleAsync(context, policy, async () =>
@@ -100,16 +101,23 @@ internal sealed partial class CachePageMiddleware(
                     // As in the filter: the action's failure keeps the capture out of the store and out of the response,
                     // and reaches the framework's error handling unchanged (below).
                     failure = ExceptionDispatchInfo.Capture(ex);
-                    throw new UncacheableContentException("the action failed") { ActionFailed = true };
+                    throw refused = new UncacheableContentException("the action failed") { ActionFailed = true };
+                }
+
+                // Only what the filter would have stored: a response the action produced (not one a middleware or an
+                // earlier filter answered with), for the user the key was built from.
+                if (!feature.FilterReached)
+                {
+                    throw refused = new UncacheableContentException("answered before the [CachePage] filter");
                 }
 
                 if (feature.UserChanged)
                 {
-                    throw new UncacheableContentException("HttpContext.User changed after UseCachePage");
+                    throw refused = new UncacheableContentException("HttpContext.User changed after UseCachePage");
                 }
             }).ConfigureAwait(false);
         }
-        catch (UncacheableContentException) when (failure is not null || feature.UserChanged)
+        catch (UncacheableContentException ex) when (ReferenceEquals(ex, refused))
         {
             // A bypassed request (POST, a signed-in user...) runs the pipeline outside the store, so the wrapper's verdict
             // surfaces here: rethrow the action's failure, or nothing (the response was written directly).

@@ -156,7 +156,7 @@ public sealed class CachePageMiddlewareTests
     {
         var (memcached, server) = await StartMemcachedAsync();
         await using var _m = memcached;
-        await using var host = Host(server, "late-user");
+        await using var host = Host(server, "later-middleware");
         var client = host.CreateClient();
 
         // The middleware keyed the page as anonymous; MVC rendered it for mallory: it must not be stored.
@@ -167,5 +167,22 @@ public sealed class CachePageMiddlewareTests
         Assert.Equal("miss", anonymous.Header("X-Fragment-Cache"));
         Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
         Assert.Equal(2, host.Counter.Count("pages-index"));
+    }
+
+    [Fact]
+    public async Task ResponseFromAMiddlewareAfterIt_NotStored()
+    {
+        // Without UseCachePage such a response never reaches the filter; with it, it must not be stored either.
+        var (memcached, server) = await StartMemcachedAsync();
+        await using var _m = memcached;
+        await using var host = Host(server, "later-middleware");
+        var client = host.CreateClient();
+
+        var (_, answered) = await client.SendAsync("/Pages/Index?x=4", ("X-Answer", "maintenance"));
+        var (page, body) = await client.SendAsync("/Pages/Index?x=4");
+
+        Assert.Equal("answered maintenance", answered);
+        Assert.Equal("miss", page.Header("X-Fragment-Cache"));
+        Assert.StartsWith("index 1", body);
     }
 }
