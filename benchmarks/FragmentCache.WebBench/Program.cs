@@ -41,6 +41,7 @@ switch (distributed)
 var app = builder.Build();
 app.UseRouting();
 app.UseOutputCache();
+app.UseCachePage(); // [CachePage] hits answered before MVC, as UseOutputCache answers [OutputCache] ones
 app.MapControllers();
 app.MapGet("/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");

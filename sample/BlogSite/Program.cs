@@ -66,6 +66,11 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 
+// Level 2, per page: [CachePage] hits are answered here, from the endpoint's metadata, before MVC runs the controller
+// (after authorization, so an [Authorize] page is never served to someone it would refuse). Without this line the
+// attribute still caches, in its filter, with the same rules.
+app.UseCachePage();
+
 // Level 1, per-site: the About page has no attribute; the middleware caches it for its own max-age.
 app.UseWhen(c => c.Request.Path.Equals("/about", StringComparison.OrdinalIgnoreCase), site => site.UseFragmentCachePages());
 

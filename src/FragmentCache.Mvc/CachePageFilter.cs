@@ -8,7 +8,8 @@ namespace FragmentCache.Mvc;
 
 /// <summary>
 /// The resource filter behind <see cref="CachePageAttribute"/>: it wraps model binding, the action and the
-/// result, so a hit skips all three. Created by the attribute; not registered directly.
+/// result, so a hit skips all three. Created by the attribute; not registered directly. With <c>app.UseCachePage()</c>
+/// the middleware serves and stores the page before MVC, and this filter steps aside.
 /// </summary>
 public sealed class CachePageFilter : IAsyncResourceFilter
 {
@@ -35,6 +36,18 @@ public sealed class CachePageFilter : IAsyncResourceFilter
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
 
+        // app.UseCachePage() already looked this request up and captures what MVC writes: no second lookup here.
+        if (context.HttpContext.Features.Get<CachePageFeature>() is { } upstream)
+        {
+            upstream.FilterReached = true;
+            if (!ReferenceEquals(upstream.User, context.HttpContext.User))
+            {
+                upstream.UserChanged = true;
+            }
+
+            return next();
+        }
+
         // The most specific attribute (the action's, listed after the controller's) decides; the others step aside.
         CachePageFilter? effective = null;
         foreach (var filter in context.Filters)
@@ -52,7 +65,7 @@ public sealed class CachePageFilter : IAsyncResourceFilter
 
         // From the request's services: a reusable filter outlives the scope it was created in.
         var handler = context.HttpContext.RequestServices.GetRequiredService<PageCacheHandler>();
-        return handler.HandleAsync(context.HttpContext, ResolvePolicy(), async () =>
+        return handler.HandleAsync(context.HttpContext, ResolvePolicy(_attribute, _mvc, _pages), async () =>
         {
             var executed = await next().ConfigureAwait(false);
             if (executed.Exception is not null && !executed.ExceptionHandled)
@@ -63,27 +76,28 @@ public sealed class CachePageFilter : IAsyncResourceFilter
         });
     }
 
-    internal PagePolicy ResolvePolicy()
+    /// <summary>The settings of <paramref name="attribute"/> over its profile's, over the defaults (the filter's and the middleware's rule).</summary>
+    internal static PagePolicy ResolvePolicy(CachePageAttribute attribute, FragmentCacheMvcOptions mvc, FragmentCachePagesOptions pages)
     {
         CacheProfile? profile = null;
-        if (!string.IsNullOrEmpty(_attribute.Profile) && !_mvc.Profiles.TryGetValue(_attribute.Profile, out profile))
+        if (!string.IsNullOrEmpty(attribute.Profile) && !mvc.Profiles.TryGetValue(attribute.Profile, out profile))
         {
-            throw new InvalidOperationException($"[CachePage(Profile = \"{_attribute.Profile}\")]: no such profile in FragmentCache:Mvc:Profiles.");
+            throw new InvalidOperationException($"[CachePage(Profile = \"{attribute.Profile}\")]: no such profile in FragmentCache:Mvc:Profiles.");
         }
 
-        var duration = _attribute.Duration > 0
-            ? TimeSpan.FromSeconds(_attribute.Duration)
-            : profile?.Duration ?? _pages.DefaultDuration;
-        string[]? query = _attribute.VaryByQueryKeys is { } keys
+        var duration = attribute.Duration > 0
+            ? TimeSpan.FromSeconds(attribute.Duration)
+            : profile?.Duration ?? pages.DefaultDuration;
+        string[]? query = attribute.VaryByQueryKeys is { } keys
             ? VaryKey.Merge(keys, null)
             : profile is { VaryByQueryKeys.Count: > 0 } ? VaryKey.Merge(profile.VaryByQueryKeys, null) : null;
         return new PagePolicy(
             duration,
-            VaryKey.Merge(_attribute.VaryByHeaders, profile?.VaryByHeaders),
-            VaryKey.Merge(_attribute.VaryByCookies, profile?.VaryByCookies),
+            VaryKey.Merge(attribute.VaryByHeaders, profile?.VaryByHeaders),
+            VaryKey.Merge(attribute.VaryByCookies, profile?.VaryByCookies),
             query,
-            _attribute.VaryByUser || profile?.VaryByUser == true,
-            VaryKey.Merge(_attribute.Tags, profile?.Tags),
+            attribute.VaryByUser || profile?.VaryByUser == true,
+            VaryKey.Merge(attribute.Tags, profile?.Tags),
             PerSite: false);
     }
 }

@@ -3,11 +3,13 @@ using FragmentCache.Mvc.TestApp.Services;
 using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddControllersWithViews();
+builder.Services.AddControllersWithViews(o => o.Filters.Add<MvcFilterCounter>());
 builder.Services.AddSingleton<RenderCounter>();
 builder.Services.AddSingleton<PageGate>();
 builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
+builder.Services.AddAuthorization(o => o.AddPolicy("key", p => p.RequireAssertion(
+    c => c.Resource is HttpContext http && http.Request.Headers["X-Key"] == "open")));
 builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache"));
 builder.Services.AddFragmentCacheMvc(o =>
 {
@@ -27,11 +29,44 @@ builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>
     o.KnownProxies.Clear();
 });
 
+// TestApp:CachePage: "middleware" = app.UseCachePage() where it belongs; "before-authorization" = misplaced;
+// "later-middleware" = where it belongs, followed by a middleware that replaces HttpContext.User (X-Late-User) or answers
+// itself (X-Answer). Unset = filter only.
+var cachePage = builder.Configuration["TestApp:CachePage"];
 var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseAuthentication();
 app.UseRouting();
+if (cachePage == "before-authorization")
+{
+    app.UseCachePage();
+}
+
 app.UseAuthorization();
+if (cachePage is "middleware" or "later-middleware")
+{
+    app.UseCachePage();
+}
+
+if (cachePage == "later-middleware")
+{
+    app.Use((context, next) =>
+    {
+        if (context.Request.Headers["X-Late-User"].ToString() is { Length: > 0 } late)
+        {
+            context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, late)], "late"));
+        }
+
+        if (context.Request.Headers["X-Answer"].ToString() is { Length: > 0 } answer)
+        {
+            context.Response.ContentType = "text/plain";
+            return context.Response.WriteAsync("answered " + answer);
+        }
+
+        return next(context);
+    });
+}
 app.UseOutputCache();
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseFragmentCachePages());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");

@@ -1,8 +1,11 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using FragmentCache.Mvc;
 using FragmentCache.Mvc.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +15,8 @@ namespace FragmentCache.Benchmarks.Bdn;
 /// The page hit path over a real memcached, in front of an endpoint that writes the ~38 KB WebBench page, invoked
 /// with a fresh <see cref="DefaultHttpContext"/> whose body is a stream that only counts: <c>[CachePage]</c>'s path
 /// (<c>PageCacheHandler</c> with the filter's policy: no learned Vary) and <c>app.UseFragmentCachePages()</c>'s
-/// (per-site: it also reads the URL's learned Vary headers from the store on every request). Issue 6's target: a page hit streams the
+/// (per-site: it also reads the URL's learned Vary headers from the store on every request), and <c>app.UseCachePage()</c>'s
+/// (the middleware in front of an endpoint whose metadata carries the action's <c>[CachePage]</c>). Issue 6's target: a page hit streams the
 /// stored body without copying it into a new array, so a hit must allocate well under the body's size.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,9 +27,12 @@ public class PageHitBenchmarks
     private static readonly PagePolicy CachePagePolicy = new(TimeSpan.FromMinutes(10), [], [], null, VaryByUser: false, [], PerSite: false);
 
     private RequestDelegate _app = null!;
+    private RequestDelegate _cachePageApp = null!;
+    private Endpoint _cachePageEndpoint = null!;
     private PageCacheHandler _handler = null!;
     private RequestDelegate _endpoint = null!;
     private byte[] _body = [];
+    private int _renders;
 
     /// <summary>The in-process copy in front of memcached.</summary>
     [Params(false, true)]
@@ -56,6 +63,7 @@ public class PageHitBenchmarks
         _services = services.BuildServiceProvider();
         _endpoint = context =>
         {
+            _renders++;
             context.Response.ContentType = "text/html; charset=utf-8";
             return context.Response.Body.WriteAsync(_body).AsTask();
         };
@@ -63,6 +71,14 @@ public class PageHitBenchmarks
         app.UseFragmentCachePages();
         app.Run(_endpoint);
         _app = app.Build();
+
+        // What MVC puts in an action endpoint's metadata: the action descriptor with its filter descriptors.
+        var action = new ActionDescriptor { FilterDescriptors = [new FilterDescriptor(new CachePageAttribute(), FilterScope.Action)] };
+        _cachePageEndpoint = new Endpoint(_endpoint, new EndpointMetadataCollection(action), "cachepage-middleware");
+        var cachePageApp = new ApplicationBuilder(_services);
+        cachePageApp.UseCachePage();
+        cachePageApp.Run(_endpoint);
+        _cachePageApp = cachePageApp.Build();
         _handler = _services.GetRequiredService<PageCacheHandler>();
         var first = PerSiteHit().GetAwaiter().GetResult();
         var second = PerSiteHit().GetAwaiter().GetResult();
@@ -70,6 +86,9 @@ public class PageHitBenchmarks
         first = CachePageHit().GetAwaiter().GetResult();
         second = CachePageHit().GetAwaiter().GetResult();
         Console.WriteLine($"// [CachePage]: first request wrote {first:N0} B, second (hit) wrote {second:N0} B");
+        first = CachePageMiddlewareHit().GetAwaiter().GetResult();
+        second = CachePageMiddlewareHit().GetAwaiter().GetResult();
+        Console.WriteLine($"// UseCachePage: first request wrote {first:N0} B, second (hit) wrote {second:N0} B; the endpoint ran {_renders} times for the 3 first requests");
     }
 
     [Benchmark(Description = "page hit: [CachePage] handler replay (GET /cachepage)")]
@@ -77,6 +96,15 @@ public class PageHitBenchmarks
     {
         var (context, body) = NewContext("/cachepage");
         await _handler.HandleAsync(context, CachePagePolicy, () => _endpoint(context));
+        return body.Written;
+    }
+
+    [Benchmark(Description = "page hit: UseCachePage middleware replay (GET /cachepage-mw)")]
+    public async Task<long> CachePageMiddlewareHit()
+    {
+        var (context, body) = NewContext("/cachepage-mw");
+        context.SetEndpoint(_cachePageEndpoint);
+        await _cachePageApp(context);
         return body.Written;
     }
 

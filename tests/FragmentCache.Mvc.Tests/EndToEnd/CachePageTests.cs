@@ -4,12 +4,19 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.Mvc.Tests.EndToEnd;
 
-public sealed class CachePageTests
+/// <summary>[CachePage] through its filter alone; <see cref="CachePageMiddlewareModeTests"/> runs every scenario again with <c>app.UseCachePage()</c>.</summary>
+public class CachePageTests
 {
+    /// <summary>The test app's pipeline switch: <see langword="null"/> = the filter alone.</summary>
+    protected virtual string? CachePageMode => null;
+
+    private (TestAppFactory Factory, FlakyStore Store) Create(Action<IServiceCollection>? configure = null)
+        => TestAppFactory.Create(configure, CachePageMode);
+
     [Fact]
     public async Task CachePage_SecondGet_ReplaysWithAgeAndHitHeader()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -30,7 +37,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_DurationPasses_RunsActionAgain()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -44,7 +51,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_Head_CachedSeparatelyFromGet()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -61,7 +68,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_IfNoneMatchMatches_Returns304()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -79,7 +86,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_IfModifiedSinceAfterStore_Returns304()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -94,7 +101,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_Post_NeverCached()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync(HttpMethod.Post, "/Pages/Post");
@@ -108,7 +115,7 @@ public sealed class CachePageTests
     [InlineData(500)]
     public async Task CachePage_Non200_NotStored(int status)
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         var (r, _) = await client.SendAsync("/Pages/Status/" + status);
@@ -120,7 +127,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_SetCookie_NotStoredAndCookieNeverReplayed()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         var (r1, _) = await client.SendAsync("/Pages/SetCookie");
@@ -134,7 +141,7 @@ public sealed class CachePageTests
     [InlineData("/Pages/NoStore", "pages-nostore")]
     public async Task CachePage_CacheControlForbids_NotStored(string url, string counter)
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync(url);
@@ -145,7 +152,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_AuthorizationHeader_NotCached()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index", ("Authorization", "Bearer x"));
@@ -158,7 +165,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_SignedInWithoutVaryByUser_NotCached()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index");
@@ -171,7 +178,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_VaryByUser_OneEntryPerUser()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -187,7 +194,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_QueryKeys_AllVaryByDefaultNamesCaseInsensitiveValuesSensitive()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
 
@@ -203,7 +210,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_ExplicitQueryKeys_IgnoreOtherKeys()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/QueryA?a=1&z=1");
@@ -215,7 +222,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_PathCasing_SharesEntry()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index");
@@ -226,7 +233,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_VaryByHeadersAndCookies_Isolate()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Headers", ("Accept-Language", "fr"), ("Cookie", "theme=dark"));
@@ -240,7 +247,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_BodyOverMax_ServedNotStored()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         var (_, body) = await client.SendAsync("/Pages/Big/1500");
@@ -252,7 +259,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_ActionAttribute_WinsOverController()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         var cache = factory.Services.GetRequiredService<IFragmentCache>();
@@ -274,7 +281,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_ConcurrentIdenticalMisses_RunActionOnce()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         var gate = factory.Services.GetRequiredService<FragmentCache.Mvc.TestApp.Services.PageGate>();
@@ -296,7 +303,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_ActionThrows_NothingCached()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         factory.Counter.Fail = true;
@@ -314,8 +321,8 @@ public sealed class CachePageTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestAppFactory.Start);
         var store = FlakyStore.CreateMemory(time);
-        await using var one = new TestAppFactory(store, time);
-        await using var two = new TestAppFactory(store, time);
+        await using var one = new TestAppFactory(store, time, cachePage: CachePageMode);
+        await using var two = new TestAppFactory(store, time, cachePage: CachePageMode);
 
         await one.CreateClient().SendAsync("/Pages/Index");
         var (hit, _) = await two.CreateClient().SendAsync("/Pages/Index");
@@ -329,7 +336,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_StoreDownMidTest_ServesUncached200()
     {
-        var (factory, store) = TestAppFactory.Create();
+        var (factory, store) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index");
@@ -346,7 +353,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_InvalidatedByPath_EveryQueryVariantRunsAgain()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index?a=1");
@@ -362,7 +369,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CacheStatusHeader_Disabled_NotSent()
     {
-        var (factory, _) = TestAppFactory.Create(s => s.Configure<FragmentCacheMvcOptions>(o => o.EmitCacheStatusHeader = false));
+        var (factory, _) = Create(s => s.Configure<FragmentCacheMvcOptions>(o => o.EmitCacheStatusHeader = false));
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Index");
@@ -374,7 +381,7 @@ public sealed class CachePageTests
     [Fact]
     public async Task CachePage_Profile_SuppliesVaryAndTags()
     {
-        var (factory, _) = TestAppFactory.Create();
+        var (factory, _) = Create();
         await using var _f = factory;
         var client = factory.CreateClient();
         await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
@@ -386,4 +393,11 @@ public sealed class CachePageTests
         await client.SendAsync("/Pages/Profiled", ("X-Profile-Vary", "a"));
         Assert.Equal(3, factory.Counter.Count("pages-profiled"));
     }
+}
+
+/// <summary>Every <see cref="CachePageTests"/> scenario with <c>app.UseCachePage()</c> after UseAuthorization: the same outcomes.</summary>
+public sealed class CachePageMiddlewareModeTests : CachePageTests
+{
+    /// <inheritdoc/>
+    protected override string? CachePageMode => "middleware";
 }

@@ -21,32 +21,37 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     private readonly string? _server;
     private readonly Action<IServiceCollection>? _configure;
 
-    public TestAppFactory(ICacheStore store, FakeTimeProvider time, Action<IServiceCollection>? configure = null)
+    public TestAppFactory(ICacheStore store, FakeTimeProvider time, Action<IServiceCollection>? configure = null, string? cachePage = null)
     {
         _store = store;
         Time = time;
         _configure = configure;
+        _cachePage = cachePage;
     }
 
     /// <summary>A host on a real memcached (the store AddFragmentCache selects when Servers is set).</summary>
-    public TestAppFactory(string server, FakeTimeProvider time, bool realClock = false)
+    public TestAppFactory(string server, FakeTimeProvider time, bool realClock = false, string? cachePage = null)
     {
         _server = server;
         Time = time;
         _realClock = realClock;
+        _cachePage = cachePage;
     }
 
     private readonly bool _realClock;
+
+    /// <summary>The test app's <c>TestApp:CachePage</c> pipeline switch (see its Program.cs); <see langword="null"/>: the filter alone.</summary>
+    private readonly string? _cachePage;
 
     public FakeTimeProvider Time { get; }
 
     public RenderCounter Counter => Services.GetRequiredService<RenderCounter>();
 
-    public static (TestAppFactory Factory, FlakyStore Store) Create(Action<IServiceCollection>? configure = null)
+    public static (TestAppFactory Factory, FlakyStore Store) Create(Action<IServiceCollection>? configure = null, string? cachePage = null)
     {
         var time = new FakeTimeProvider(Start);
         var store = FlakyStore.CreateMemory(time);
-        return (new TestAppFactory(store, time, configure), store);
+        return (new TestAppFactory(store, time, configure, cachePage), store);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -59,6 +64,12 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting("FragmentCache:Servers:0", _server);
         }
+
+        if (_cachePage is not null)
+        {
+            builder.UseSetting("TestApp:CachePage", _cachePage);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             if (!_realClock)

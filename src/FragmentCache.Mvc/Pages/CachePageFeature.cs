@@ -1,0 +1,19 @@
+using System.Security.Claims;
+
+namespace FragmentCache.Mvc.Pages;
+
+/// <summary>
+/// Set by <see cref="CachePageMiddleware"/> on a request it caches: <see cref="CachePageFilter"/> then steps aside (no
+/// second store lookup, no second capture) and only checks that nothing after the middleware changed the user.
+/// </summary>
+internal sealed class CachePageFeature(ClaimsPrincipal user)
+{
+    /// <summary>The user the middleware built the key from.</summary>
+    public ClaimsPrincipal User { get; } = user;
+
+    /// <summary>The <c>[CachePage]</c> filter was reached: the response comes from the action, not from something before it.</summary>
+    public bool FilterReached { get; set; }
+
+    /// <summary>Something between the middleware and MVC replaced <c>HttpContext.User</c>: the response must not be stored.</summary>
+    public bool UserChanged { get; set; }
+}
