@@ -121,9 +121,14 @@ internal static class VaryKey
         }
     }
 
-    /// <summary>Adds request headers (names case-insensitive; every value of a multi-value header; a missing header is an empty list).</summary>
+    /// <summary>
+    /// Adds request headers (names case-insensitive; every value of a multi-value header; a missing header is an empty
+    /// list). The values of <c>Cookie</c>, <c>Authorization</c> and <c>Proxy-Authorization</c> go in as digests
+    /// (<see cref="Secret"/>): the canonical key is stored inside the entry, so a raw value would put session cookies
+    /// and credentials into the shared store.
+    /// </summary>
     public static void AddHeaders(List<object?> parts, IReadOnlyList<string> names, IHeaderDictionary headers)
-        => AddPairs(parts, "header", names, name => headers.TryGetValue(name, out var v) ? v : StringValues.Empty);
+        => AddPairs(parts, "header", names, name => headers.TryGetValue(name, out var v) ? (IsCredentialHeader(name) ? Digests(v) : v) : StringValues.Empty);
 
     /// <summary>Adds query values (names case-insensitive, values case-sensitive).</summary>
     public static void AddQuery(List<object?> parts, IReadOnlyList<string> names, IQueryCollection query)
@@ -143,7 +148,8 @@ internal static class VaryKey
         AddPairs(parts, "query*", names, name => query[name]);
     }
 
-    /// <summary>Adds cookie values; a missing cookie is <see langword="null"/>, distinct from an empty one.</summary>
+    /// <summary>Adds cookie values as digests (<see cref="Secret"/>: a cookie may be a session); a missing cookie is
+    /// <see langword="null"/>, distinct from an empty one.</summary>
     public static void AddCookies(List<object?> parts, IReadOnlyList<string> names, IRequestCookieCollection cookies)
     {
         parts.Add("cookie");
@@ -151,9 +157,15 @@ internal static class VaryKey
         foreach (var name in names)
         {
             parts.Add(name);
-            parts.Add(cookies.TryGetValue(name, out var value) ? value : null);
+            parts.Add(cookies.TryGetValue(name, out var value) ? Secret(value) : null);
         }
     }
+
+    /// <summary>
+    /// A value that must not be readable in the store: <c>sha256:</c> and the hex SHA-256 of its UTF-8 bytes. Equal
+    /// values give equal digests and different values different ones, so the key varies exactly as with the value.
+    /// </summary>
+    public static string Secret(string value) => "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     /// <summary>Adds route values, formatted culture-invariantly.</summary>
     public static void AddRoute(List<object?> parts, IReadOnlyList<string> names, RouteValueDictionary values)
@@ -219,6 +231,22 @@ internal static class VaryKey
         claims.Sort(StringComparer.Ordinal);
         var text = (identity.AuthenticationType ?? "") + "\n" + string.Join('\n', claims);
         return "claims:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static bool IsCredentialHeader(string name) =>
+        name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
+
+    private static StringValues Digests(StringValues values)
+    {
+        var digests = new string[values.Count];
+        for (var i = 0; i < digests.Length; i++)
+        {
+            digests[i] = Secret(values[i] ?? "");
+        }
+
+        return digests;
     }
 
     private static void AddPairs(List<object?> parts, string marker, IReadOnlyList<string> names, Func<string, StringValues> lookup)

@@ -32,6 +32,9 @@ public sealed class BlogSiteFactory : WebApplicationFactory<Program>
 
     public string KeyPrefix { get; }
 
+    /// <summary>More configuration, applied after the defaults (more servers, client timeouts). Set before the first request.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
     public WidgetRenders Renders => Services.GetRequiredService<WidgetRenders>();
 
     public CacheStats Stats => Services.GetRequiredService<CacheStats>();
@@ -68,6 +71,10 @@ public sealed class BlogSiteFactory : WebApplicationFactory<Program>
         builder.UseSetting("FragmentCache:KeyPrefix", KeyPrefix);
         builder.UseSetting("BlogSite:Database", Database);
         builder.UseSetting("BlogSite:WidgetDelay", _widgetDelay.ToString());
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -73,6 +73,35 @@ public sealed class VaryKeyTests
         Assert.NotEqual(present, other);
     }
 
+    [Theory]
+    [InlineData("Cookie", ".AspNetCore.Antiforgery.x=CfDJ8secret-token; theme=dark")]
+    [InlineData("cookie", "session=CfDJ8secret-token")]
+    [InlineData("Authorization", "Bearer CfDJ8secret-token")]
+    [InlineData("Proxy-Authorization", "Basic CfDJ8secret-token")]
+    public void AddHeaders_CredentialHeader_CanonicalKeyHoldsDigestNotValue(string header, string value)
+    {
+        var key = Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value }));
+        var other = Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value + "2" }));
+        Assert.DoesNotContain("secret-token", key, StringComparison.Ordinal);
+        Assert.Contains(VaryKey.Secret(value), key, StringComparison.Ordinal);
+        Assert.NotEqual(key, other);
+        Assert.Equal(key, Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value })));
+    }
+
+    [Fact]
+    public void AddHeaders_OrdinaryHeader_CanonicalKeyKeepsValueReadable()
+        => Assert.Contains("fr-CH", Key(p => VaryKey.AddHeaders(p, ["Accept-Language"], new HeaderDictionary { ["Accept-Language"] = "fr-CH" })), StringComparison.Ordinal);
+
+    [Fact]
+    public void AddCookies_Value_CanonicalKeyHoldsDigestNotValue()
+    {
+        var key = Key(p => VaryKey.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=secret-token" } } }.Request.Cookies));
+        var empty = Key(p => VaryKey.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=" } } }.Request.Cookies));
+        Assert.DoesNotContain("secret-token", key, StringComparison.Ordinal);
+        Assert.Contains(VaryKey.Secret("secret-token"), key, StringComparison.Ordinal);
+        Assert.NotEqual(key, empty);
+    }
+
     [Fact]
     public void AddRoute_NumbersFormattedInvariantly_UnderGermanCulture()
     {
