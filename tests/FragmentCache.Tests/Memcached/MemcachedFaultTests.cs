@@ -163,6 +163,45 @@ public sealed class MemcachedFaultTests
         Assert.Equal(MemcachedItemStatus.Failed, item.Status);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FakeServer_GarbageValueHeaderWithoutItsData_FailsAtOnceNotAtTheTimeout(bool many)
+    {
+        // "VA 99999999" is a well-formed header whose data never comes. Its opaque (or index and key) is not the
+        // request's, so the client must fail the connection on the header, not wait out the operation timeout.
+        await using var fake = new FakeServer(async (stream, token) =>
+        {
+            while (await FakeServer.ReadLineAsync(stream, token) is { } line)
+            {
+                if (line == "mn")
+                {
+                    await FakeServer.WriteAsync(stream, "MN\r\n", token);
+                }
+                else if (line.StartsWith("mg ", StringComparison.Ordinal))
+                {
+                    await FakeServer.WriteAsync(stream, "VA 99999999 O424242 kother\r\nxx", token);
+                }
+            }
+        });
+        var options = new MemcachedClientOptions
+        {
+            OperationTimeout = TimeSpan.FromMinutes(1),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            ConnectionsPerServer = 1,
+            ThrowOnError = true,
+        };
+        options.Servers.Add(fake.Address);
+        await using var client = new MemcachedClient(options);
+
+        Task attempt = many
+            ? client.GetManyAsync<string>(["a", "b"], TestContext.Current.CancellationToken)
+            : client.GetItemAsync("a", default, TestContext.Current.CancellationToken).AsTask();
+        var error = await Assert.ThrowsAnyAsync<MemcachedException>(() => attempt.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+        Assert.IsNotType<TimeoutException>(error.InnerException);
+        Assert.Contains(many ? "multi-get" : "out of step", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task FakeServer_OverlongHeaderLine_FailsInsteadOfBuffering()
     {

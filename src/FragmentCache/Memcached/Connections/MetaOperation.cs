@@ -86,6 +86,13 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     {
         if (!MetaReplyParser.TryReadReply(ref reader, out var reply, out var data))
         {
+            // A value's header can arrive before its data. One that is not ours fails the connection now, rather than
+            // after waiting (up to the operation timeout) for data that garbage such as "VA 99999999" never sends.
+            if (reply.Code == ReplyCode.Value && reply.Opaque != _opaque)
+            {
+                throw OutOfStep(reply.Opaque);
+            }
+
             return false;
         }
 
@@ -105,8 +112,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
             default:
                 if (reply.Opaque != _opaque)
                 {
-                    throw new MemcachedProtocolException(
-                        $"Reply for request {reply.Opaque} arrived while waiting for {_opaque}: the connection is out of step.");
+                    throw OutOfStep(reply.Opaque);
                 }
 
                 break;
@@ -122,6 +128,9 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
         return true;
     }
+
+    private MemcachedProtocolException OutOfStep(ulong opaque) =>
+        new($"Reply for request {opaque} arrived while waiting for {_opaque}: the connection is out of step.");
 
     public override void Fail(Exception error)
     {

@@ -42,7 +42,8 @@ internal sealed class MultiGetOperation : PendingOperation
 
     public override bool TryConsumeReply(ref SequenceReader<byte> reader)
     {
-        while (MetaReplyParser.TryReadReply(ref reader, out var reply, out var data, _keys))
+        MetaReply reply;
+        while (MetaReplyParser.TryReadReply(ref reader, out reply, out var data, _keys))
         {
             switch (reply.Code)
             {
@@ -63,6 +64,13 @@ internal sealed class MultiGetOperation : PendingOperation
                     throw new MemcachedProtocolException(
                         $"Unexpected reply in a multi-get: {reply.Code} {reply.ErrorMessage}".TrimEnd());
             }
+        }
+
+        // A hit's header can arrive before its data: one that cannot be the next of this batch fails the connection now
+        // instead of waiting for data that may never come (see MetaOperation).
+        if (reply.Code == ReplyCode.Value && !((long)reply.Opaque > _lastIndex && reply.KeyMatchesOpaque))
+        {
+            throw new MemcachedProtocolException($"Unexpected reply in a multi-get: a value for index {reply.Opaque}.");
         }
 
         // Replies consumed so far stay consumed; the rest of the batch arrives later.
