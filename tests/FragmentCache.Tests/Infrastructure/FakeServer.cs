@@ -75,6 +75,25 @@ public sealed class FakeServer : IAsyncDisposable
         throw new InvalidDataException("request line longer than 64 KiB");
     }
 
+    /// <summary>
+    /// A behaviour that answers <c>mn</c> (the client's connect check) with <c>MN</c> and every request line starting
+    /// with <paramref name="requestPrefix"/> with <paramref name="reply"/> (Latin-1, sent as is); other lines get nothing.
+    /// </summary>
+    public static Func<Stream, CancellationToken, Task> Answering(string requestPrefix, string reply) => async (stream, token) =>
+    {
+        while (await ReadLineAsync(stream, token) is { } line)
+        {
+            if (line == "mn")
+            {
+                await WriteAsync(stream, "MN\r\n", token);
+            }
+            else if (line.StartsWith(requestPrefix, StringComparison.Ordinal))
+            {
+                await WriteAsync(stream, reply, token);
+            }
+        }
+    };
+
     /// <summary>Writes <paramref name="text"/> as Latin-1 and flushes.</summary>
     public static async Task WriteAsync(Stream stream, string text, CancellationToken cancellationToken)
     {

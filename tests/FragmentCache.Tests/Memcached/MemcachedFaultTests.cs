@@ -143,20 +143,7 @@ public sealed class MemcachedFaultTests
     public async Task FakeServer_ReplyForAnotherRequest_IsDetectedAsDesync()
     {
         // A server that answers every mg with a hit tagged with the wrong opaque: the client must refuse it.
-        await using var fake = new FakeServer(async (stream, token) =>
-        {
-            while (await FakeServer.ReadLineAsync(stream, token) is { } line)
-            {
-                if (line == "mn")
-                {
-                    await FakeServer.WriteAsync(stream, "MN\r\n", token);
-                }
-                else if (line.StartsWith("mg ", StringComparison.Ordinal))
-                {
-                    await FakeServer.WriteAsync(stream, "VA 5 f2147483649 O424242\r\nother\r\n", token);
-                }
-            }
-        });
+        await using var fake = new FakeServer(FakeServer.Answering("mg ", "VA 5 f2147483649 O424242\r\nother\r\n"));
         await using var client = CreateClient(fake.Address, connections: 1);
 
         var item = await client.GetItemAsync("mine");
@@ -170,20 +157,7 @@ public sealed class MemcachedFaultTests
     {
         // "VA 99999999" is a well-formed header whose data never comes. Its opaque (or index and key) is not the
         // request's, so the client must fail the connection on the header, not wait out the operation timeout.
-        await using var fake = new FakeServer(async (stream, token) =>
-        {
-            while (await FakeServer.ReadLineAsync(stream, token) is { } line)
-            {
-                if (line == "mn")
-                {
-                    await FakeServer.WriteAsync(stream, "MN\r\n", token);
-                }
-                else if (line.StartsWith("mg ", StringComparison.Ordinal))
-                {
-                    await FakeServer.WriteAsync(stream, "VA 99999999 O424242 kother\r\nxx", token);
-                }
-            }
-        });
+        await using var fake = new FakeServer(FakeServer.Answering("mg ", "VA 99999999 O424242 kother\r\nxx"));
         var options = new MemcachedClientOptions
         {
             OperationTimeout = TimeSpan.FromMinutes(1),

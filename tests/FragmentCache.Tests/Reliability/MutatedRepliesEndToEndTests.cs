@@ -93,20 +93,7 @@ public sealed class MutatedRepliesEndToEndTests
     public async Task GetManyAsync_HitTaggedWithAnotherKeysIndex_NeverReturnedForThatKey()
     {
         // "a" is a miss (a quiet get says nothing); the hit for "b" arrives tagged O0 - one corrupted digit.
-        await using var server = new FakeServer(async (stream, ct) =>
-        {
-            while (await FakeServer.ReadLineAsync(stream, ct) is { } line)
-            {
-                if (line == "mn")
-                {
-                    await FakeServer.WriteAsync(stream, "MN\r\n", ct);
-                }
-                else if (line.StartsWith("mg b ", StringComparison.Ordinal))
-                {
-                    await FakeServer.WriteAsync(stream, "VA 12 f2147483649 kb O0\r\nvalue-of-b|1\r\n", ct);
-                }
-            }
-        });
+        await using var server = new FakeServer(FakeServer.Answering("mg b ", "VA 12 f2147483649 kb O0\r\nvalue-of-b|1\r\n"));
         var options = new MemcachedClientOptions { OperationTimeout = OperationTimeout, ConnectTimeout = ConnectTimeout };
         options.Servers.Add(server.Address);
         await using var client = new MemcachedClient(options);
