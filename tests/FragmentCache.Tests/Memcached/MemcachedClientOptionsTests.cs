@@ -20,7 +20,7 @@ public sealed class MemcachedClientOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(500), options.OperationTimeout);
         Assert.True(options.NoDelay);
         Assert.Equal(1024 * 1024, options.MaxItemSize);
-        Assert.Equal(32 * 1024, options.CompressionThreshold);
+        Assert.Equal(128 * 1024, options.CompressionThreshold);
         Assert.Equal(8192, options.MaxInFlightPerConnection);
         Assert.Equal(3, options.FailureThreshold);
         Assert.Equal(TimeSpan.FromSeconds(1), options.BreakDuration);
