@@ -59,8 +59,11 @@ internal sealed partial class DefaultFragmentCache
             }
             catch (Exception ex) when (Report(ex, "get-or-lease"))
             {
-                metrics.Render(MetricLayers.Fragment);
-                return await request.Render(cancellationToken).ConfigureAwait(false);
+                // The reply was lost, but memcached may have granted the lease (a reset or garbage after it ran the
+                // command): others would wait for it until the lease time. Storing this render, as a request
+                // without leases does, replaces that orphaned lease at once when the server is back; when it is
+                // down, the store fails fast and this is a plain render.
+                return await RenderAndStoreAsync(request, null, null, storeExpiration, cancellationToken).ConfigureAwait(false);
             }
 
             if (result.Status == CacheLeaseStatus.Won)

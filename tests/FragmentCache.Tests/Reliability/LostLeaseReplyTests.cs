@@ -37,6 +37,28 @@ public sealed class LostLeaseReplyTests
         Assert.Equal(3, renderer.Calls); // warm-up, the stalled host (a miss), the other host after its wait
     }
 
+    [Fact]
+    public async Task GetOrRenderAsync_LeaseReplyDestroyedByGarbage_StoresItsRenderSoOthersDoNotWait()
+    {
+        await using var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var proxy = new FaultProxy(server);
+        await using var broken = TestHost.Create(Store(proxy.Address), TimeProvider.System, Configure);
+        await using var other = TestHost.Create(Store(server.Address), TimeProvider.System, Configure);
+        var renderer = new RenderCounter("<p>leased</p>");
+        Assert.Equal("<p>leased</p>", await broken.Fragments.GetOrRenderAsync("warm", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken));
+
+        // memcached grants the lease; garbage ahead of its reply fails that connection, so the host never learns it won.
+        proxy.InjectGarbageOnce("XX garbage\r\n"u8.ToArray());
+        var first = await broken.Fragments.GetOrRenderAsync("orphan", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken);
+        var second = await other.Fragments.GetOrRenderAsync("orphan", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken);
+
+        Assert.Equal("<p>leased</p>", first);
+        Assert.Equal("<p>leased</p>", second);
+        // warm-up and the broken host's render; the other host got its stored value instead of waiting out the
+        // orphaned lease and rendering again.
+        Assert.Equal(2, renderer.Calls);
+    }
+
     private static void Configure(FragmentCacheOptions options)
     {
         options.KeyPrefix = "lost";
