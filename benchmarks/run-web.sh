@@ -4,6 +4,7 @@
 #   benchmarks/run-web.sh              # 10 s per variant (~5 min in all)
 #   benchmarks/run-web.sh --quick      # 3 s per variant (~1.5 min)
 #   benchmarks/run-web.sh --duration 8 [--no-django] [--no-cold] [--out FILE.tsv]
+#   benchmarks/run-web.sh --rounds 3 --duration 5   # every variant 3 times, interleaved; ratios = median of rounds
 #
 # Installs what is missing (wrk, redis-server, memcached, python3-django, gunicorn, python3-pymemcache), starts
 # memcached and redis-server on free loopback ports, builds and starts benchmarks/FragmentCache.WebBench (Release)
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 duration=10
+rounds=1
 django=1
 cold=1
 out=""
@@ -24,6 +26,7 @@ while (($#)); do
   case $1 in
     --quick) duration=3 ;;
     --duration) duration=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
     --no-django) django=0 ;;
     --no-cold) cold=0 ;;
     --out) out=$2; shift ;;
@@ -33,6 +36,8 @@ while (($#)); do
   shift
 done
 ((duration >= 1 && duration <= 60)) || { echo "--duration must be 1..60" >&2; exit 2; }
+((rounds >= 1 && rounds <= 9)) || { echo "--rounds must be 1..9" >&2; exit 2; }
+round=1
 warm=$((duration >= 8 ? 3 : 1))
 connections=32
 
@@ -82,7 +87,7 @@ pids+=($!)
 sleep 0.5
 
 results=${out:-$work/results.tsv}
-printf 'group\tvariant\trps\tp50_ms\tp99_ms\tload1\trenders\n' >"$results"
+printf 'group\tvariant\trps\tp50_ms\tp99_ms\tload1\trenders\tround\n' >"$results"
 
 # wrk_run <group> <variant label> <url> [connections] -> appends a row
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); print v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v); print v+0} else if (v ~ /s$/) {sub(/s$/,"",v); print v*1000} else print v}'; }
@@ -101,7 +106,7 @@ wrk_run() {
   if [[ -n $renders_before ]]; then
     renders=$(( $(curl -fs -m 5 "${url%/*}/renders") - renders_before ))
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$label" "$rps" "$p50" "$p99" "$(cut -d' ' -f1 /proc/loadavg)" "$renders" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$label" "$rps" "$p50" "$p99" "$(cut -d' ' -f1 /proc/loadavg)" "$renders" "$round" >>"$results"
   printf '   %-50s %10s req/s  p50 %7s ms  p99 %7s ms  renders %6s  (load %s)\n' "$label" "$rps" "$p50" "$p99" "${renders:--}" "$(loadavg)"
 }
 
@@ -137,19 +142,22 @@ stop_app() { kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null ||
 echo "FragmentCache end-to-end benchmark - $(date -u '+%Y-%m-%d %H:%M') UTC"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(. /etc/os-release; echo "$PRETTY_NAME"), dotnet $(dotnet --version)"
 echo "servers: $(memcached -V), $(redis-server --version | awk '{print $3}'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
-echo "wrk -t2 -c$connections -d${duration}s --latency per variant after a ${warm}s warm-up; load average at start: $(loadavg)"
+echo "wrk -t2 -c$connections -d${duration}s --latency per variant after a ${warm}s warm-up, $rounds round(s); load average at start: $(loadavg)"
 echo
 
 echo "== run A: <distributed-cache> over Redis, two-tier off"
 start_app a --Bench:Distributed=redis --Bench:Redis="127.0.0.1:$redis_port"
 base="http://127.0.0.1:$app_port"
 warm_all "$base" /cache /none /dcache /fragment /outputcache /cachepage
-wrk_run A '<cache> (memory)' "$base/cache"
-wrk_run A 'no caching' "$base/none"
-wrk_run A '<distributed-cache> over Redis' "$base/dcache"
-wrk_run A '<memcache-fragment>' "$base/fragment"
-wrk_run A '[OutputCache] (memory)' "$base/outputcache"
-wrk_run A '[CachePage]' "$base/cachepage"
+for round in $(seq 1 "$rounds"); do
+  ((rounds > 1)) && echo "   -- round $round of $rounds"
+  wrk_run A '<cache> (memory)' "$base/cache"
+  wrk_run A 'no caching' "$base/none"
+  wrk_run A '<distributed-cache> over Redis' "$base/dcache"
+  wrk_run A '<memcache-fragment>' "$base/fragment"
+  wrk_run A '[OutputCache] (memory)' "$base/outputcache"
+  wrk_run A '[CachePage]' "$base/cachepage"
+done
 if ((cold)); then
   cold "$base" '<cache> (memory)' /cache
   cold "$base" '<distributed-cache> over Redis' /dcache
@@ -162,11 +170,14 @@ echo "== run B: <distributed-cache> over our MemcachedDistributedCache, two-tier
 start_app b --Bench:Distributed=memcached --FragmentCache:TwoTier:Enabled=true
 base="http://127.0.0.1:$app_port"
 warm_all "$base" /cache /dcache /fragment /outputcache /cachepage
-wrk_run B '<cache> (memory)' "$base/cache"
-wrk_run B '<distributed-cache> over MemcachedDistributedCache' "$base/dcache"
-wrk_run B '<memcache-fragment> two-tier' "$base/fragment"
-wrk_run B '[OutputCache] (memory)' "$base/outputcache"
-wrk_run B '[CachePage] two-tier' "$base/cachepage"
+for round in $(seq 1 "$rounds"); do
+  ((rounds > 1)) && echo "   -- round $round of $rounds"
+  wrk_run B '<cache> (memory)' "$base/cache"
+  wrk_run B '<distributed-cache> over MemcachedDistributedCache' "$base/dcache"
+  wrk_run B '<memcache-fragment> two-tier' "$base/fragment"
+  wrk_run B '[OutputCache] (memory)' "$base/outputcache"
+  wrk_run B '[CachePage] two-tier' "$base/cachepage"
+done
 if ((cold)); then
   cold "$base" '<memcache-fragment> two-tier' /fragment
   cold "$base" '[CachePage] two-tier' /cachepage
@@ -181,9 +192,11 @@ if ((django)); then
   pids+=($!)
   wait_http "http://127.0.0.1:$dj_port/none" 30 || { cat "$work/django.log"; exit 1; }
   warm_all "http://127.0.0.1:$dj_port" /none /fragment /page
-  wrk_run D 'Django no caching' "http://127.0.0.1:$dj_port/none"
-  wrk_run D 'Django {% cache %}' "http://127.0.0.1:$dj_port/fragment"
-  wrk_run D 'Django cache_page' "http://127.0.0.1:$dj_port/page"
+  for round in $(seq 1 "$rounds"); do
+    wrk_run D 'Django no caching' "http://127.0.0.1:$dj_port/none"
+    wrk_run D 'Django {% cache %}' "http://127.0.0.1:$dj_port/fragment"
+    wrk_run D 'Django cache_page' "http://127.0.0.1:$dj_port/page"
+  done
 fi
 
 echo

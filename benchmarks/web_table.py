@@ -5,8 +5,11 @@
 
 Ratios are taken against the baselines measured in the same app process (group A or B): each variant / that
 process's <cache> (memory) and / its [OutputCache] (memory). Django rows (group D) are compared with run A's
-<memcache-fragment> and [CachePage].
+<memcache-fragment> and [CachePage]. With several rounds (run-web.sh --rounds N, a "round" column), the table
+shows each variant's median req/s and latencies, and each target is the median of its per-round ratios (a round
+measures every variant within a few seconds of the others, so its ratios share the machine's load).
 """
+import statistics
 import csv
 import sys
 
@@ -159,19 +162,58 @@ def targets_table(rows):
     return "\n".join(lines)
 
 
+def rounds(rows):
+    by_round = {}
+    for r in rows:
+        by_round.setdefault(r.get("round") or "1", []).append(r)
+    return list(by_round.values())
+
+
+def medians(rows):
+    """One row per (group, variant): the median of each number over the rounds."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["group"], r["variant"]), []).append(r)
+    out = []
+    for (group, variant), rs in groups.items():
+        med = lambda c: statistics.median(float(x[c]) for x in rs if x.get(c) not in (None, ""))
+        renders = [int(x["renders"]) for x in rs if x.get("renders") not in (None, "")]
+        out.append({"group": group, "variant": variant, "rps": med("rps"), "p50_ms": med("p50_ms"), "p99_ms": med("p99_ms"),
+                    "load1": f"{med('load1'):.2f}", "renders": str(sum(renders)) if renders else ""})
+    return out
+
+
+def median_targets(rows):
+    per_round = [targets(r) for r in rounds(rows)]
+    out = []
+    for i, (name, _, target) in enumerate(per_round[0]):
+        values = [t[i][1] for t in per_round if t[i][1] is not None]
+        out.append((name, statistics.median(values) if values else None, target, values))
+    return out
+
+
+def median_targets_table(rows):
+    lines = ["| issue 6 target | median | rounds | target | met |", "|---|---:|---|---:|---|"]
+    for name, value, target, values in median_targets(rows):
+        met = "" if value is None else ("yes" if value >= target else "**no**")
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {' '.join(f'{v:.2f}' for v in values)} | {target:.1f}x | {met} |")
+    return "\n".join(lines)
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__)
         return 2
     rows = load(argv[1])
-    print(table(rows))
+    several = len(rounds(rows)) > 1
+    print(table(medians(rows) if several else rows))
     print()
-    print(targets_table(rows))
+    print(median_targets_table(rows) if several else targets_table(rows))
     if "--svg" in argv:
         path = argv[argv.index("--svg") + 1]
         title = argv[argv.index("--title") + 1] if "--title" in argv else "FragmentCache end-to-end ratios"
         with open(path, "w") as f:
-            f.write(svg(rows, title))
+            f.write(svg(medians(rows) if several else rows, title))
         print(f"\nchart: {path}")
     return 0
 
