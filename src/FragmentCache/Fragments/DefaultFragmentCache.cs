@@ -54,6 +54,29 @@ internal sealed partial class DefaultFragmentCache(
             cancellationToken);
     }
 
+    /// <summary>
+    /// In two-tier mode, the fragment's current in-process copy as a string (the form a page's text writer takes),
+    /// decoded once per copy; false when two-tier is off or there is no current copy (then call
+    /// <see cref="GetOrRenderUtf8Async"/>). Same keys and entries as <see cref="GetOrRenderAsync"/>.
+    /// </summary>
+    internal bool TryGetLocalText(string name, IReadOnlyList<object?>? varyValues, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        text = null;
+        if (!local.Enabled)
+        {
+            return false;
+        }
+
+        var fullKey = keys.Build(FragmentKey.Create(name, varyValues).StoreKey, keys.DefaultVersion);
+        if (!local.TryGetText(fullKey, out text))
+        {
+            return false;
+        }
+
+        metrics.Hit(MetricLayers.Local);
+        return true;
+    }
+
     public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);

@@ -52,20 +52,32 @@ internal sealed class LocalFragmentTier : IDisposable
 
     public bool TryGet(string fullKey, FragmentContentKind kind, out ReadOnlyMemory<byte> content)
     {
-        content = default;
+        var copy = TryGetCopy(fullKey, kind);
+        content = copy?.Content ?? default;
+        return copy is not null;
+    }
+
+    /// <summary>A current UTF-8 text copy as a string (decoded once per copy, see <see cref="LocalFragmentCopy.Text"/>).</summary>
+    public bool TryGetText(string fullKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        text = TryGetCopy(fullKey, FragmentContentKind.Utf8Text)?.Text;
+        return text is not null;
+    }
+
+    private LocalFragmentCopy? TryGetCopy(string fullKey, FragmentContentKind kind)
+    {
         if (!_copies.TryGetValue(fullKey, out LocalFragmentCopy? copy) || copy is null || copy.Kind != kind)
         {
-            return false;
+            return null;
         }
 
         if (copy.Epoch != Epoch || !TagsCurrent(copy.Tags))
         {
             _copies.Remove(fullKey);
-            return false;
+            return null;
         }
 
-        content = copy.Content;
-        return true;
+        return copy;
     }
 
     public void Set(string fullKey, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> tags, TimeSpan? expiration)

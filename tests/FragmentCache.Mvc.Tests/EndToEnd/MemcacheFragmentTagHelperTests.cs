@@ -24,6 +24,27 @@ public sealed class MemcacheFragmentTagHelperTests
     }
 
     [Fact]
+    public async Task Fragment_TwoTier_HitServedFromTheInProcessCopyEvenWithTheStoreDown()
+    {
+        var (factory, store) = TestAppFactory.Create(services => services.Configure<FragmentCacheOptions>(o => o.TwoTier.Enabled = true));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        var (first, body1) = await client.SendAsync("/");
+        store.Down = true; // only the in-process copy (its string, decoded once) can answer now
+        var (second, body2) = await client.SendAsync("/");
+        var (third, body3) = await client.SendAsync("/");
+
+        Assert.Equal("<main>[basic:1]</main>", body1.Trim());
+        Assert.Equal(body1, body2);
+        Assert.Equal(body1, body3);
+        Assert.Equal(1, factory.Counter.Count("basic"));
+        Assert.Equal("miss", first.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", second.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", third.Header("X-Fragment-Cache"));
+    }
+
+    [Fact]
     public async Task Fragment_WrapperElement_IsSuppressed()
     {
         var (factory, _) = TestAppFactory.Create();

@@ -41,6 +41,24 @@ public sealed class TwoTierFragmentCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TryGetLocalText_CurrentCopy_IsTheDecodedTextKeptWithTheCopy_GoneWhenTheTagMoves()
+    {
+        var cache = Assert.IsType<DefaultFragmentCache>(_first.Fragments);
+        var options = new FragmentCacheEntryOptions { Tags = ["posts"] };
+        Assert.False(cache.TryGetLocalText("f", [1], out _));
+        await cache.GetOrRenderAsync("f", [1], options, new RenderCounter("<p>héllo</p>").RenderAsync);
+
+        Assert.True(cache.TryGetLocalText("f", [1], out var first));
+        Assert.True(cache.TryGetLocalText("f", [1], out var second));
+        Assert.Equal("<p>héllo</p>", first);
+        Assert.Same(first, second); // decoded once per copy
+        Assert.False(cache.TryGetLocalText("f", [2], out _));
+
+        await cache.InvalidateTagAsync("posts");
+        Assert.False(cache.TryGetLocalText("f", [1], out _));
+    }
+
+    [Fact]
     public async Task GetOrRenderAsync_LocalCopyPastLocalExpiration_GoesToTheStore()
     {
         await _first.Fragments.GetOrRenderAsync("f", null, null, new RenderCounter("v1").RenderAsync);
