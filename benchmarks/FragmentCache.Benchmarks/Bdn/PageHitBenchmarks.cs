@@ -61,6 +61,13 @@ public class PageHitBenchmarks
         _endpoint = context =>
         {
             _renders++;
+            // What the [CachePage] filter does when UseCachePage runs in front of MVC: without it the middleware serves
+            // the response but never stores it (only the action's own response may be stored).
+            if (context.Features.Get<CachePageFeature>() is { } cachePage)
+            {
+                cachePage.FilterReached = true;
+            }
+
             context.Response.ContentType = "text/html; charset=utf-8";
             return context.Response.Body.WriteAsync(_body).AsTask();
         };

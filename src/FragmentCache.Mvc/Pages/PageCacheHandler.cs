@@ -59,6 +59,17 @@ internal sealed partial class PageCacheHandler(
         }
 
         var vary = BuildVaryValues(context, policy, varyHeaders);
+        if (fragments is DefaultFragmentCache ours && ours.TryGetLocalDecoded(FragmentName, vary, PageEntry.TryDecode, out var copy))
+        {
+            // Two-tier: the in-process copy's entry, decoded once and shared (ReplayAsync never hands out its arrays).
+            var at = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            if (copy.FreshUntilUnixMs == 0 || copy.FreshUntilUnixMs > at)
+            {
+                await ReplayAsync(context, copy, at).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var entryOptions = new FragmentCacheEntryOptions
         {
             Expiration = policy.Duration,
@@ -316,7 +327,9 @@ internal sealed partial class PageCacheHandler(
         response.StatusCode = entry.StatusCode;
         foreach (var header in entry.Headers)
         {
-            response.Headers[header.Key] = new StringValues(header.Value);
+            // Copies: the entry may be shared by every request that hits it (a two-tier copy), and an array-backed
+            // StringValues hands its array to anyone who casts it.
+            response.Headers[header.Key] = header.Value.Length == 1 ? new StringValues(header.Value[0]) : new StringValues((string[])header.Value.Clone());
         }
 
         var age = Math.Max(0, (now - entry.StoredAtUnixMs) / 1000);

@@ -77,6 +77,44 @@ internal sealed partial class DefaultFragmentCache(
         return true;
     }
 
+    /// <summary>
+    /// In two-tier mode, the current in-process copy of a bytes fragment, decoded by <paramref name="decode"/> once per
+    /// copy and then shared by every hit (so the result must be immutable); false when two-tier is off, there is no
+    /// current copy, or <paramref name="decode"/> returns null. Same keys and entries as <see cref="GetOrRenderBytesAsync"/>.
+    /// </summary>
+    internal bool TryGetLocalDecoded<T>(string name, IReadOnlyList<object?>? varyValues, Func<ReadOnlyMemory<byte>, T?> decode,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        value = null;
+        if (!local.Enabled)
+        {
+            return false;
+        }
+
+        var fullKey = keys.Build(FragmentKey.Create(name, varyValues).StoreKey, keys.DefaultVersion);
+        if (local.TryGetCurrent(fullKey, FragmentContentKind.Bytes) is not { } copy)
+        {
+            return false;
+        }
+
+        if (copy.Decoded is T known)
+        {
+            value = known;
+        }
+        else if (decode(copy.Content) is { } decoded)
+        {
+            copy.Decoded = value = decoded;
+        }
+        else
+        {
+            return false;
+        }
+
+        metrics.Hit(MetricLayers.Local);
+        return true;
+    }
+
     public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);

@@ -13,4 +13,10 @@ internal sealed record LocalFragmentCopy(FragmentContentKind Kind, ReadOnlyMemor
     /// decode twice and keep either result: equal strings.
     /// </summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Content.Span);
+
+    /// <summary>
+    /// What a reader made of <see cref="Content"/> (the page cache's decoded entry), kept with the copy so it is
+    /// decoded once. Whoever sets it must treat it as immutable: every request that hits the copy shares it.
+    /// </summary>
+    public object? Decoded { get; set; }
 }

@@ -52,7 +52,7 @@ internal sealed class LocalFragmentTier : IDisposable
 
     public bool TryGet(string fullKey, FragmentContentKind kind, out ReadOnlyMemory<byte> content)
     {
-        var copy = TryGetCopy(fullKey, kind);
+        var copy = TryGetCurrent(fullKey, kind);
         content = copy?.Content ?? default;
         return copy is not null;
     }
@@ -60,11 +60,12 @@ internal sealed class LocalFragmentTier : IDisposable
     /// <summary>A current UTF-8 text copy as a string (decoded once per copy, see <see cref="LocalFragmentCopy.Text"/>).</summary>
     public bool TryGetText(string fullKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
     {
-        text = TryGetCopy(fullKey, FragmentContentKind.Utf8Text)?.Text;
+        text = TryGetCurrent(fullKey, FragmentContentKind.Utf8Text)?.Text;
         return text is not null;
     }
 
-    private LocalFragmentCopy? TryGetCopy(string fullKey, FragmentContentKind kind)
+    /// <summary>The copy under <paramref name="fullKey"/> if it is of <paramref name="kind"/> and still current, else null.</summary>
+    public LocalFragmentCopy? TryGetCurrent(string fullKey, FragmentContentKind kind)
     {
         if (!_copies.TryGetValue(fullKey, out LocalFragmentCopy? copy) || copy is null || copy.Kind != kind)
         {

@@ -35,6 +35,35 @@ public class CachePageTests
     }
 
     [Fact]
+    public async Task CachePage_TwoTier_ReplaysTheInProcessCopyWithTheStoreDown_AndHonoursItsDuration()
+    {
+        var (factory, store) = Create(services => services.Configure<FragmentCacheOptions>(o => o.TwoTier.Enabled = true));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        var (miss, body1) = await client.SendAsync("/Pages/Index");
+        // Only the in-process copy (its entry decoded once, then shared) can answer now. The clock stays within one
+        // poll interval: a failed poll drops every copy, by design.
+        store.Down = true;
+        var (hit1, body2) = await client.SendAsync("/Pages/Index");
+        var (hit2, body3) = await client.SendAsync("/Pages/Index");
+
+        Assert.Equal(body1, body2);
+        Assert.Equal(body1, body3);
+        Assert.Equal(1, factory.Counter.Count("pages-index"));
+        Assert.Equal("hit", hit1.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", hit2.Header("X-Fragment-Cache"));
+        Assert.Equal("0", hit2.Header("Age"));
+        Assert.Equal(miss.Header("Content-Type"), hit2.Header("Content-Type"));
+        Assert.Equal(miss.Header("ETag"), hit2.Header("ETag"));
+
+        store.Down = false;
+        factory.Time.Advance(TimeSpan.FromSeconds(61)); // past [CachePage]'s 60 s and the copy's lifetime
+        await client.SendAsync("/Pages/Index");
+        Assert.Equal(2, factory.Counter.Count("pages-index"));
+    }
+
+    [Fact]
     public async Task CachePage_DurationPasses_RunsActionAgain()
     {
         var (factory, _) = Create();
