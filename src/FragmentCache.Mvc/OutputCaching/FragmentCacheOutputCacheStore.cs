@@ -53,9 +53,17 @@ internal sealed class FragmentCacheOutputCacheStore(
     public ValueTask SetAsync(string key, ReadOnlySequence<byte> value, ReadOnlyMemory<string> tags, TimeSpan validFor, CancellationToken cancellationToken)
         => WriteAsync(key, value.ToArray(), tags.ToArray(), validFor, cancellationToken);
 
+    // ASP.NET Core builds output cache keys in clear: method, host, path and every vary-by value (a Cookie or
+    // Authorization header's too, if a policy varies by it). An entry carries its canonical key for the read-back
+    // check, so the canonical holds a digest of ASP.NET's key, never the key itself (of its UTF-16 code units, so two
+    // keys that differ only in invalid UTF-16 never share a digest).
+    private static FragmentKey KeyFor(string key) =>
+        FragmentKey.Create(Name, [Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.AsSpan())))]);
+
     private async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string key, CancellationToken cancellationToken)
     {
-        var fragmentKey = FragmentKey.Create(Name, [key]);
+        var fragmentKey = KeyFor(key);
         try
         {
             var item = await store.GetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), cancellationToken).ConfigureAwait(false);
@@ -79,7 +87,7 @@ internal sealed class FragmentCacheOutputCacheStore(
 
     private async ValueTask WriteAsync(string key, byte[] value, string[] tagNames, TimeSpan validFor, CancellationToken cancellationToken)
     {
-        var fragmentKey = FragmentKey.Create(Name, [key]);
+        var fragmentKey = KeyFor(key);
         try
         {
             var generations = await tags.GetOrCreateAsync(tagNames, cancellationToken).ConfigureAwait(false);

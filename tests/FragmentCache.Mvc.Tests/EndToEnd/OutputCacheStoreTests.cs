@@ -28,6 +28,29 @@ public sealed class OutputCacheStoreTests
     }
 
     [Fact]
+    public async Task OutputCacheStore_KeyWithACookieValue_NeverReachesTheStoreInClear()
+    {
+        // ASP.NET Core builds the key in clear (method, host, path and every vary-by value, a Cookie header's too);
+        // the entry carries its key for the read-back check, so that must be a digest.
+        var (factory, flaky) = TestAppFactory.Create();
+        await using var _f = factory;
+        var store = factory.Services.GetRequiredService<IOutputCacheStore>();
+        var ct = TestContext.Current.CancellationToken;
+        const string Key = "GET\u001eHTTP\u001eLOCALHOST/PAGE\u001eH\u001eCOOKIE=session=secret-4242";
+
+        await store.SetAsync(Key, [1, 2, 3], ["t"], TimeSpan.FromMinutes(1), ct);
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, await store.GetAsync(Key, ct));
+        Assert.Null(await store.GetAsync(Key.Replace("4242", "4243", StringComparison.Ordinal), ct));
+        Assert.NotEmpty(flaky.Written);
+        Assert.All(flaky.Written, w =>
+        {
+            Assert.DoesNotContain("secret-4242", w.Key, StringComparison.Ordinal);
+            Assert.DoesNotContain("secret-4242", System.Text.Encoding.UTF8.GetString(w.Value), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task OutputCacheStore_RoundTripsBothShapes()
     {
         var (factory, _) = TestAppFactory.Create();

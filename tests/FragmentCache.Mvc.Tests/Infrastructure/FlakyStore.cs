@@ -21,6 +21,9 @@ public sealed class FlakyStore(ICacheStore inner) : ICacheStore, ICacheLeaseStor
 
     public int Sets { get; private set; }
 
+    /// <summary>Every key and value written with <see cref="SetAsync"/>, for tests that check what reaches the store.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Key, byte[] Value)> Written { get; } = new();
+
     private void Check()
     {
         if (Down)
@@ -45,6 +48,7 @@ public sealed class FlakyStore(ICacheStore inner) : ICacheStore, ICacheLeaseStor
     {
         Check();
         Sets++;
+        Written.Enqueue((key, item.Value.ToArray()));
         return inner.SetAsync(key, item, expiration, cancellationToken);
     }
 
