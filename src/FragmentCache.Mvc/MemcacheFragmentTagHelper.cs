@@ -161,14 +161,18 @@ public sealed class MemcacheFragmentTagHelper(
             // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
             // allocates the fragment as a UTF-16 string (twice its UTF-8 size). A two-tier copy keeps its string,
             // decoded once, so such a hit writes it as the built-in <cache> does. Any other IFragmentCache: strings.
-            if (cache is DefaultFragmentCache local && local.TryGetLocalText(Name, vary, out var text))
+            if (cache is DefaultFragmentCache ours)
             {
-                html = new HtmlString(text);
-            }
-            else if (cache is DefaultFragmentCache ours)
-            {
-                var utf8 = await ours.GetOrRenderUtf8Async(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
-                html = rendered is not null ? new HtmlString(rendered) : new Utf8HtmlContent(utf8);
+                var slot = ours.Slot(Name, vary);
+                if (ours.LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
+                {
+                    html = new HtmlString(copy.Text);
+                }
+                else
+                {
+                    var utf8 = await ours.GetOrRenderUtf8Async(slot, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
+                    html = rendered is not null ? new HtmlString(rendered) : new Utf8HtmlContent(utf8);
+                }
             }
             else
             {

@@ -59,13 +59,15 @@ internal sealed partial class PageCacheHandler(
         }
 
         var vary = BuildVaryValues(context, policy, varyHeaders);
-        if (fragments is DefaultFragmentCache ours && ours.TryGetLocalDecoded(FragmentName, vary, PageEntry.TryDecode, out var copy))
+        var ours = fragments as DefaultFragmentCache;
+        var slot = ours?.Slot(FragmentName, vary);
+        if (slot is { } computed && ours!.LocalCopy(computed, FragmentContentKind.Bytes)?.GetDecoded(PageEntry.TryDecode) is { } local)
         {
             // Two-tier: the in-process copy's entry, decoded once and shared (ReplayAsync never hands out its arrays).
             var at = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if (copy.FreshUntilUnixMs == 0 || copy.FreshUntilUnixMs > at)
+            if (local.FreshUntilUnixMs == 0 || local.FreshUntilUnixMs > at)
             {
-                await ReplayAsync(context, copy, at).ConfigureAwait(false);
+                await ReplayAsync(context, local, at).ConfigureAwait(false);
                 return;
             }
         }
@@ -82,13 +84,17 @@ internal sealed partial class PageCacheHandler(
             ReadOnlyMemory<byte> bytes;
             try
             {
-                bytes = await fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, async _ =>
+                Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render = async _ =>
                 {
                     captured = await CaptureAsync(context, next, c => captured = c).ConfigureAwait(false);
                     var entry = await ToEntryAsync(context, captured, policy, varyHeaders).ConfigureAwait(false);
                     captured.Entry = entry;
                     return entry.Encode();
-                }, context.RequestAborted).ConfigureAwait(false);
+                };
+                // Our own cache takes the slot computed above (the key is hashed once per request).
+                bytes = await (slot is { } known
+                    ? ours!.GetOrRenderBytesAsync(known, entryOptions, render, context.RequestAborted)
+                    : fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, render, context.RequestAborted)).ConfigureAwait(false);
             }
             catch (UncacheableContentException ex) when (captured is not null)
             {

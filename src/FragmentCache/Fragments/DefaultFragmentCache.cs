@@ -27,98 +27,59 @@ internal sealed partial class DefaultFragmentCache(
 
     public async ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(render);
-        var content = await GetOrRenderCoreAsync(
-            name,
-            varyValues,
-            options,
-            FragmentContentKind.Utf8Text,
-            async ct => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(await render(ct).ConfigureAwait(false) ?? ""),
-            cancellationToken).ConfigureAwait(false);
+        var content = await GetOrRenderUtf8Async(Slot(name, varyValues), options, render, cancellationToken).ConfigureAwait(false);
         return Encoding.UTF8.GetString(content.Span);
+    }
+
+    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default) =>
+        GetOrRenderBytesAsync(Slot(name, varyValues), options, render, cancellationToken);
+
+    /// <summary>
+    /// Where a fragment lives: its key and its full store key. Computed once per request (it hashes the key) by
+    /// callers that look at the in-process copy first (<see cref="LocalCopy"/>) and then call the cache.
+    /// </summary>
+    internal FragmentSlot Slot(string name, IReadOnlyList<object?>? varyValues)
+    {
+        var key = FragmentKey.Create(name, varyValues);
+        return new FragmentSlot(key, keys.Build(key.StoreKey, keys.DefaultVersion));
+    }
+
+    /// <summary>
+    /// In two-tier mode, the fragment's current in-process copy (counted as a local hit), so a caller can use the form
+    /// the copy keeps decoded (<see cref="LocalFragmentCopy.Text"/>, <see cref="LocalFragmentCopy.GetDecoded{T}"/>);
+    /// null when two-tier is off or there is no current copy of that kind.
+    /// </summary>
+    internal LocalFragmentCopy? LocalCopy(FragmentSlot slot, FragmentContentKind kind)
+    {
+        if (!local.Enabled || local.TryGetCurrent(slot.FullKey, kind) is not { } copy)
+        {
+            return null;
+        }
+
+        metrics.Hit(MetricLayers.Local);
+        return copy;
     }
 
     /// <summary>
     /// <see cref="GetOrRenderAsync"/> without the final decode: the same entries (UTF-8 text), handed out as the
     /// stored UTF-8 bytes, so a caller that writes them out (the tag helper) never allocates the UTF-16 string.
     /// </summary>
-    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
+    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
         return GetOrRenderCoreAsync(
-            name,
-            varyValues,
+            slot,
             options,
             FragmentContentKind.Utf8Text,
             async ct => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(await render(ct).ConfigureAwait(false) ?? ""),
             cancellationToken);
     }
 
-    /// <summary>
-    /// In two-tier mode, the fragment's current in-process copy as a string (the form a page's text writer takes),
-    /// decoded once per copy; false when two-tier is off or there is no current copy (then call
-    /// <see cref="GetOrRenderUtf8Async"/>). Same keys and entries as <see cref="GetOrRenderAsync"/>.
-    /// </summary>
-    internal bool TryGetLocalText(string name, IReadOnlyList<object?>? varyValues, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
-    {
-        text = null;
-        if (!local.Enabled)
-        {
-            return false;
-        }
-
-        var fullKey = keys.Build(FragmentKey.Create(name, varyValues).StoreKey, keys.DefaultVersion);
-        if (!local.TryGetText(fullKey, out text))
-        {
-            return false;
-        }
-
-        metrics.Hit(MetricLayers.Local);
-        return true;
-    }
-
-    /// <summary>
-    /// In two-tier mode, the current in-process copy of a bytes fragment, decoded by <paramref name="decode"/> once per
-    /// copy and then shared by every hit (so the result must be immutable); false when two-tier is off, there is no
-    /// current copy, or <paramref name="decode"/> returns null. Same keys and entries as <see cref="GetOrRenderBytesAsync"/>.
-    /// </summary>
-    internal bool TryGetLocalDecoded<T>(string name, IReadOnlyList<object?>? varyValues, Func<ReadOnlyMemory<byte>, T?> decode,
-        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? value)
-        where T : class
-    {
-        value = null;
-        if (!local.Enabled)
-        {
-            return false;
-        }
-
-        var fullKey = keys.Build(FragmentKey.Create(name, varyValues).StoreKey, keys.DefaultVersion);
-        if (local.TryGetCurrent(fullKey, FragmentContentKind.Bytes) is not { } copy)
-        {
-            return false;
-        }
-
-        if (copy.Decoded is T known)
-        {
-            value = known;
-        }
-        else if (decode(copy.Content) is { } decoded)
-        {
-            copy.Decoded = value = decoded;
-        }
-        else
-        {
-            return false;
-        }
-
-        metrics.Hit(MetricLayers.Local);
-        return true;
-    }
-
-    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
+    /// <summary><see cref="GetOrRenderBytesAsync(string, IReadOnlyList{object?}?, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{ReadOnlyMemory{byte}}}, CancellationToken)"/> for a slot already computed.</summary>
+    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(name, varyValues, options, FragmentContentKind.Bytes, render, cancellationToken);
+        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Bytes, render, cancellationToken);
     }
 
     public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
@@ -157,19 +118,16 @@ internal sealed partial class DefaultFragmentCache(
     }
 
     private async ValueTask<ReadOnlyMemory<byte>> GetOrRenderCoreAsync(
-        string name,
-        IReadOnlyList<object?>? varyValues,
+        FragmentSlot slot,
         FragmentCacheEntryOptions? options,
         FragmentContentKind kind,
         Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render,
         CancellationToken cancellationToken)
     {
-        var key = FragmentKey.Create(name, varyValues);
-        var fullKey = keys.Build(key.StoreKey, keys.DefaultVersion);
-        if (local.Enabled && local.TryGet(fullKey, kind, out var copy))
+        var (key, fullKey) = slot;
+        if (LocalCopy(slot, kind) is { } copy)
         {
-            metrics.Hit(MetricLayers.Local);
-            return copy;
+            return copy.Content;
         }
 
         var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, render);

@@ -14,9 +14,24 @@ internal sealed record LocalFragmentCopy(FragmentContentKind Kind, ReadOnlyMemor
     /// </summary>
     public string Text => _text ??= Encoding.UTF8.GetString(Content.Span);
 
+    private object? _decoded;
+
     /// <summary>
-    /// What a reader made of <see cref="Content"/> (the page cache's decoded entry), kept with the copy so it is
-    /// decoded once. Whoever sets it must treat it as immutable: every request that hits the copy shares it.
+    /// What <paramref name="decode"/> makes of <see cref="Content"/> (the page cache's entry), decoded on first use
+    /// and kept with the copy; null when it cannot be decoded. Every request that hits the copy shares the result,
+    /// so it must be treated as immutable.
     /// </summary>
-    public object? Decoded { get; set; }
+    public T? GetDecoded<T>(Func<ReadOnlyMemory<byte>, T?> decode)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(decode);
+        if (Volatile.Read(ref _decoded) is T known)
+        {
+            return known;
+        }
+
+        var decoded = decode(Content);
+        Volatile.Write(ref _decoded, decoded);
+        return decoded;
+    }
 }

@@ -50,20 +50,6 @@ internal sealed class LocalFragmentTier : IDisposable
 
     private ulong Epoch => (ulong)Interlocked.Read(ref _epoch);
 
-    public bool TryGet(string fullKey, FragmentContentKind kind, out ReadOnlyMemory<byte> content)
-    {
-        var copy = TryGetCurrent(fullKey, kind);
-        content = copy?.Content ?? default;
-        return copy is not null;
-    }
-
-    /// <summary>A current UTF-8 text copy as a string (decoded once per copy, see <see cref="LocalFragmentCopy.Text"/>).</summary>
-    public bool TryGetText(string fullKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
-    {
-        text = TryGetCurrent(fullKey, FragmentContentKind.Utf8Text)?.Text;
-        return text is not null;
-    }
-
     /// <summary>The copy under <paramref name="fullKey"/> if it is of <paramref name="kind"/> and still current, else null.</summary>
     public LocalFragmentCopy? TryGetCurrent(string fullKey, FragmentContentKind kind)
     {
