@@ -162,10 +162,12 @@ internal static class VaryKey
     }
 
     /// <summary>
-    /// A value that must not be readable in the store: <c>sha256:</c> and the hex SHA-256 of its UTF-8 bytes. Equal
+    /// A value that must not be readable in the store: <c>sha256:</c> and the hex SHA-256 of its UTF-16 code units
+    /// (not of UTF-8, which would map every invalid surrogate to U+FFFD and make different values collide). Equal
     /// values give equal digests and different values different ones, so the key varies exactly as with the value.
     /// </summary>
-    public static string Secret(string value) => "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+    public static string Secret(string value) =>
+        "sha256:" + Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan())));
 
     /// <summary>Adds route values, formatted culture-invariantly.</summary>
     public static void AddRoute(List<object?> parts, IReadOnlyList<string> names, RouteValueDictionary values)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.OutputCaching;
 
 namespace FragmentCache.Mvc.OutputCaching;
@@ -55,11 +56,8 @@ internal sealed class FragmentCacheOutputCacheStore(
 
     // ASP.NET Core builds output cache keys in clear: method, host, path and every vary-by value (a Cookie or
     // Authorization header's too, if a policy varies by it). An entry carries its canonical key for the read-back
-    // check, so the canonical holds a digest of ASP.NET's key, never the key itself (of its UTF-16 code units, so two
-    // keys that differ only in invalid UTF-16 never share a digest).
-    private static FragmentKey KeyFor(string key) =>
-        FragmentKey.Create(Name, [Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.AsSpan())))]);
+    // check, so the canonical holds a digest of ASP.NET's key (VaryKey.Secret), never the key itself.
+    private static FragmentKey KeyFor(string key) => FragmentKey.Create(Name, [VaryKey.Secret(key)]);
 
     private async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string key, CancellationToken cancellationToken)
     {
