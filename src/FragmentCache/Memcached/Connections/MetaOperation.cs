@@ -24,11 +24,6 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     private MetaRequest _request;
     private ReadOnlyMemory<byte> _data;
     private uint _opaque;
-    private const int Pending = 0;
-    private const int Claimed = 1;
-    private const int Finished = 2;
-
-    private int _completed;
     private int _references;
     private CancellationTokenRegistration _cancellation;
 
@@ -50,7 +45,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
         op._request = request;
         op._data = data;
-        op._completed = Pending;
+        op.ResetOutcome();
         op._references = 2;
         return op;
     }
@@ -118,12 +113,12 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
                 break;
         }
 
-        if (Volatile.Read(ref _completed) == Pending)
+        if (IsPending)
         {
             var result = MetaResult.From(reply, data, _request.Command == MetaCommand.Arithmetic);
             _result = result;
             // Claimed: the connection's completion batch delivers it, after the reader has moved on.
-            Interlocked.CompareExchange(ref _completed, Claimed, Pending);
+            Claim();
         }
 
         return true;
@@ -134,7 +129,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
     public override void Fail(Exception error)
     {
-        if (Interlocked.CompareExchange(ref _completed, Finished, Pending) == Pending)
+        if (TryFinishPending())
         {
             _error = error;
             // The caller's continuation must not run on the failing thread (a reader, a timer, a canceller).
@@ -144,7 +139,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
     public override void Deliver()
     {
-        if (Interlocked.CompareExchange(ref _completed, Finished, Claimed) == Claimed)
+        if (TryFinishClaimed())
         {
             _core.SetResult(_result);
         }

@@ -15,10 +15,6 @@ internal sealed class MultiGetOperation : PendingOperation
     // Continuations run inline where the outcome is delivered: in the connection's completion batch, or in a work
     // item of its own for a failure. Never on the reader loop, a timer or a canceller.
     private readonly TaskCompletionSource<MetaResult[]> _completion = new();
-    private const int Pending = 0;
-    private const int Claimed = 1;
-    private const int Finished = 2;
-    private int _state;
     private long _lastIndex = -1;
 
     public MultiGetOperation(IReadOnlyList<string> wireKeys)
@@ -49,11 +45,11 @@ internal sealed class MultiGetOperation : PendingOperation
             {
                 case ReplyCode.NoOp:
                     // Claimed: the completion batch delivers it, after the reader has moved on.
-                    Interlocked.CompareExchange(ref _state, Claimed, Pending);
+                    Claim();
                     return true;
                 case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.KeyMatchesOpaque:
                     _lastIndex = (long)reply.Opaque;
-                    if (Volatile.Read(ref _state) == Pending)
+                    if (IsPending)
                     {
                         _results[_lastIndex] = MetaResult.From(reply, data, numeric: false);
                     }
@@ -79,7 +75,7 @@ internal sealed class MultiGetOperation : PendingOperation
 
     public override void Deliver()
     {
-        if (Interlocked.CompareExchange(ref _state, Finished, Claimed) == Claimed)
+        if (TryFinishClaimed())
         {
             _completion.TrySetResult(_results);
         }
@@ -87,7 +83,7 @@ internal sealed class MultiGetOperation : PendingOperation
 
     public override void Fail(Exception error)
     {
-        if (Interlocked.CompareExchange(ref _state, Finished, Pending) == Pending)
+        if (TryFinishPending())
         {
             ThreadPool.UnsafeQueueUserWorkItem(static state => state.Completion.TrySetException(state.Error), (Completion: _completion, Error: error), preferLocal: false);
         }

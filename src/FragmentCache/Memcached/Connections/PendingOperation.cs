@@ -8,8 +8,30 @@ namespace FragmentCache.Memcached.Connections;
 /// </summary>
 internal abstract class PendingOperation
 {
+    // Outcome state, shared by the operations that complete through a completion batch: Pending until the reader
+    // claims a reply (Claimed, delivered later by the batch) or a failure finishes it (Finished).
+    private const int Pending = 0;
+    private const int Claimed = 1;
+    private const int Finished = 2;
+    private int _state;
+
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the enqueue, for the watchdog.</summary>
     public long EnqueuedAt;
+
+    /// <summary>Neither a reply nor a failure has been recorded yet.</summary>
+    protected bool IsPending => Volatile.Read(ref _state) == Pending;
+
+    /// <summary>Back to pending, for a pooled operation's next use.</summary>
+    protected void ResetOutcome() => Volatile.Write(ref _state, Pending);
+
+    /// <summary>The reader recorded the reply; the completion batch will deliver it (<see cref="TryFinishClaimed"/>).</summary>
+    protected void Claim() => Interlocked.CompareExchange(ref _state, Claimed, Pending);
+
+    /// <summary>True once, for the delivery of a claimed reply.</summary>
+    protected bool TryFinishClaimed() => Interlocked.CompareExchange(ref _state, Finished, Claimed) == Claimed;
+
+    /// <summary>True once, for a failure that came before any reply was claimed.</summary>
+    protected bool TryFinishPending() => Interlocked.CompareExchange(ref _state, Finished, Pending) == Pending;
 
     /// <summary>Formats the request into the connection's outgoing buffer, tagged with <paramref name="opaque"/>.</summary>
     public abstract void WriteRequest(IBufferWriter<byte> output, uint opaque);
