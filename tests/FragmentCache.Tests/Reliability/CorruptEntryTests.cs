@@ -129,8 +129,7 @@ public sealed class CorruptEntryTests(MemcachedFixture fixture)
 
     private MemcachedCacheStore NewStore()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         return new MemcachedCacheStore(options);
     }
 

@@ -52,8 +52,7 @@ public sealed class HostileTagTests(MemcachedFixture fixture)
 
     private MemcachedCacheStore Store()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         return new MemcachedCacheStore(options);
     }
 }

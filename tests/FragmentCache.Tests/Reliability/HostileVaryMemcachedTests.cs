@@ -55,8 +55,7 @@ public sealed class HostileVaryMemcachedTests
     {
         await using var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal("STORED\r\n", await server.RawAsync("set canary 0 0 5\r\nhello\r\n"));
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(server.Address);
+        var options = TestClientOptions.For(server.Address);
         await using var store = new MemcachedCacheStore(options);
         await using var host = TestHost.Create(store, TimeProvider.System, o => o.KeyPrefix = "huge");
         var vary = string.Concat(Enumerable.Repeat(unit, repeat));

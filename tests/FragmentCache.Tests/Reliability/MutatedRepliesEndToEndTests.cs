@@ -103,6 +103,49 @@ public sealed class MutatedRepliesEndToEndTests
         Assert.True(!found.TryGetValue("a", out var value) || NamesKey("a", value), $"'a' was given '{value}'");
     }
 
+    [Fact]
+    public async Task GetAsync_LostReplyThenAnotherKeysValueWithItsOpaque_NeverReturnedForThatKey()
+    {
+        // The reply to "mg a" is lost; the hit for "b" arrives carrying a's opaque (one corrupted digit). The opaque
+        // matches the oldest waiter, so only the echoed key can tell that this value is b's, not a's.
+        await using var server = new FakeServer(async (stream, token) =>
+        {
+            string? opaqueOfA = null;
+            while (await FakeServer.ReadLineAsync(stream, token) is { } line)
+            {
+                var opaque = line.Split(' ').FirstOrDefault(t => t.StartsWith('O'));
+                if (line == "mn")
+                {
+                    await FakeServer.WriteAsync(stream, "MN\r\n", token); // the connect check
+                }
+                else if (line.StartsWith("mg a ", StringComparison.Ordinal))
+                {
+                    opaqueOfA = opaque;
+                }
+                else if (line.StartsWith("mg b ", StringComparison.Ordinal) && opaqueOfA is not null)
+                {
+                    await FakeServer.WriteAsync(stream, $"VA 12 f2147483649 kb {opaqueOfA}\r\nvalue-of-b|1\r\n", token);
+                }
+                else if (line.StartsWith("mg ", StringComparison.Ordinal))
+                {
+                    await FakeServer.WriteAsync(stream, $"EN {opaque}\r\n", token);
+                }
+            }
+        });
+        var options = new MemcachedClientOptions { OperationTimeout = OperationTimeout, ConnectTimeout = ConnectTimeout, ConnectionsPerServer = 1 };
+        options.Servers.Add(server.Address);
+        await using var client = new MemcachedClient(options);
+        Assert.Null(await client.GetAsync<string>("warm-up"));
+
+        var a = client.GetAsync<string>("a").AsTask();
+        var b = client.GetAsync<string>("b").AsTask();
+        var valueOfA = await a.WaitAsync(CallBound, TestContext.Current.CancellationToken);
+        var valueOfB = await b.WaitAsync(CallBound, TestContext.Current.CancellationToken);
+
+        Assert.True(NamesKey("a", valueOfA), $"'a' was given '{valueOfA}'");
+        Assert.True(NamesKey("b", valueOfB), $"'b' was given '{valueOfB}'");
+    }
+
     private static async Task<WorkerResult> WorkAsync(MemcachedClient client, MutatingMemcached server, int seed, int worker, Stopwatch clock)
     {
         var random = new Random(seed * 31 + worker);

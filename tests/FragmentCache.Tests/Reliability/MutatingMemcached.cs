@@ -184,7 +184,9 @@ internal sealed class MutatingMemcached : IAsyncDisposable
                 0 => "2147483647",
                 1 => "-1",
                 2 => "99999999999",
-                _ => (int.Parse(Token(header, "VA "), CultureInfo.InvariantCulture) + random.Next(-3, 20)).ToString(CultureInfo.InvariantCulture),
+                // Only a VA header has a length to shift; Replace leaves any other header as it is.
+                _ => ((int.TryParse(Token(header, "VA "), CultureInfo.InvariantCulture, out var length) ? length : 0) + random.Next(-3, 20))
+                    .ToString(CultureInfo.InvariantCulture),
             }),
             4 => Replace(header, " O", random.Next(3) switch
             {

@@ -79,11 +79,11 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
     public override bool TryConsumeReply(ref SequenceReader<byte> reader)
     {
-        if (!MetaReplyParser.TryReadReply(ref reader, out var reply, out var data))
+        if (!MetaReplyParser.TryReadReply(ref reader, out var reply, out var data, expectedKey: _request.EchoesKey ? _request.Key : null))
         {
             // A value's header can arrive before its data. One that is not ours fails the connection now, rather than
             // after waiting (up to the operation timeout) for data that garbage such as "VA 99999999" never sends.
-            if (reply.Code == ReplyCode.Value && reply.Opaque != _opaque)
+            if (reply.Code == ReplyCode.Value && (reply.Opaque != _opaque || ForAnotherKey(reply)))
             {
                 throw OutOfStep(reply.Opaque);
             }
@@ -105,7 +105,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
             case ReplyCode.ServerError:
                 break;
             default:
-                if (reply.Opaque != _opaque)
+                if (reply.Opaque != _opaque || ForAnotherKey(reply))
                 {
                     throw OutOfStep(reply.Opaque);
                 }
@@ -124,8 +124,15 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         return true;
     }
 
+    /// <summary>
+    /// A reply that echoes a key other than ours, or a value that should have echoed it and did not: the opaque matched
+    /// by accident (a lost reply, then a corrupted one), and handing it over would give this caller another key's value.
+    /// </summary>
+    private bool ForAnotherKey(in MetaReply reply) =>
+        _request.EchoesKey && (reply.HasKey ? !reply.KeyMatches : reply.Code == ReplyCode.Value);
+
     private MemcachedProtocolException OutOfStep(ulong opaque) =>
-        new($"Reply for request {opaque} arrived while waiting for {_opaque}: the connection is out of step.");
+        new($"Reply for request {opaque} arrived while waiting for {_opaque} (key '{_request.Key}'), or named another key: the connection is out of step.");
 
     public override void Fail(Exception error)
     {

@@ -47,7 +47,7 @@ internal sealed class MultiGetOperation : PendingOperation
                     // Claimed: the completion batch delivers it, after the reader has moved on.
                     Claim();
                     return true;
-                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.KeyMatchesOpaque:
+                case ReplyCode.Value when (long)reply.Opaque > _lastIndex && reply.KeyMatches:
                     _lastIndex = (long)reply.Opaque;
                     if (IsPending)
                     {
@@ -64,7 +64,7 @@ internal sealed class MultiGetOperation : PendingOperation
 
         // A hit's header can arrive before its data: one that cannot be the next of this batch fails the connection now
         // instead of waiting for data that may never come (see MetaOperation).
-        if (reply.Code == ReplyCode.Value && !((long)reply.Opaque > _lastIndex && reply.KeyMatchesOpaque))
+        if (reply.Code == ReplyCode.Value && !((long)reply.Opaque > _lastIndex && reply.KeyMatches))
         {
             throw new MemcachedProtocolException($"Unexpected reply in a multi-get: a value for index {reply.Opaque}.");
         }

@@ -34,11 +34,14 @@ internal struct MetaReply
     /// <summary><c>Z</c>: another client already holds the win token.</summary>
     public bool TokenSent;
 
+    /// <summary>Whether the reply echoed a key (<c>k</c>).</summary>
+    public bool HasKey;
+
     /// <summary>
-    /// Whether the key echoed by a <c>k</c> flag equals the expected key at index <see cref="Opaque"/>; only set
-    /// when the parser was given the expected keys (a quiet multi-get), false otherwise.
+    /// Whether the echoed key equals the key the parser expected: the single request's key, or for a quiet multi-get
+    /// the key at index <see cref="Opaque"/>. False when no key was echoed or none was expected.
     /// </summary>
-    public bool KeyMatchesOpaque;
+    public bool KeyMatches;
 
     /// <summary>The message of a <c>CLIENT_ERROR</c> or <c>SERVER_ERROR</c> line.</summary>
     public string? ErrorMessage;

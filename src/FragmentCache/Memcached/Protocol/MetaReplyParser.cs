@@ -53,10 +53,11 @@ internal static class MetaReplyParser
     /// <param name="data">The value block of a <c>VA</c> reply.</param>
     /// <param name="keysByOpaque">
     /// For replies that echo their key (<c>k</c>) and carry an index as opaque: the expected key per index, so
-    /// <see cref="MetaReply.KeyMatchesOpaque"/> can be checked without copying the key out of the buffer.
+    /// <see cref="MetaReply.KeyMatches"/> can be checked without copying the key out of the buffer.
     /// </param>
+    /// <param name="expectedKey">For a single request that asked for its key back (<c>k</c>): the key it sent.</param>
     public static bool TryReadReply(ref SequenceReader<byte> reader, out MetaReply reply, out ReadOnlySequence<byte> data,
-        IReadOnlyList<string>? keysByOpaque = null)
+        IReadOnlyList<string>? keysByOpaque = null, string? expectedKey = null)
     {
         var start = reader;
         data = default;
@@ -66,7 +67,7 @@ internal static class MetaReplyParser
             return false;
         }
 
-        reply = ParseHeader(line, keysByOpaque);
+        reply = ParseHeader(line, keysByOpaque, expectedKey);
         if (reply.Code == ReplyCode.Value)
         {
             if (reader.Remaining < reply.ValueLength + 2L)
@@ -87,20 +88,20 @@ internal static class MetaReplyParser
     }
 
     /// <summary>Parses a meta header line such as <c>VA 2 f5 c1 t-1 O14 W</c>.</summary>
-    public static MetaReply ParseHeader(in ReadOnlySequence<byte> line, IReadOnlyList<string>? keysByOpaque = null)
+    public static MetaReply ParseHeader(in ReadOnlySequence<byte> line, IReadOnlyList<string>? keysByOpaque = null, string? expectedKey = null)
     {
         if (line.IsSingleSegment)
         {
-            return ParseHeader(line.FirstSpan, keysByOpaque);
+            return ParseHeader(line.FirstSpan, keysByOpaque, expectedKey);
         }
 
         Span<byte> copy = stackalloc byte[(int)line.Length];
         line.CopyTo(copy);
-        return ParseHeader(copy, keysByOpaque);
+        return ParseHeader(copy, keysByOpaque, expectedKey);
     }
 
     /// <summary>Parses a meta header line such as <c>VA 2 f5 c1 t-1 O14 W</c>.</summary>
-    public static MetaReply ParseHeader(ReadOnlySpan<byte> line, IReadOnlyList<string>? keysByOpaque = null)
+    public static MetaReply ParseHeader(ReadOnlySpan<byte> line, IReadOnlyList<string>? keysByOpaque = null, string? expectedKey = null)
     {
         if (line.Length < 2)
         {
@@ -189,9 +190,12 @@ internal static class MetaReplyParser
             }
         }
 
-        if (hasKey && keysByOpaque is not null && reply.Opaque < (ulong)keysByOpaque.Count)
+        if (hasKey)
         {
-            reply.KeyMatchesOpaque = System.Text.Ascii.Equals(key, keysByOpaque[(int)reply.Opaque]);
+            reply.HasKey = true;
+            var expected = expectedKey
+                ?? (keysByOpaque is not null && reply.Opaque < (ulong)keysByOpaque.Count ? keysByOpaque[(int)reply.Opaque] : null);
+            reply.KeyMatches = expected is not null && System.Text.Ascii.Equals(key, expected);
         }
 
         return reply;

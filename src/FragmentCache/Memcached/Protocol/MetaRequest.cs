@@ -53,6 +53,12 @@ internal struct MetaRequest
     public ulong InitialValue;
     public bool Decrement;
 
+    /// <summary>
+    /// Whether the request asks for its key back (<c>k</c>): every command whose reply can carry a value does, so a reply
+    /// that reaches the wrong waiter (a lost reply, then a corrupted opaque) cannot hand over another key's value.
+    /// </summary>
+    public readonly bool EchoesKey => Command is MetaCommand.Get or MetaCommand.Arithmetic;
+
     public static MetaRequest Create(MetaCommand command, string key) => new()
     {
         Command = command,

@@ -109,6 +109,11 @@ internal static class MetaRequestWriter
                 throw new ArgumentOutOfRangeException(nameof(request));
         }
 
+        if (request.EchoesKey)
+        {
+            Literal(span, ref n, " k"u8);
+        }
+
         span[n++] = (byte)' ';
         span[n++] = (byte)'O';
         Number(span, ref n, opaque);
