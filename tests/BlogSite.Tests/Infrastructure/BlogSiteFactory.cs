@@ -69,6 +69,11 @@ public sealed class BlogSiteFactory : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:BlogSite.Caching", "Warning");
         builder.UseSetting("FragmentCache:Servers:0", _memcached);
         builder.UseSetting("FragmentCache:KeyPrefix", KeyPrefix);
+
+        // Behaviour, not deadlines: a CI box that stalls for half a second must not turn a store into a silent
+        // drop. Fault tests set short timeouts through Settings, which are applied after these.
+        builder.UseSetting("FragmentCache:Memcached:OperationTimeout", "00:00:10");
+        builder.UseSetting("FragmentCache:Memcached:ConnectTimeout", "00:00:10");
         builder.UseSetting("BlogSite:Database", Database);
         builder.UseSetting("BlogSite:WidgetDelay", _widgetDelay.ToString());
         foreach (var (key, value) in Settings)

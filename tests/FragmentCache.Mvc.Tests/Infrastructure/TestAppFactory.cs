@@ -63,6 +63,10 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
         if (_server is not null)
         {
             builder.UseSetting("FragmentCache:Servers:0", _server);
+
+            // Behaviour, not deadlines: a stalled CI box must not turn a store into a silent drop.
+            builder.UseSetting("FragmentCache:Memcached:OperationTimeout", "00:00:10");
+            builder.UseSetting("FragmentCache:Memcached:ConnectTimeout", "00:00:10");
         }
 
         if (_cachePage is not null)

@@ -35,8 +35,7 @@ public sealed class KeyInjectionTests
     public async Task SetAndGet_HostileKey_RoundTripsWithoutTouchingOtherKeys(string hostile)
     {
         await using var server = await MemcachedProcess.StartAsync();
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(server.Address);
+        var options = TestClientOptions.For(server.Address);
         await using var client = new MemcachedClient(options);
         await client.SetAsync("canary", "safe");
 
@@ -57,8 +56,7 @@ public sealed class KeyInjectionTests
     public async Task DistinctHostileKeys_NeverShareAValue()
     {
         await using var server = await MemcachedProcess.StartAsync();
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(server.Address);
+        var options = TestClientOptions.For(server.Address);
         await using var client = new MemcachedClient(options);
         var keys = Hostile;
         for (int i = 0; i < keys.Length; i++)

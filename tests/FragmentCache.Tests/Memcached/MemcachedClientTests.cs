@@ -10,8 +10,7 @@ public sealed class MemcachedClientTests(MemcachedFixture fixture) : IAsyncLifet
 
     public ValueTask InitializeAsync()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         _client = new MemcachedClient(options);
         return ValueTask.CompletedTask;
     }
@@ -220,8 +219,7 @@ public sealed class MemcachedClientServerWideTests
     public async Task FlushAllAsync_InvalidatesEverything()
     {
         await using var server = await MemcachedProcess.StartAsync();
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(server.Address);
+        var options = TestClientOptions.For(server.Address);
         await using var client = new MemcachedClient(options);
         await client.SetAsync("a", 1);
         await client.SetAsync("b", 2);
@@ -233,8 +231,7 @@ public sealed class MemcachedClientServerWideTests
     public async Task GetItemAsync_WithTouch_ReturnsValueAndSetsNewTtl()
     {
         await using var server = await MemcachedProcess.StartAsync();
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(server.Address);
+        var options = TestClientOptions.For(server.Address);
         await using var client = new MemcachedClient(options);
         await client.SetAsync("gat", "v", TimeSpan.FromSeconds(30));
         var item = await client.GetItemAsync("gat", new MemcachedGetOptions { Touch = TimeSpan.FromHours(2), IncludeTimeToLive = true });

@@ -12,8 +12,7 @@ public sealed class MemcachedLeaseTests(MemcachedFixture fixture) : IAsyncLifeti
 
     public ValueTask InitializeAsync()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         _client = new MemcachedClient(options);
         return ValueTask.CompletedTask;
     }

@@ -14,8 +14,7 @@ public sealed class MemcachedDistributedCacheTests(MemcachedFixture fixture) : I
 
     public ValueTask InitializeAsync()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         _client = new MemcachedClient(options);
         _cache = new MemcachedDistributedCache(_client);
         return ValueTask.CompletedTask;

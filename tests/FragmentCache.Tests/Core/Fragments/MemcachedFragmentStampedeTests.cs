@@ -15,8 +15,7 @@ public sealed class MemcachedFragmentStampedeTests(MemcachedFixture fixture)
 
     private MemcachedCacheStore NewStore()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         return new MemcachedCacheStore(options);
     }
 

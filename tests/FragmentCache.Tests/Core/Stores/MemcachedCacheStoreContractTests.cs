@@ -21,8 +21,7 @@ public sealed class MemcachedCacheStoreContractTests : CacheStoreContractTests, 
 
     protected override ICacheStore CreateStore()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(_server!.Address);
+        var options = TestClientOptions.For(_server!.Address);
         return new MemcachedCacheStore(options);
     }
 
@@ -36,8 +35,7 @@ public sealed class MemcachedCacheStoreLeaseContractTests(MemcachedFixture fixtu
 {
     protected override ICacheStore CreateStore()
     {
-        var options = new MemcachedClientOptions();
-        options.Servers.Add(fixture.Address);
+        var options = TestClientOptions.For(fixture.Address);
         return new MemcachedCacheStore(options);
     }
 
