@@ -85,7 +85,7 @@ public sealed class MemcachedProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts memcached and waits until it answers <c>version</c>.</summary>
+    /// <summary>Starts memcached and waits until it answers <c>stats</c> with its own pid.</summary>
     /// <exception cref="InvalidOperationException">memcached did not start; the message carries its stderr.</exception>
     public static async Task<MemcachedProcess> StartAsync(MemcachedProcessOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -96,7 +96,7 @@ public sealed class MemcachedProcess : IAsyncDisposable
             {
                 if (!process._options.UnixSocket)
                 {
-                    process.Port = FreePort.Next();
+                    process.Port = attempt == 1 && process._options.PreferredPort is { } preferred ? preferred : FreePort.Next();
                 }
 
                 try
@@ -373,13 +373,16 @@ public sealed class MemcachedProcess : IAsyncDisposable
 
             try
             {
+                // Ours only if the answer names our pid: when another memcached already holds the port, ours exits
+                // with "in use" (caught above on the next turn, and StartAsync picks another port), but the other
+                // one answers the probe meanwhile, and two fixtures would share one server.
                 var reply = await ProbeAsync(cancellationToken);
-                if (reply.StartsWith("VERSION ", StringComparison.Ordinal) || reply == "CLIENT_ERROR unauthenticated\r\n")
+                if (reply.Contains(FormattableString.Invariant($"STAT pid {process.Id}\r\n"), StringComparison.Ordinal))
                 {
                     return;
                 }
 
-                lastProbe = reply;
+                lastProbe = reply.Length > 200 ? reply[..200] : reply;
             }
             catch (Exception exception) when (exception is SocketException or IOException or TimeoutException or System.Security.Authentication.AuthenticationException)
             {
@@ -390,7 +393,7 @@ public sealed class MemcachedProcess : IAsyncDisposable
         }
 
         await KillAsync();
-        throw new InvalidOperationException($"memcached did not answer 'version' within {_options.StartTimeout.TotalSeconds} s ({commandLine}); last probe: {lastProbe}; output: {Output}");
+        throw new InvalidOperationException($"memcached did not answer 'stats' with its pid within {_options.StartTimeout.TotalSeconds} s ({commandLine}); last probe: {lastProbe}; output: {Output}");
     }
 
     private async Task<string> ProbeAsync(CancellationToken cancellationToken)
@@ -399,11 +402,15 @@ public sealed class MemcachedProcess : IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromSeconds(1));
         try
         {
-            return await RawAsync("version\r\n", "\r\n", timeout.Token);
+            // An -Y server answers nothing before a login: log in with its first user.
+            var login = _options.AuthFileEntries is [var entry, ..] && entry.Split(':', 2) is [var user, var password]
+                ? AuthLoginCommand(user, password)
+                : "";
+            return await RawAsync(login + "stats\r\n", "END\r\n", timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException("version probe timed out");
+            throw new TimeoutException("stats probe timed out");
         }
     }
 

@@ -35,6 +35,12 @@ public sealed record MemcachedProcessOptions
     /// <summary>Listen on a unix socket (<c>-s path -a 0666</c>) instead of TCP. The default is <c>false</c>.</summary>
     public bool UnixSocket { get; init; }
 
-    /// <summary>How long to wait for the server to answer <c>version</c>. The default is 10 seconds.</summary>
+    /// <summary>
+    /// The TCP port to try first, or <c>null</c> (the default) for a free one. If it is taken, another port is picked,
+    /// as when a free port is lost to a race.
+    /// </summary>
+    public int? PreferredPort { get; init; }
+
+    /// <summary>How long to wait for the server to answer <c>stats</c> with its pid. The default is 10 seconds.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -33,6 +33,18 @@ public sealed class MemcachedProcessTests
     }
 
     [Fact]
+    public async Task StartAsync_PortHeldByAnotherMemcached_MovesToAFreePortInsteadOfSharingIt()
+    {
+        await using var first = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var second = await MemcachedProcess.StartAsync(new MemcachedProcessOptions { PreferredPort = first.Port }, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(first.Port, second.Port);
+        await second.RawAsync("set only-second 0 0 1\r\nx\r\n", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(0, await first.ItemCountAsync());
+        Assert.Equal(1, await second.ItemCountAsync());
+    }
+
+    [Fact]
     public async Task StartAsync_MaxItemSize_PassesDashI()
     {
         await using var server = await MemcachedProcess.StartAsync(new MemcachedProcessOptions { MaxItemSize = 2 * 1024 * 1024 }, Token);
