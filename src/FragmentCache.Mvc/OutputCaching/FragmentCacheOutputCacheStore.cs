@@ -69,7 +69,7 @@ internal sealed class FragmentCacheOutputCacheStore(
                 || !FragmentEntryCodec.TryDecode(found.Value, out var entry, out _)
                 || !string.Equals(entry!.Canonical, fragmentKey.Canonical, StringComparison.Ordinal)
                 || entry.Kind != FragmentContentKind.Bytes
-                || !await tags.AreCurrentAsync(entry.Tags, cancellationToken).ConfigureAwait(false))
+                || !await tags.AreCurrentAsync(entry.Tags, null, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -88,7 +88,7 @@ internal sealed class FragmentCacheOutputCacheStore(
         var fragmentKey = KeyFor(key);
         try
         {
-            var generations = await tags.GetOrCreateAsync(tagNames, cancellationToken).ConfigureAwait(false);
+            var generations = await tags.GetOrCreateAsync(tagNames, null, cancellationToken).ConfigureAwait(false);
             var entry = new FragmentEntry(fragmentKey.Canonical, FragmentContentKind.Bytes, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, value);
             var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
             await store.SetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), item, validFor, cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,8 @@ internal sealed partial class DefaultFragmentCache
     /// <summary>Bounds the mark-stale-and-retry loop when something keeps writing unusable entries under our key.</summary>
     private const int MaxInvalidationsPerLookup = 3;
 
+    private static readonly Task<Dictionary<string, ulong>?> NoGenerations = Task.FromResult<Dictionary<string, ulong>?>(null);
+
     private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
@@ -20,6 +22,7 @@ internal sealed partial class DefaultFragmentCache
             return await ResolveWithLeasesAsync(leases, request, expiration, cancellationToken).ConfigureAwait(false);
         }
 
+        var requestTags = ReadRequestTagsAsync(request, cancellationToken);
         CacheItem? item = null;
         try
         {
@@ -29,7 +32,8 @@ internal sealed partial class DefaultFragmentCache
         {
         }
 
-        if (item is { } found && await ReadValidEntryAsync(found, request, cancellationToken).ConfigureAwait(false) is { } entry)
+        var generations = await requestTags.ConfigureAwait(false);
+        if (item is { } found && await ReadValidEntryAsync(found, request, generations, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             metrics.Hit(MetricLayers.Fragment);
             KeepLocalCopy(request, entry.Content, entry.Tags, expiration);
@@ -37,7 +41,7 @@ internal sealed partial class DefaultFragmentCache
         }
 
         metrics.Miss(MetricLayers.Fragment);
-        return await RenderAndStoreAsync(request, null, null, expiration, cancellationToken).ConfigureAwait(false);
+        return await RenderAndStoreAsync(request, null, null, expiration, generations, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
@@ -50,9 +54,11 @@ internal sealed partial class DefaultFragmentCache
         var started = timeProvider.GetTimestamp();
         var counted = false;
         var invalidations = 0;
-        while (true)
+        var requestTags = ReadRequestTagsAsync(request, cancellationToken);
+        for (var attempt = 0; ; attempt++)
         {
             CacheLeaseResult result;
+            Dictionary<string, ulong>? generations;
             try
             {
                 result = await leases.GetOrLeaseAsync(request.FullKey, stampede.LeaseTime, window, cancellationToken).ConfigureAwait(false);
@@ -63,9 +69,12 @@ internal sealed partial class DefaultFragmentCache
                 // command): others would wait for it until the lease time. Storing this render, as a request
                 // without leases does, replaces that orphaned lease at once when the server is back; when it is
                 // down, the store fails fast and this is a plain render.
-                return await RenderAndStoreAsync(request, null, null, storeExpiration, cancellationToken).ConfigureAwait(false);
+                generations = attempt == 0 ? await requestTags.ConfigureAwait(false) : null;
+                return await RenderAndStoreAsync(request, null, null, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
             }
 
+            // Generations read with the first lookup are as fresh as it is; after a wait they are not, and are read again.
+            generations = attempt == 0 ? await requestTags.ConfigureAwait(false) : null;
             if (result.Status == CacheLeaseStatus.Won)
             {
                 // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
@@ -75,12 +84,12 @@ internal sealed partial class DefaultFragmentCache
                 }
 
                 metrics.LeaseWin();
-                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, cancellationToken).ConfigureAwait(false);
+                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
             }
 
             if (result.Item is { } item)
             {
-                var entry = await ReadValidEntryAsync(item, request, cancellationToken).ConfigureAwait(false);
+                var entry = await ReadValidEntryAsync(item, request, generations, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
                     if (result.Stale || IsPastExpiration(entry, expiration))
@@ -137,7 +146,42 @@ internal sealed partial class DefaultFragmentCache
     private bool IsPastExpiration(FragmentEntry entry, TimeSpan? expiration)
         => expiration is { } e && timeProvider.GetUtcNow().ToUnixTimeMilliseconds() - entry.CreatedUnixMilliseconds > (long)e.TotalMilliseconds;
 
-    private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The generations of the request's own tags, read while the entry is read (both requests leave in one write and
+    /// their replies usually arrive in one read): a tagged hit, such as every cached page with its path tag, no longer
+    /// waits for a second round trip. Null when the request has no tags or the read failed.
+    /// </summary>
+    private Task<Dictionary<string, ulong>?> ReadRequestTagsAsync(FragmentRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Options.Tags is not { Count: > 0 } names)
+        {
+            return NoGenerations;
+        }
+
+        foreach (var name in names)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                return NoGenerations; // GetOrCreateAsync rejects it with its own error.
+            }
+        }
+
+        return ReadAsync(names.Count == 1 ? names : names.Distinct(StringComparer.Ordinal).ToArray());
+
+        async Task<Dictionary<string, ulong>?> ReadAsync(IReadOnlyList<string> distinct)
+        {
+            try
+            {
+                return await tags.ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Report(ex, "read-tags"))
+            {
+                return null;
+            }
+        }
+    }
+
+    private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, Dictionary<string, ulong>? generations, CancellationToken cancellationToken)
     {
         if ((item.Flags & CacheItemFlags.Value) == 0)
         {
@@ -160,7 +204,7 @@ internal sealed partial class DefaultFragmentCache
 
         try
         {
-            return await tags.AreCurrentAsync(entry.Tags, cancellationToken).ConfigureAwait(false) ? entry : null;
+            return await tags.AreCurrentAsync(entry.Tags, generations, cancellationToken).ConfigureAwait(false) ? entry : null;
         }
         catch (Exception ex) when (Report(ex, "read-tags"))
         {
@@ -168,7 +212,8 @@ internal sealed partial class DefaultFragmentCache
         }
     }
 
-    private async ValueTask<ReadOnlyMemory<byte>> RenderAndStoreAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease, TimeSpan? storeExpiration, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> RenderAndStoreAsync(
+        FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease, TimeSpan? storeExpiration, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
     {
         TagGeneration[]? generations = null;
         ReadOnlyMemory<byte> content;
@@ -177,7 +222,7 @@ internal sealed partial class DefaultFragmentCache
             // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
             try
             {
-                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], cancellationToken).ConfigureAwait(false);
+                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], read, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Report(ex, "read-tags"))
             {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace FragmentCache;
 
 /// <summary>
@@ -9,20 +11,37 @@ namespace FragmentCache;
 /// </summary>
 internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys, TimeProvider timeProvider)
 {
+    // A tag's counter key costs a SHA-256; tags repeat on every request (a page's path tag, a sidebar's "posts").
+    private const int MaxRememberedCounterKeys = 4096;
+    private readonly ConcurrentDictionary<string, (int Version, string Key)> _counterKeys = new(StringComparer.Ordinal);
+
     public string CounterKey(string tag)
     {
+        var version = keys.DefaultVersion;
+        if (_counterKeys.TryGetValue(tag, out var known) && known.Version == version)
+        {
+            return known.Key;
+        }
+
         var hash = FragmentKey.Hash("tag\n" + tag);
         var readable = FragmentKey.IsReadable(tag) ? "fragment-tag:" + tag + ":" + hash : "fragment-tag:" + hash;
-        return keys.Build(readable, keys.DefaultVersion);
+        var key = keys.Build(readable, version);
+        if (_counterKeys.Count >= MaxRememberedCounterKeys)
+        {
+            _counterKeys.Clear();
+        }
+
+        _counterKeys[tag] = (version, key);
+        return key;
     }
 
     /// <summary>Reads the current generations with one get-many; tags whose counter is missing are absent from the answer.</summary>
-    public async ValueTask<Dictionary<string, ulong>> ReadAsync(IReadOnlyList<TagGeneration> tags, CancellationToken cancellationToken)
+    public async ValueTask<Dictionary<string, ulong>> ReadAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         var counterKeys = new string[tags.Count];
         for (var i = 0; i < tags.Count; i++)
         {
-            counterKeys[i] = CounterKey(tags[i].Tag);
+            counterKeys[i] = CounterKey(tags[i]);
         }
 
         var found = await store.GetManyAsync(counterKeys, cancellationToken).ConfigureAwait(false);
@@ -31,22 +50,36 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         {
             if (found.TryGetValue(counterKeys[i], out var item) && DecimalValue.TryParse(item.Value.Span, out var generation))
             {
-                result[tags[i].Tag] = generation;
+                result[tags[i]] = generation;
             }
         }
 
         return result;
     }
 
-    /// <summary>Whether every generation an entry was built with is still current.</summary>
-    public async ValueTask<bool> AreCurrentAsync(IReadOnlyList<TagGeneration> built, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether every generation an entry was built with is still current. <paramref name="read"/>, when given, holds
+    /// generations read moments ago (together with the entry): they can confirm the entry; a tag they lack, or one that
+    /// looks out of date (it may have moved between the two reads), is read again.
+    /// </summary>
+    public async ValueTask<bool> AreCurrentAsync(IReadOnlyList<TagGeneration> built, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
     {
-        if (built.Count == 0)
+        if (built.Count == 0 || (read is not null && Match(built, read)))
         {
             return true;
         }
 
-        var current = await ReadAsync(built, cancellationToken).ConfigureAwait(false);
+        var names = new string[built.Count];
+        for (var i = 0; i < built.Count; i++)
+        {
+            names[i] = built[i].Tag;
+        }
+
+        return Match(built, await ReadAsync(names, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static bool Match(IReadOnlyList<TagGeneration> built, Dictionary<string, ulong> current)
+    {
         for (var i = 0; i < built.Count; i++)
         {
             if (!current.TryGetValue(built[i].Tag, out var generation) || generation != built[i].Generation)
@@ -58,8 +91,11 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         return true;
     }
 
-    /// <summary>The current generations of the given tags, creating missing counters.</summary>
-    public async ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
+    /// <summary>
+    /// The current generations of the given tags, creating missing counters. <paramref name="read"/>, when given,
+    /// holds generations read just before: a tag found there is not read again.
+    /// </summary>
+    public async ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
     {
         if (tags.Count == 0)
         {
@@ -77,7 +113,9 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
             }
         }
 
-        var current = await ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
+        var current = read is not null && distinct.TrueForAll(t => read.ContainsKey(t.Tag))
+            ? read
+            : await ReadAsync(distinct.ConvertAll(static t => t.Tag), cancellationToken).ConfigureAwait(false);
         var result = new TagGeneration[distinct.Count];
         for (var i = 0; i < distinct.Count; i++)
         {

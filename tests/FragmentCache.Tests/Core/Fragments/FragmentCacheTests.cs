@@ -173,10 +173,10 @@ public sealed class FragmentCacheTests : IAsyncDisposable
     public async Task InvalidateTagAsync_EvictedCounter_NeverReturnsToOldGeneration()
     {
         var tags = _host.Services.GetRequiredService<TagGenerationStore>();
-        var first = (await tags.GetOrCreateAsync(["t"], default))[0].Generation;
+        var first = (await tags.GetOrCreateAsync(["t"], null, default))[0].Generation;
         await _store.DeleteAsync(tags.CounterKey("t"));
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var second = (await tags.GetOrCreateAsync(["t"], default))[0].Generation;
+        var second = (await tags.GetOrCreateAsync(["t"], null, default))[0].Generation;
         Assert.True(second > first);
     }
 
