@@ -35,9 +35,24 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         return key;
     }
 
-    /// <summary>Reads the current generations with one get-many; tags whose counter is missing are absent from the answer.</summary>
+    /// <summary>
+    /// Reads the current generations with one get (one tag, as on every page) or one get-many; tags whose counter is
+    /// missing are absent from the answer.
+    /// </summary>
     public async ValueTask<Dictionary<string, ulong>> ReadAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
+        if (tags.Count == 1)
+        {
+            var one = new Dictionary<string, ulong>(1, StringComparer.Ordinal);
+            if (await store.GetAsync(CounterKey(tags[0]), cancellationToken).ConfigureAwait(false) is { } item
+                && DecimalValue.TryParse(item.Value.Span, out var current))
+            {
+                one[tags[0]] = current;
+            }
+
+            return one;
+        }
+
         var counterKeys = new string[tags.Count];
         for (var i = 0; i < tags.Count; i++)
         {

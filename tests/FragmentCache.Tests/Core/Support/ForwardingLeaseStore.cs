@@ -3,7 +3,7 @@ namespace FragmentCache.Tests.Core;
 /// <summary>A memory store with leases, every call forwarded; tests override the calls they fault.</summary>
 internal class ForwardingLeaseStore(MemoryCacheStore inner) : ICacheStore, ICacheLeaseStore
 {
-    public ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+    public virtual ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
     public virtual ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
         => inner.GetManyAsync(keys, cancellationToken);
