@@ -38,7 +38,9 @@ done
 ((duration >= 1 && duration <= 60)) || { echo "--duration must be 1..60" >&2; exit 2; }
 ((rounds >= 1 && rounds <= 9)) || { echo "--rounds must be 1..9" >&2; exit 2; }
 round=1
-warm=$((duration >= 8 ? 3 : 1))
+# Tiered JIT settles over seconds: with 1 s per route, the first variant of round 1 (<cache>) ran at a third to a
+# half of its later rounds (14:29 UTC run, benchmarks/results/web-session3-rounds3.txt) and flattered every ratio.
+warm=3
 connections=32
 
 # --- install what is missing -------------------------------------------------------------------------------------
