@@ -17,6 +17,7 @@ internal sealed class FragmentCacheMetrics : IDisposable
     private readonly Counter<long> _staleServes;
     private readonly Counter<long> _leaseWins;
     private readonly Counter<long> _leaseWaits;
+    private readonly Counter<long> _leaseRepairs;
     private readonly Counter<long> _renders;
     private readonly Counter<long> _errors;
     private readonly bool _ownsMeter;
@@ -30,6 +31,7 @@ internal sealed class FragmentCacheMetrics : IDisposable
         _staleServes = _meter.CreateCounter<long>("fragmentcache.stale_serves", "{lookup}", "Fragments served stale while another request rebuilt them.");
         _leaseWins = _meter.CreateCounter<long>("fragmentcache.lease.wins", "{lease}", "Leases won: this request rebuilds the fragment.");
         _leaseWaits = _meter.CreateCounter<long>("fragmentcache.lease.waits", "{wait}", "Requests that waited for another request's rebuild.");
+        _leaseRepairs = _meter.CreateCounter<long>("fragmentcache.lease.repairs", "{lease}", "Won leases settled late, in the background, after the store failed to take the value or the release.");
         _renders = _meter.CreateCounter<long>("fragmentcache.renders", "{render}", "Fragment renders and GetOrSet factory runs.");
         _errors = _meter.CreateCounter<long>("fragmentcache.errors", "{error}", "Store failures, unreadable entries and failed renders.");
     }
@@ -43,6 +45,8 @@ internal sealed class FragmentCacheMetrics : IDisposable
     public void LeaseWin() => _leaseWins.Add(1);
 
     public void LeaseWait() => _leaseWaits.Add(1);
+
+    public void LeaseRepaired() => _leaseRepairs.Add(1);
 
     public void Render(string layer) => _renders.Add(1, new KeyValuePair<string, object?>("layer", layer));
 

@@ -6,6 +6,14 @@ internal sealed partial class DefaultFragmentCache
     /// <summary>Bounds the mark-stale-and-retry loop when something keeps writing unusable entries under our key.</summary>
     private const int MaxInvalidationsPerLookup = 3;
 
+    /// <summary>Bounds the lease repairs running at once (each holds its entry's bytes until it ends).</summary>
+    private const int MaxLeaseRepairs = 256;
+
+    private static readonly TimeSpan LeaseRepairFirstPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LeaseRepairMaxPause = TimeSpan.FromSeconds(1);
+
+    private int _leaseRepairs;
+
     private static readonly Task<Dictionary<string, ulong>?> NoGenerations = Task.FromResult<Dictionary<string, ulong>?>(null);
 
     private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
@@ -254,17 +262,28 @@ internal sealed partial class DefaultFragmentCache
         }
 
         // The value is stored even if the requester has gone: others are waiting for it.
+        CacheItem? stored = null;
         try
         {
             var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
-            var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+            stored = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
             _ = leases is not null && lease is { } won
-                ? await leases.SetLeasedAsync(request.FullKey, item, storeExpiration, won, CancellationToken.None).ConfigureAwait(false)
-                : await store.SetAsync(request.FullKey, item, storeExpiration, CancellationToken.None).ConfigureAwait(false);
+                ? await leases.SetLeasedAsync(request.FullKey, stored.Value, storeExpiration, won, CancellationToken.None).ConfigureAwait(false)
+                : await store.SetAsync(request.FullKey, stored.Value, storeExpiration, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (Report(ex, "set"))
         {
-            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            if (leases is not null && lease is { IsStub: true } stub && stored is { } value)
+            {
+                // The server stalled or went away after granting the lease: keep storing in the background, so
+                // others get the value as soon as it is back instead of waiting out the stub.
+                RepairLease(request, leases, stub, value, storeExpiration);
+            }
+            else
+            {
+                await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            }
+
             return content;
         }
 
@@ -285,6 +304,67 @@ internal sealed partial class DefaultFragmentCache
         }
         catch (Exception ex) when (Report(ex, "release-lease"))
         {
+            if (held.IsStub)
+            {
+                RepairLease(request, leases, held, null, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A miss lease this request won but could not settle (the store or the release failed: the server stalled or went
+    /// away after granting it) leaves a stub, and every other caller, on every host, waits for it until it expires
+    /// (<see cref="FragmentCacheStampedeOptions.LeaseTime"/>). This keeps settling it in the background, with backoff,
+    /// until the store answers or the stub has expired: the value is stored (or the stub deleted) with the lease's own
+    /// token, so it can never overwrite a value someone else stored meanwhile. At most <see cref="MaxLeaseRepairs"/> run
+    /// at once; past that a stub simply expires.
+    /// </summary>
+    private void RepairLease(FragmentRequest request, ICacheLeaseStore leases, CacheLease stub, CacheItem? value, TimeSpan? expiration)
+    {
+        if (Interlocked.Increment(ref _leaseRepairs) > MaxLeaseRepairs)
+        {
+            Interlocked.Decrement(ref _leaseRepairs);
+            return;
+        }
+
+        _ = RunAsync(request.FullKey, _options.Stampede.LeaseTime);
+
+        async Task RunAsync(string key, TimeSpan leaseTime)
+        {
+            try
+            {
+                var started = timeProvider.GetTimestamp();
+                for (var pause = LeaseRepairFirstPause; timeProvider.GetElapsedTime(started) + pause < leaseTime; pause = pause * 2 < LeaseRepairMaxPause ? pause * 2 : LeaseRepairMaxPause)
+                {
+                    await Task.Delay(pause, timeProvider).ConfigureAwait(false);
+                    try
+                    {
+                        if (value is { } item)
+                        {
+                            await leases.SetLeasedAsync(key, item, expiration, stub, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await leases.ReleaseLeaseAsync(key, stub, CancellationToken.None).ConfigureAwait(false);
+                        }
+
+                        metrics.LeaseRepaired();
+                        return;
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        return;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Still unreachable: try again after a longer pause.
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _leaseRepairs);
+            }
         }
     }
 

@@ -17,10 +17,8 @@ public sealed class LostLeaseReplyTests
     [Fact]
     public async Task GetOrRenderAsync_LeaseReplyLostInStall_OtherHostWaitsAtMostLeaseTimeThenRenders()
     {
-        await using var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        await using var proxy = new FaultProxy(server);
-        await using var stalled = TestHost.Create(Store(proxy.Address), TimeProvider.System, Configure);
-        await using var other = TestHost.Create(Store(server.Address), TimeProvider.System, Configure);
+        await using var rig = await Rig.StartAsync(Configure);
+        var (proxy, stalled, other) = (rig.Proxy, rig.Proxied, rig.Direct);
         var renderer = new RenderCounter("<p>leased</p>");
         Assert.Equal("<p>leased</p>", await stalled.Fragments.GetOrRenderAsync("warm", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken));
 
@@ -40,10 +38,8 @@ public sealed class LostLeaseReplyTests
     [Fact]
     public async Task GetOrRenderAsync_LeaseReplyDestroyedByGarbage_StoresItsRenderSoOthersDoNotWait()
     {
-        await using var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
-        await using var proxy = new FaultProxy(server);
-        await using var broken = TestHost.Create(Store(proxy.Address), TimeProvider.System, Configure);
-        await using var other = TestHost.Create(Store(server.Address), TimeProvider.System, Configure);
+        await using var rig = await Rig.StartAsync(Configure);
+        var (proxy, broken, other) = (rig.Proxy, rig.Proxied, rig.Direct);
         var renderer = new RenderCounter("<p>leased</p>");
         Assert.Equal("<p>leased</p>", await broken.Fragments.GetOrRenderAsync("warm", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken));
 
@@ -59,11 +55,80 @@ public sealed class LostLeaseReplyTests
         Assert.Equal(2, renderer.Calls);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task GetOrRenderAsync_ServerStallsBetweenLeaseAndStore_LeaseSettledOnceBackSoOthersDoNotWaitItOut(bool renderFails)
+    {
+        // A lease long enough that waiting it out cannot pass for a repair.
+        var leaseTime = TimeSpan.FromSeconds(8);
+        void Configure(FragmentCacheOptions options)
+        {
+            options.KeyPrefix = "repair";
+            options.Stampede.LeaseTime = leaseTime;
+            options.Stampede.PollInterval = TimeSpan.FromMilliseconds(20);
+        }
+
+        await using var rig = await Rig.StartAsync(Configure);
+        var (proxy, stalled, other) = (rig.Proxy, rig.Proxied, rig.Direct);
+        var renderer = new RenderCounter("<p>value</p>");
+        Assert.Equal("<p>value</p>", await stalled.Fragments.GetOrRenderAsync("warm", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken));
+
+        // The lease is won, then the server stalls while the fragment renders: the store (or, when the render fails,
+        // the release) times out, its bytes never reach memcached (the stalled connections are reset), and the stub
+        // stays there.
+        var first = stalled.Fragments.GetOrRenderAsync("k", null, null, async ct =>
+        {
+            proxy.Stall(clientToServerToo: true);
+            return renderFails ? throw new InvalidOperationException("render failed") : await renderer.RenderAsync(ct);
+        }, TestContext.Current.CancellationToken).AsTask();
+        if (renderFails)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        }
+        else
+        {
+            Assert.Equal("<p>value</p>", await first);
+        }
+
+        proxy.ResetAll();
+        proxy.Resume();
+        var clock = Stopwatch.StartNew();
+        var second = await other.Fragments.GetOrRenderAsync("k", null, null, renderer.RenderAsync, TestContext.Current.CancellationToken);
+        var waited = clock.Elapsed;
+
+        Assert.Equal("<p>value</p>", second);
+        Assert.True(waited < leaseTime / 2, $"the other host waited {waited.TotalMilliseconds:0} ms for a lease of {leaseTime.TotalMilliseconds:0} ms");
+        // Warm-up, then either the stalled host's render (stored late: the other host gets it) or, when that render
+        // failed (released late), the other host's own.
+        Assert.Equal(2, renderer.Calls);
+    }
+
     private static void Configure(FragmentCacheOptions options)
     {
         options.KeyPrefix = "lost";
         options.Stampede.LeaseTime = LeaseTime;
         options.Stampede.PollInterval = TimeSpan.FromMilliseconds(20);
+    }
+
+    /// <summary>One memcached, a fault proxy in front of it, a host that goes through the proxy and one that does not.</summary>
+    private sealed record Rig(MemcachedProcess Server, FaultProxy Proxy, TestHost Proxied, TestHost Direct) : IAsyncDisposable
+    {
+        public static async Task<Rig> StartAsync(Action<FragmentCacheOptions> configure)
+        {
+            var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var proxy = new FaultProxy(server);
+            return new Rig(server, proxy, TestHost.Create(Store(proxy.Address), TimeProvider.System, configure),
+                TestHost.Create(Store(server.Address), TimeProvider.System, configure));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Direct.DisposeAsync();
+            await Proxied.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Server.DisposeAsync();
+        }
     }
 
     private static MemcachedCacheStore Store(string address)
