@@ -20,6 +20,9 @@ internal static class FragmentEntryCodec
     public const byte FormatVersion = 1;
     public const int MaxTags = byte.MaxValue;
 
+    // Rejects invalid UTF-8 instead of replacing it; thread-safe, so one instance serves every decode.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static byte[] Encode(FragmentEntry entry)
     {
         var key = Encoding.UTF8.GetBytes(entry.Canonical);
@@ -152,7 +155,7 @@ internal static class FragmentEntryCodec
 
         try
         {
-            value = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(span.Slice(at, length));
+            value = StrictUtf8.GetString(span.Slice(at, length));
         }
         catch (DecoderFallbackException)
         {
