@@ -27,16 +27,31 @@ internal sealed partial class DefaultFragmentCache(
 
     public async ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
-        var content = await GetOrRenderUtf8Async(Slot(name, varyValues), options, render, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(render);
+        var slot = Slot(name, varyValues);
+        if (LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
+        {
+            return copy.Text;
+        }
+
+        var content = await GetOrRenderUtf8Async(slot, options, render, cancellationToken).ConfigureAwait(false);
         return Encoding.UTF8.GetString(content.Span);
     }
 
-    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default) =>
-        GetOrRenderBytesAsync(Slot(name, varyValues), options, render, cancellationToken);
+    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        var slot = Slot(name, varyValues);
+        return LocalCopy(slot, FragmentContentKind.Bytes) is { } copy
+            ? new ValueTask<ReadOnlyMemory<byte>>(copy.Content)
+            : GetOrRenderBytesAsync(slot, options, render, cancellationToken);
+    }
 
     /// <summary>
-    /// Where a fragment lives: its key and its full store key. Computed once per request (it hashes the key) by
-    /// callers that look at the in-process copy first (<see cref="LocalCopy"/>) and then call the cache.
+    /// Where a fragment lives: its key and its full store key. Computed once per request (it hashes the key); every
+    /// caller looks at the in-process copy first (<see cref="LocalCopy"/>), and only on a local miss hands the slot to
+    /// <see cref="GetOrRenderUtf8Async"/> or the slot overload of <c>GetOrRenderBytesAsync</c>, which go straight to the
+    /// single-flight and the store.
     /// </summary>
     internal FragmentSlot Slot(string name, IReadOnlyList<object?>? varyValues)
     {
@@ -61,8 +76,8 @@ internal sealed partial class DefaultFragmentCache(
     }
 
     /// <summary>
-    /// <see cref="GetOrRenderAsync"/> without the final decode: the same entries (UTF-8 text), handed out as the
-    /// stored UTF-8 bytes, so a caller that writes them out (the tag helper) never allocates the UTF-16 string.
+    /// <see cref="GetOrRenderAsync"/> after a local miss, without the final decode: the same entries (UTF-8 text), handed
+    /// out as the stored UTF-8 bytes, so a caller that writes them out (the tag helper) never allocates the UTF-16 string.
     /// </summary>
     internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
@@ -75,7 +90,7 @@ internal sealed partial class DefaultFragmentCache(
             cancellationToken);
     }
 
-    /// <summary><see cref="GetOrRenderBytesAsync(string, IReadOnlyList{object?}?, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{ReadOnlyMemory{byte}}}, CancellationToken)"/> for a slot already computed.</summary>
+    /// <summary><see cref="GetOrRenderBytesAsync(string, IReadOnlyList{object?}?, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{ReadOnlyMemory{byte}}}, CancellationToken)"/> for a slot already computed, after a local miss.</summary>
     internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
@@ -84,8 +99,7 @@ internal sealed partial class DefaultFragmentCache(
 
     public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
     {
-        var key = FragmentKey.Create(name, varyValues);
-        var fullKey = keys.Build(key.StoreKey, keys.DefaultVersion);
+        var fullKey = Slot(name, varyValues).FullKey;
         local.Remove(fullKey);
         try
         {
@@ -125,11 +139,6 @@ internal sealed partial class DefaultFragmentCache(
         CancellationToken cancellationToken)
     {
         var (key, fullKey) = slot;
-        if (LocalCopy(slot, kind) is { } copy)
-        {
-            return copy.Content;
-        }
-
         var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, render);
         var flightKey = kind == FragmentContentKind.Utf8Text ? fullKey : fullKey + "\n#bytes";
         while (true)

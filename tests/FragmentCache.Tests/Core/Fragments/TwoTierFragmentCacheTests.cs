@@ -41,6 +41,18 @@ public sealed class TwoTierFragmentCacheTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task GetOrRenderAsync_LocalHits_ShareTheCopysDecodedString()
+    {
+        var renderer = new RenderCounter("<p>héllo</p>");
+        await _first.Fragments.GetOrRenderAsync("f", null, null, renderer.RenderAsync);
+        var first = await _first.Fragments.GetOrRenderAsync("f", null, null, renderer.RenderAsync);
+        var second = await _first.Fragments.GetOrRenderAsync("f", null, null, renderer.RenderAsync);
+        Assert.Equal("<p>héllo</p>", first);
+        Assert.Same(first, second); // decoded once per copy, not per hit
+        Assert.Equal(1, renderer.Calls);
+    }
+
+    [Fact]
     public async Task LocalCopyText_CurrentCopy_IsTheDecodedTextKeptWithTheCopy_GoneWhenTheTagMoves()
     {
         static bool TryGetLocalText(DefaultFragmentCache cache, string name, object?[] vary, out string? text)
