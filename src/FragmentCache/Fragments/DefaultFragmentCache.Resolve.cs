@@ -12,9 +12,9 @@ internal sealed partial class DefaultFragmentCache
     private static readonly TimeSpan LeaseRepairFirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LeaseRepairMaxPause = TimeSpan.FromSeconds(1);
 
-    private int _leaseRepairs;
-
     private static readonly Task<Dictionary<string, ulong>?> NoGenerations = Task.FromResult<Dictionary<string, ulong>?>(null);
+
+    private int _leaseRepairs;
 
     private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
@@ -161,20 +161,10 @@ internal sealed partial class DefaultFragmentCache
     /// </summary>
     private Task<Dictionary<string, ulong>?> ReadRequestTagsAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
-        if (request.Options.Tags is not { Count: > 0 } names)
-        {
-            return NoGenerations;
-        }
-
-        foreach (var name in names)
-        {
-            if (string.IsNullOrEmpty(name))
-            {
-                return NoGenerations; // GetOrCreateAsync rejects it with its own error.
-            }
-        }
-
-        return ReadAsync(names.Count == 1 ? names : names.Distinct(StringComparer.Ordinal).ToArray());
+        // No tags, or a null or empty one (GetOrCreateAsync rejects it with its own error): nothing to read.
+        return request.Options.Tags is { Count: > 0 } names && TagGenerationStore.Distinct(names) is { } distinct
+            ? ReadAsync(distinct)
+            : NoGenerations;
 
         async Task<Dictionary<string, ulong>?> ReadAsync(IReadOnlyList<string> distinct)
         {
@@ -277,7 +267,7 @@ internal sealed partial class DefaultFragmentCache
             {
                 // The server stalled or went away after granting the lease: keep storing in the background, so
                 // others get the value as soon as it is back instead of waiting out the stub.
-                RepairLease(request, leases, stub, value, storeExpiration);
+                RepairLease(request.FullKey, leases, stub, value, storeExpiration);
             }
             else
             {
@@ -306,7 +296,7 @@ internal sealed partial class DefaultFragmentCache
         {
             if (held.IsStub)
             {
-                RepairLease(request, leases, held, null, null);
+                RepairLease(request.FullKey, leases, held, null, null);
             }
         }
     }
@@ -319,7 +309,7 @@ internal sealed partial class DefaultFragmentCache
     /// token, so it can never overwrite a value someone else stored meanwhile. At most <see cref="MaxLeaseRepairs"/> run
     /// at once; past that a stub simply expires.
     /// </summary>
-    private void RepairLease(FragmentRequest request, ICacheLeaseStore leases, CacheLease stub, CacheItem? value, TimeSpan? expiration)
+    private void RepairLease(string key, ICacheLeaseStore leases, CacheLease stub, CacheItem? value, TimeSpan? expiration)
     {
         if (Interlocked.Increment(ref _leaseRepairs) > MaxLeaseRepairs)
         {
@@ -327,16 +317,18 @@ internal sealed partial class DefaultFragmentCache
             return;
         }
 
-        _ = RunAsync(request.FullKey, _options.Stampede.LeaseTime);
+        _ = RunAsync(_options.Stampede.LeaseTime);
 
-        async Task RunAsync(string key, TimeSpan leaseTime)
+        async Task RunAsync(TimeSpan leaseTime)
         {
             try
             {
                 var started = timeProvider.GetTimestamp();
-                for (var pause = LeaseRepairFirstPause; timeProvider.GetElapsedTime(started) + pause < leaseTime; pause = pause * 2 < LeaseRepairMaxPause ? pause * 2 : LeaseRepairMaxPause)
+                var pause = LeaseRepairFirstPause;
+                while (timeProvider.GetElapsedTime(started) + pause < leaseTime)
                 {
                     await Task.Delay(pause, timeProvider).ConfigureAwait(false);
+                    pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LeaseRepairMaxPause.Ticks));
                     try
                     {
                         if (value is { } item)

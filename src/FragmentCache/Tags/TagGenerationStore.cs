@@ -117,24 +117,14 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
             return [];
         }
 
-        var distinct = new List<TagGeneration>(tags.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var tag in tags)
-        {
-            ArgumentException.ThrowIfNullOrEmpty(tag);
-            if (seen.Add(tag))
-            {
-                distinct.Add(new TagGeneration(tag, 0));
-            }
-        }
-
-        var current = read is not null && distinct.TrueForAll(t => read.ContainsKey(t.Tag))
+        var distinct = Distinct(tags) ?? throw new ArgumentException("A tag must not be null or empty.", nameof(tags));
+        var current = read is not null && distinct.All(read.ContainsKey)
             ? read
-            : await ReadAsync(distinct.ConvertAll(static t => t.Tag), cancellationToken).ConfigureAwait(false);
+            : await ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
         var result = new TagGeneration[distinct.Count];
         for (var i = 0; i < distinct.Count; i++)
         {
-            var tag = distinct[i].Tag;
+            var tag = distinct[i];
             if (!current.TryGetValue(tag, out var generation))
             {
                 // Delta 0 with an initial value: creates the counter, or reads it if another node just did.
@@ -145,6 +135,27 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         }
 
         return result;
+    }
+
+    /// <summary>The tags once each, in their order; null when one of them is null or empty (a caller's mistake).</summary>
+    public static IReadOnlyList<string>? Distinct(IReadOnlyList<string> tags)
+    {
+        var seen = tags.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var distinct = seen is null ? null : new List<string>(tags.Count);
+        foreach (var tag in tags)
+        {
+            if (string.IsNullOrEmpty(tag))
+            {
+                return null;
+            }
+
+            if (seen is not null && seen.Add(tag))
+            {
+                distinct!.Add(tag);
+            }
+        }
+
+        return distinct ?? tags;
     }
 
     /// <summary>Moves a tag to a new generation, which invalidates every entry built with an older one.</summary>
