@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Html;
 
 namespace FragmentCache.Mvc.Internal;
@@ -23,16 +24,16 @@ internal sealed class Utf8HtmlContent(ReadOnlyMemory<byte> utf8) : IHtmlContent
             return;
         }
 
-        var decoder = Encoding.UTF8.GetDecoder();
         var chars = ArrayPool<char>.Shared.Rent(ChunkChars);
         try
         {
-            var completed = false;
-            while (!completed)
+            // The bytes are the whole fragment, so every call is a final block: a chunk that fills up stops before a
+            // character it cannot hold, and the next one starts there. No decoder object per write.
+            while (!bytes.IsEmpty)
             {
-                decoder.Convert(bytes, chars, flush: true, out var bytesUsed, out var charsUsed, out completed);
-                writer.Write(chars.AsSpan(0, charsUsed));
-                bytes = bytes[bytesUsed..];
+                Utf8.ToUtf16(bytes, chars, out var bytesRead, out var charsWritten, replaceInvalidSequences: true, isFinalBlock: true);
+                writer.Write(chars.AsSpan(0, charsWritten));
+                bytes = bytes[bytesRead..];
             }
         }
         finally

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace FragmentCache;
 
 /// <content>Reading, leasing, rendering and storing one fragment.</content>
@@ -16,20 +18,23 @@ internal sealed partial class DefaultFragmentCache
 
     private int _leaseRepairs;
 
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
+    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
         if (CacheTimeouts.IsImmediate(expiration))
         {
             metrics.Render(MetricLayers.Fragment);
-            return await request.Render(cancellationToken).ConfigureAwait(false);
+            return request.Render(cancellationToken);
         }
 
-        if (store is ICacheLeaseStore leases)
-        {
-            return await ResolveWithLeasesAsync(leases, request, expiration, cancellationToken).ConfigureAwait(false);
-        }
+        return store is ICacheLeaseStore leases
+            ? ResolveWithLeasesAsync(leases, request, expiration, cancellationToken)
+            : ResolveWithoutLeasesAsync(request, expiration, cancellationToken);
+    }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithoutLeasesAsync(FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
+    {
         var requestTags = ReadRequestTagsAsync(request, cancellationToken);
         CacheItem? item = null;
         try
@@ -52,6 +57,7 @@ internal sealed partial class DefaultFragmentCache
         return await RenderAndStoreAsync(request, null, null, expiration, generations, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
@@ -179,6 +185,7 @@ internal sealed partial class DefaultFragmentCache
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, Dictionary<string, ulong>? generations, CancellationToken cancellationToken)
     {
         if ((item.Flags & CacheItemFlags.Value) == 0)
@@ -186,7 +193,7 @@ internal sealed partial class DefaultFragmentCache
             return null;
         }
 
-        if (!FragmentEntryCodec.TryDecode(item.Value, out var entry, out var error))
+        if (!FragmentEntryCodec.TryDecode(item.Value, out var entry, out var error, request.Key.Canonical))
         {
             metrics.Error(MetricLayers.Fragment, "decode");
             logger.FragmentEntryCorrupt(error ?? "unknown");

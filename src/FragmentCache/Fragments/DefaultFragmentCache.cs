@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,8 @@ internal sealed partial class DefaultFragmentCache(
     private static readonly FragmentCacheEntryOptions DefaultEntryOptions = new();
 
     private readonly FragmentCacheOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, Task<ReadOnlyMemory<byte>>> _flights = new(StringComparer.Ordinal);
+    // One flight per full key and kind: a text entry and a bytes entry under one key are separate renders.
+    private readonly ConcurrentDictionary<(string FullKey, FragmentContentKind Kind), Task<ReadOnlyMemory<byte>>> _flights = new();
 
     public async ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
@@ -56,7 +58,7 @@ internal sealed partial class DefaultFragmentCache(
     internal FragmentSlot Slot(string name, IReadOnlyList<object?>? varyValues)
     {
         var key = FragmentKey.Create(name, varyValues);
-        return new FragmentSlot(key, keys.Build(key.StoreKey, keys.DefaultVersion));
+        return new FragmentSlot(key, keys.BuildFragment(key, keys.DefaultVersion));
     }
 
     /// <summary>
@@ -82,19 +84,14 @@ internal sealed partial class DefaultFragmentCache(
     internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(
-            slot,
-            options,
-            FragmentContentKind.Utf8Text,
-            async ct => (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(await render(ct).ConfigureAwait(false) ?? ""),
-            cancellationToken);
+        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Utf8Text, null, render, cancellationToken);
     }
 
     /// <summary><see cref="GetOrRenderBytesAsync(string, IReadOnlyList{object?}?, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{ReadOnlyMemory{byte}}}, CancellationToken)"/> for a slot already computed, after a local miss.</summary>
     internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Bytes, render, cancellationToken);
+        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Bytes, render, null, cancellationToken);
     }
 
     public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
@@ -131,16 +128,18 @@ internal sealed partial class DefaultFragmentCache(
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadOnlyMemory<byte>> GetOrRenderCoreAsync(
         FragmentSlot slot,
         FragmentCacheEntryOptions? options,
         FragmentContentKind kind,
-        Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render,
+        Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
+        Func<CancellationToken, ValueTask<string>>? renderText,
         CancellationToken cancellationToken)
     {
         var (key, fullKey) = slot;
-        var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, render);
-        var flightKey = kind == FragmentContentKind.Utf8Text ? fullKey : fullKey + "\n#bytes";
+        var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, renderBytes, renderText);
+        var flightKey = (fullKey, kind);
         while (true)
         {
             if (_flights.TryGetValue(flightKey, out var running))
@@ -176,7 +175,7 @@ internal sealed partial class DefaultFragmentCache(
             }
             finally
             {
-                _flights.TryRemove(new KeyValuePair<string, Task<ReadOnlyMemory<byte>>>(flightKey, completion.Task));
+                _flights.TryRemove(new KeyValuePair<(string, FragmentContentKind), Task<ReadOnlyMemory<byte>>>(flightKey, completion.Task));
             }
         }
     }

@@ -76,7 +76,15 @@ internal static class FragmentEntryCodec
         return buffer;
     }
 
-    public static bool TryDecode(ReadOnlyMemory<byte> memory, out FragmentEntry? entry, out string? error)
+    /// <summary>Decodes an entry; never throws.</summary>
+    /// <param name="memory">The stored bytes.</param>
+    /// <param name="entry">The entry, or null.</param>
+    /// <param name="error">Why the bytes are not an entry, or null.</param>
+    /// <param name="expectedCanonical">
+    /// The canonical key the caller looks for: when the stored key equals it, the entry shares this string instead of
+    /// decoding a copy (a hit then allocates no key).
+    /// </param>
+    public static bool TryDecode(ReadOnlyMemory<byte> memory, out FragmentEntry? entry, out string? error, string? expectedCanonical = null)
     {
         entry = null;
         var span = memory.Span;
@@ -102,7 +110,7 @@ internal static class FragmentEntryCodec
         var kind = (FragmentContentKind)span[1];
         var created = BinaryPrimitives.ReadInt64BigEndian(span[2..]);
         var at = 10;
-        if (!TryReadString(span, ref at, out var canonical) || at >= span.Length)
+        if (!TryReadString(span, ref at, out var canonical, expectedCanonical) || at >= span.Length)
         {
             return false;
         }
@@ -138,7 +146,7 @@ internal static class FragmentEntryCodec
         return true;
     }
 
-    private static bool TryReadString(ReadOnlySpan<byte> span, ref int at, out string value)
+    private static bool TryReadString(ReadOnlySpan<byte> span, ref int at, out string value, string? expected = null)
     {
         value = "";
         if (span.Length - at < 2)
@@ -153,9 +161,17 @@ internal static class FragmentEntryCodec
             return false;
         }
 
+        var bytes = span.Slice(at, length);
+        if (expected is not null && Matches(bytes, expected))
+        {
+            value = expected;
+            at += length;
+            return true;
+        }
+
         try
         {
-            value = StrictUtf8.GetString(span.Slice(at, length));
+            value = StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
@@ -164,5 +180,35 @@ internal static class FragmentEntryCodec
 
         at += length;
         return true;
+    }
+
+    /// <summary>Whether <paramref name="utf8"/> is exactly the UTF-8 form of <paramref name="text"/>.</summary>
+    private static bool Matches(ReadOnlySpan<byte> utf8, string text)
+    {
+        // Every UTF-16 unit is 1-3 UTF-8 bytes: a length outside that range cannot match.
+        if (utf8.Length < text.Length || utf8.Length > text.Length * 3)
+        {
+            return false;
+        }
+
+        if (utf8.Length == text.Length)
+        {
+            return System.Text.Ascii.Equals(utf8, text);
+        }
+
+        byte[]? rented = null;
+        Span<byte> encoded = utf8.Length <= 512 ? stackalloc byte[utf8.Length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(utf8.Length));
+        try
+        {
+            // A text whose UTF-8 form is longer than the stored bytes does not fit: no match.
+            return Encoding.UTF8.TryGetBytes(text, encoded, out var written) && written == utf8.Length && encoded[..written].SequenceEqual(utf8);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

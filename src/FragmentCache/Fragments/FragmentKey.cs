@@ -26,11 +26,19 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
     /// <summary>The longest fragment name kept readable in <see cref="StoreKey"/>: 64 characters.</summary>
     public const int MaxReadableNameLength = 64;
 
-    private FragmentKey(string name, string canonical, string storeKey)
+    private const string StorePrefix = "fragment:";
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private readonly Digest _digest;
+    private string? _storeKey;
+
+    private FragmentKey(string name, string canonical, in Digest digest)
     {
         Name = name;
         Canonical = canonical;
-        StoreKey = storeKey;
+        _digest = digest;
     }
 
     /// <summary>The fragment's name.</summary>
@@ -40,7 +48,7 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
     public string Canonical { get; }
 
     /// <summary>The key handed to the store (before the key prefix and version are added).</summary>
-    public string StoreKey { get; }
+    public string StoreKey => _storeKey ??= WithPrefix("");
 
     /// <summary>Builds the key of a fragment.</summary>
     /// <param name="name">The fragment's name; must not be empty.</param>
@@ -49,7 +57,10 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
     public static FragmentKey Create(string name, IReadOnlyList<object?>? varyValues)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var builder = new StringBuilder(name.Length + 16);
+        // One builder per thread: a key is built on every request, and the builder would be most of its garbage.
+        var builder = t_builder ?? new StringBuilder(256);
+        t_builder = null;
+        builder.Clear();
         Append(builder, name);
         if (varyValues is not null)
         {
@@ -60,9 +71,39 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
         }
 
         var canonical = builder.ToString();
-        var hash = Hash(canonical);
-        var storeKey = IsReadable(name) ? "fragment:" + name + ":" + hash : "fragment:" + hash;
-        return new FragmentKey(name, canonical, storeKey);
+        if (builder.Capacity <= 4096)
+        {
+            t_builder = builder;
+        }
+
+        var digest = default(Digest);
+        HashUtf8(canonical, digest);
+        return new FragmentKey(name, canonical, digest);
+    }
+
+    /// <summary>
+    /// <paramref name="prefix"/> followed by <see cref="StoreKey"/>, built in one string (the full key of the default
+    /// key function is <c>{KeyPrefix}:{version}:</c> plus the store key, and a hit should build it only once).
+    /// </summary>
+    internal string WithPrefix(string prefix)
+    {
+        var readable = IsReadable(Name);
+        var length = prefix.Length + StorePrefix.Length + (readable ? Name.Length + 1 : 0) + Base64Url.GetEncodedLength(SHA256.HashSizeInBytes);
+        return string.Create(length, (Key: this, Prefix: prefix, Readable: readable), static (span, state) =>
+        {
+            state.Prefix.CopyTo(span);
+            var at = state.Prefix.Length;
+            StorePrefix.CopyTo(span[at..]);
+            at += StorePrefix.Length;
+            if (state.Readable)
+            {
+                state.Key.Name.CopyTo(span[at..]);
+                at += state.Key.Name.Length;
+                span[at++] = ':';
+            }
+
+            Base64Url.EncodeToChars(state.Key._digest, span[at..]);
+        });
     }
 
     /// <inheritdoc/>
@@ -80,10 +121,22 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
 
     internal static string Hash(string canonical)
     {
-        var bytes = Encoding.UTF8.GetBytes(canonical);
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, digest);
+        var digest = default(Digest);
+        HashUtf8(canonical, digest);
         return Base64Url.EncodeToString(digest);
+    }
+
+    private static void HashUtf8(string text, Span<byte> digest)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        byte[]? rented = null;
+        Span<byte> utf8 = length <= 1024 ? stackalloc byte[length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        var written = Encoding.UTF8.GetBytes(text, utf8);
+        SHA256.HashData(utf8[..written], digest);
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     internal static bool IsReadable(string name)
@@ -179,4 +232,11 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>A SHA-256 digest held inline, so a key is one object.</summary>
+    [System.Runtime.CompilerServices.InlineArray(SHA256.HashSizeInBytes)]
+    private struct Digest
+    {
+        private byte _first;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using FragmentCache.Memcached;
 
 namespace FragmentCache;
@@ -38,6 +39,7 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncD
     public IMemcachedClient Client => _client;
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var item = await _client.GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
@@ -103,6 +105,7 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncD
         await _client.FlushAllAsync(cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CacheLeaseResult> GetOrLeaseAsync(string key, TimeSpan leaseTime, TimeSpan recacheWindow,
         CancellationToken cancellationToken = default)
     {

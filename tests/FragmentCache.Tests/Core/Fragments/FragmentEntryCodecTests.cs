@@ -22,6 +22,44 @@ public sealed class FragmentEntryCodecTests
     }
 
     [Fact]
+    public void TryDecode_ExpectedCanonicalMatches_SharesTheCallersString()
+    {
+        var expected = new string(Sample.Canonical.ToCharArray());
+
+        Assert.True(FragmentEntryCodec.TryDecode(FragmentEntryCodec.Encode(Sample), out var entry, out _, expected));
+        Assert.Same(expected, entry!.Canonical);
+    }
+
+    [Theory]
+    [InlineData("7:sidebar1:y")]
+    [InlineData("7:sidebar1:")]
+    [InlineData("7:sidebar1:xx")]
+    [InlineData("7:sidebar1:\u00e9")]
+    [InlineData("")]
+    public void TryDecode_ExpectedCanonicalDiffers_DecodesTheStoredOne(string expected)
+    {
+        Assert.True(FragmentEntryCodec.TryDecode(FragmentEntryCodec.Encode(Sample), out var entry, out _, expected));
+        Assert.Equal(Sample.Canonical, entry!.Canonical);
+    }
+
+    [Theory]
+    [InlineData("1:\u6e05")]
+    [InlineData("4:\u00e9t\u00e9")]
+    [InlineData("2:\uD83D\uDE00")]
+    public void TryDecode_NonAsciiCanonical_MatchesOnlyItself(string canonical)
+    {
+        var bytes = FragmentEntryCodec.Encode(Sample with { Canonical = canonical });
+
+        Assert.True(FragmentEntryCodec.TryDecode(bytes, out var same, out _, new string(canonical.ToCharArray())));
+        Assert.Equal(canonical, same!.Canonical);
+        Assert.True(FragmentEntryCodec.TryDecode(bytes, out var other, out _, canonical + "x"));
+        Assert.Equal(canonical, other!.Canonical);
+        var longText = new string('\u6e05', 400);
+        Assert.True(FragmentEntryCodec.TryDecode(FragmentEntryCodec.Encode(Sample with { Canonical = longText }), out var large, out _, new string(longText.ToCharArray())));
+        Assert.Equal(longText, large!.Canonical);
+    }
+
+    [Fact]
     public void Encode_FirstByte_IsFormatVersion()
         => Assert.Equal(FragmentEntryCodec.FormatVersion, FragmentEntryCodec.Encode(Sample)[0]);
 
