@@ -67,7 +67,8 @@ internal readonly struct MetaResult
             return new MetaResult(reply, null, number);
         }
 
-        var value = data.Length == 0 ? [] : new byte[data.Length];
+        // Every byte is overwritten at once: skip the zeroing (the runtime zeroes small arrays anyway).
+        var value = data.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)data.Length);
         data.CopyTo(value);
         return new MetaResult(reply, value, 0);
     }
