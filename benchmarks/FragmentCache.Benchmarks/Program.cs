@@ -28,7 +28,7 @@ public static class Program
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
-            Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args]");
+            Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args] | --alloc (bytes allocated per fragment and page hit)");
             Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
             return 0;
         }
@@ -49,6 +49,12 @@ public static class Program
             var code = await Soak.SoakRunner.RunAsync(TimeSpan.FromSeconds(Math.Clamp(soakSeconds, 10, 600)), Math.Clamp(workers, 1, 64), Console.Out);
             Console.WriteLine($"load average after: {LoadAverage()}");
             return code;
+        }
+
+        if (args.Contains("--alloc"))
+        {
+            await Bdn.HitAllocations.RunAsync();
+            return 0;
         }
 
         if (args.Contains("--bdn"))

@@ -15,6 +15,11 @@ internal abstract class ClientScenarioBase : IClientScenario
     {
         var options = new MemcachedClientOptions { ThrowOnError = true };
         options.Servers.Add(serverAddress);
+        if (int.TryParse(Environment.GetEnvironmentVariable("FRAGMENTCACHE_BENCH_CONNECTIONS"), out var connections))
+        {
+            options.ConnectionsPerServer = connections;
+        }
+
         await using var client = new MemcachedClient(options);
         // Warm-up: connections open, JIT tiers up.
         await MeasureAsync(client, TimeSpan.FromSeconds(1), null, cancellationToken);
