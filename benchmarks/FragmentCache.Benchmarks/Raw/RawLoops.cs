@@ -14,6 +14,12 @@ internal enum RawLoopKind
 
     /// <summary>2 connections, 64 requests per write each (keys/s).</summary>
     TwoConnectionsDepth64,
+
+    /// <summary>
+    /// 2 connections, 32 requests per write each (keys/s): the deepest pipeline 64 one-at-a-time callers can keep on
+    /// the client's 2 connections, written as whole batches.
+    /// </summary>
+    TwoConnectionsDepth32,
 }
 
 /// <summary>Raw <c>mg key:N v</c> loops over preloaded keys: the speed of light on this machine.</summary>
@@ -27,6 +33,7 @@ internal static class RawLoops
         RawLoopKind.OneConnectionDepth1 => "raw: 1 conn x depth 1",
         RawLoopKind.OneConnectionDepth64 => "raw: 1 conn x depth 64",
         RawLoopKind.TwoConnectionsDepth64 => "raw: 2 conns x depth 64",
+        RawLoopKind.TwoConnectionsDepth32 => "raw: 2 conns x depth 32",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -37,6 +44,7 @@ internal static class RawLoops
             RawLoopKind.OneConnectionDepth1 => (1, 1),
             RawLoopKind.OneConnectionDepth64 => (1, 64),
             RawLoopKind.TwoConnectionsDepth64 => (2, 64),
+            RawLoopKind.TwoConnectionsDepth32 => (2, 32),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
