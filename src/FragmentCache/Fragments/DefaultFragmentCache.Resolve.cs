@@ -371,7 +371,7 @@ internal sealed partial class DefaultFragmentCache
     {
         if (local.Enabled)
         {
-            local.Set(request.FullKey, request.Kind, content, generations, expiration);
+            local.Set(request.Key.Canonical, request.Kind, content, generations, expiration);
         }
     }
 }

@@ -57,8 +57,7 @@ internal sealed partial class DefaultFragmentCache(
     /// </summary>
     internal FragmentSlot Slot(string name, IReadOnlyList<object?>? varyValues)
     {
-        var key = FragmentKey.Create(name, varyValues);
-        return new FragmentSlot(key, keys.BuildFragment(key, keys.DefaultVersion));
+        return new FragmentSlot(FragmentKey.Create(name, varyValues), keys);
     }
 
     /// <summary>
@@ -68,7 +67,7 @@ internal sealed partial class DefaultFragmentCache(
     /// </summary>
     internal LocalFragmentCopy? LocalCopy(FragmentSlot slot, FragmentContentKind kind)
     {
-        if (!local.Enabled || local.TryGetCurrent(slot.FullKey, kind) is not { } copy)
+        if (!local.Enabled || local.TryGetCurrent(slot.Key.Canonical, kind) is not { } copy)
         {
             return null;
         }
@@ -96,8 +95,9 @@ internal sealed partial class DefaultFragmentCache(
 
     public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
     {
-        var fullKey = Slot(name, varyValues).FullKey;
-        local.Remove(fullKey);
+        var slot = Slot(name, varyValues);
+        var fullKey = slot.FullKey;
+        local.Remove(slot.Key.Canonical);
         try
         {
             var existed = soft && store is ICacheLeaseStore leases
@@ -137,8 +137,8 @@ internal sealed partial class DefaultFragmentCache(
         Func<CancellationToken, ValueTask<string>>? renderText,
         CancellationToken cancellationToken)
     {
-        var (key, fullKey) = slot;
-        var request = new FragmentRequest(key, fullKey, kind, options ?? DefaultEntryOptions, renderBytes, renderText);
+        var fullKey = slot.FullKey;
+        var request = new FragmentRequest(slot.Key, fullKey, kind, options ?? DefaultEntryOptions, renderBytes, renderText);
         var flightKey = (fullKey, kind);
         while (true)
         {

@@ -31,14 +31,16 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
-    private readonly Digest _digest;
+    // The SHA-256 of the canonical form, computed when a store key is first needed: a two-tier hit finds its
+    // in-process copy by the canonical form alone and never hashes.
+    private Digest _digest;
+    private volatile bool _hashed;
     private string? _storeKey;
 
-    private FragmentKey(string name, string canonical, in Digest digest)
+    private FragmentKey(string name, string canonical)
     {
         Name = name;
         Canonical = canonical;
-        _digest = digest;
     }
 
     /// <summary>The fragment's name.</summary>
@@ -76,9 +78,7 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
             t_builder = builder;
         }
 
-        var digest = default(Digest);
-        HashUtf8(canonical, digest);
-        return new FragmentKey(name, canonical, digest);
+        return new FragmentKey(name, canonical);
     }
 
     /// <summary>
@@ -87,6 +87,13 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
     /// </summary>
     internal string WithPrefix(string prefix)
     {
+        if (!_hashed)
+        {
+            // Two threads may both get here: they write the same bytes, and the flag is set after them.
+            HashUtf8(Canonical, _digest);
+            _hashed = true;
+        }
+
         var readable = IsReadable(Name);
         var length = prefix.Length + StorePrefix.Length + (readable ? Name.Length + 1 : 0) + Base64Url.GetEncodedLength(SHA256.HashSizeInBytes);
         return string.Create(length, (Key: this, Prefix: prefix, Readable: readable), static (span, state) =>

@@ -1,4 +1,11 @@
 namespace FragmentCache;
 
-/// <summary>A fragment's key and the full store key built from it (prefix, version, hash).</summary>
-internal readonly record struct FragmentSlot(FragmentKey Key, string FullKey);
+/// <summary>
+/// Where a fragment lives: its key, and the full store key (prefix, version, hash) built from it only when the store
+/// is asked - a two-tier hit never needs it.
+/// </summary>
+internal readonly record struct FragmentSlot(FragmentKey Key, CacheKeyBuilder Keys)
+{
+    /// <summary>The full store key; built (and the key hashed) on every call, so read it once.</summary>
+    public string FullKey => Keys.BuildFragment(Key, Keys.DefaultVersion);
+}

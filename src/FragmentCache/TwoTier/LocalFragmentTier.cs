@@ -50,24 +50,27 @@ internal sealed class LocalFragmentTier : IDisposable
 
     private ulong Epoch => (ulong)Interlocked.Read(ref _epoch);
 
-    /// <summary>The copy under <paramref name="fullKey"/> if it is of <paramref name="kind"/> and still current, else null.</summary>
-    public LocalFragmentCopy? TryGetCurrent(string fullKey, FragmentContentKind kind)
+    /// <summary>The copy under <paramref name="key"/> if it is of <paramref name="kind"/> and still current, else null.</summary>
+    /// <param name="key">The fragment's canonical key (<see cref="FragmentKey.Canonical"/>): prefix and version are the
+    /// same for every copy of this process, so the copies need no hashed store key.</param>
+    /// <param name="kind">The content kind the caller wants.</param>
+    public LocalFragmentCopy? TryGetCurrent(string key, FragmentContentKind kind)
     {
-        if (!_copies.TryGetValue(fullKey, out LocalFragmentCopy? copy) || copy is null || copy.Kind != kind)
+        if (!_copies.TryGetValue(key, out LocalFragmentCopy? copy) || copy is null || copy.Kind != kind)
         {
             return null;
         }
 
         if (copy.Epoch != Epoch || !TagsCurrent(copy.Tags))
         {
-            _copies.Remove(fullKey);
+            _copies.Remove(key);
             return null;
         }
 
         return copy;
     }
 
-    public void Set(string fullKey, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> tags, TimeSpan? expiration)
+    public void Set(string key, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> tags, TimeSpan? expiration)
     {
         foreach (var tag in tags)
         {
@@ -75,13 +78,13 @@ internal sealed class LocalFragmentTier : IDisposable
         }
 
         var lifetime = expiration is { } e && e < _options.LocalExpiration ? e : _options.LocalExpiration;
-        using var entry = _copies.CreateEntry(fullKey);
+        using var entry = _copies.CreateEntry(key);
         entry.Value = new LocalFragmentCopy(kind, content, tags, Epoch);
         entry.Size = 1;
         entry.AbsoluteExpirationRelativeToNow = lifetime;
     }
 
-    public void Remove(string fullKey) => _copies.Remove(fullKey);
+    public void Remove(string key) => _copies.Remove(key);
 
     public void TagInvalidated(string tag, ulong generation) => _generations[tag] = generation;
 

@@ -63,4 +63,19 @@ public sealed class FragmentFullKeyTests
         Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => actual[i] = FragmentKey.Create("f", [i, "v" + i]).Canonical);
         Assert.Equal(expected, actual);
     }
+
+    [Fact]
+    public void FullKey_OfOneKeyOnManyThreadsAtOnce_IsAlwaysTheSame()
+    {
+        // The hash is computed on first use (a two-tier hit never needs it): threads racing to compute it must agree.
+        var keys = new CacheKeyBuilder(Options.Create(new FragmentCacheOptions { KeyPrefix = "site" }));
+        var expected = keys.Build(FragmentKey.Create("sidebar", ["race"]).StoreKey, 1);
+        for (var run = 0; run < 50; run++)
+        {
+            var shared = FragmentKey.Create("sidebar", ["race"]);
+            var seen = new string[16];
+            Parallel.For(0, seen.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i => seen[i] = keys.BuildFragment(shared, 1));
+            Assert.All(seen, key => Assert.Equal(expected, key));
+        }
+    }
 }
