@@ -64,9 +64,9 @@ internal sealed class FragmentCacheOutputCacheStore(
         var fragmentKey = KeyFor(key);
         try
         {
-            var item = await store.GetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), cancellationToken).ConfigureAwait(false);
+            var item = await store.GetAsync(keys.BuildFragment(fragmentKey, keys.DefaultVersion), cancellationToken).ConfigureAwait(false);
             if (item is not { } found || (found.Flags & CacheItemFlags.Value) == 0
-                || !FragmentEntryCodec.TryDecode(found.Value, out var entry, out _)
+                || !FragmentEntryCodec.TryDecode(found.Value, out var entry, out _, fragmentKey.Canonical)
                 || !string.Equals(entry!.Canonical, fragmentKey.Canonical, StringComparison.Ordinal)
                 || entry.Kind != FragmentContentKind.Bytes
                 || !await tags.AreCurrentAsync(entry.Tags, null, cancellationToken).ConfigureAwait(false))
@@ -91,7 +91,7 @@ internal sealed class FragmentCacheOutputCacheStore(
             var generations = await tags.GetOrCreateAsync(tagNames, null, cancellationToken).ConfigureAwait(false);
             var entry = new FragmentEntry(fragmentKey.Canonical, FragmentContentKind.Bytes, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, value);
             var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
-            await store.SetAsync(keys.Build(fragmentKey.StoreKey, keys.DefaultVersion), item, validFor, cancellationToken).ConfigureAwait(false);
+            await store.SetAsync(keys.BuildFragment(fragmentKey, keys.DefaultVersion), item, validFor, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Text;
+using Microsoft.Net.Http.Headers;
 
 namespace FragmentCache.Mvc.Pages;
 
@@ -108,40 +110,23 @@ internal sealed class PageEntry
 
         public bool TryReadByte(out byte value)
         {
-            value = 0;
-            if (Remaining < 1)
-            {
-                return false;
-            }
-
-            value = _span[Position++];
-            return true;
+            var ok = TryTake(1, out var bytes);
+            value = ok ? bytes[0] : (byte)0;
+            return ok;
         }
 
         public bool TryReadInt32(out int value)
         {
-            value = 0;
-            if (Remaining < 4)
-            {
-                return false;
-            }
-
-            value = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_span[Position..]);
-            Position += 4;
-            return true;
+            var ok = TryTake(4, out var bytes);
+            value = ok ? BinaryPrimitives.ReadInt32LittleEndian(bytes) : 0;
+            return ok;
         }
 
         public bool TryReadInt64(out long value)
         {
-            value = 0;
-            if (Remaining < 8)
-            {
-                return false;
-            }
-
-            value = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(_span[Position..]);
-            Position += 8;
-            return true;
+            var ok = TryTake(8, out var bytes);
+            value = ok ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
+            return ok;
         }
 
         public bool TryReadString(out string value, bool knownNames)
@@ -162,27 +147,39 @@ internal sealed class PageEntry
             }
             while ((b & 0x80) != 0);
 
-            if (length < 0 || length > Remaining)
+            if (length < 0 || !TryTake(length, out var utf8))
             {
                 return false;
             }
 
-            var utf8 = _span.Slice(Position, length);
-            Position += length;
             value = knownNames && KnownHeaderName(utf8) is { } known ? known : Encoding.UTF8.GetString(utf8);
+            return true;
+        }
+
+        /// <summary>The next <paramref name="count"/> bytes, or false when fewer are left.</summary>
+        private bool TryTake(int count, out ReadOnlySpan<byte> bytes)
+        {
+            if (Remaining < count)
+            {
+                bytes = default;
+                return false;
+            }
+
+            bytes = _span.Slice(Position, count);
+            Position += count;
             return true;
         }
 
         /// <summary>The names almost every stored response has, shared instead of decoded again on every hit.</summary>
         private static string? KnownHeaderName(ReadOnlySpan<byte> name) => name switch
         {
-            _ when name.SequenceEqual("Content-Type"u8) => "Content-Type",
-            _ when name.SequenceEqual("Cache-Control"u8) => "Cache-Control",
-            _ when name.SequenceEqual("Vary"u8) => "Vary",
-            _ when name.SequenceEqual("ETag"u8) => "ETag",
-            _ when name.SequenceEqual("Last-Modified"u8) => "Last-Modified",
-            _ when name.SequenceEqual("Content-Language"u8) => "Content-Language",
-            _ when name.SequenceEqual("Content-Encoding"u8) => "Content-Encoding",
+            _ when name.SequenceEqual("Content-Type"u8) => HeaderNames.ContentType,
+            _ when name.SequenceEqual("Cache-Control"u8) => HeaderNames.CacheControl,
+            _ when name.SequenceEqual("Vary"u8) => HeaderNames.Vary,
+            _ when name.SequenceEqual("ETag"u8) => HeaderNames.ETag,
+            _ when name.SequenceEqual("Last-Modified"u8) => HeaderNames.LastModified,
+            _ when name.SequenceEqual("Content-Language"u8) => HeaderNames.ContentLanguage,
+            _ when name.SequenceEqual("Content-Encoding"u8) => HeaderNames.ContentEncoding,
             _ => null,
         };
     }

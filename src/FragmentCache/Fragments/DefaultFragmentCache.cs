@@ -50,7 +50,7 @@ internal sealed partial class DefaultFragmentCache(
     }
 
     /// <summary>
-    /// Where a fragment lives: its key and its full store key. Computed once per request (it hashes the key); every
+    /// Where a fragment lives: its key, and the way to its full store key. Built once per request without hashing; every
     /// caller looks at the in-process copy first (<see cref="LocalCopy"/>), and only on a local miss hands the slot to
     /// <see cref="GetOrRenderUtf8Async"/> or the slot overload of <c>GetOrRenderBytesAsync</c>, which go straight to the
     /// single-flight and the store.

@@ -81,8 +81,8 @@ internal static class FragmentEntryCodec
     /// <param name="entry">The entry, or null.</param>
     /// <param name="error">Why the bytes are not an entry, or null.</param>
     /// <param name="expectedCanonical">
-    /// The canonical key the caller looks for: when the stored key equals it, the entry shares this string instead of
-    /// decoding a copy (a hit then allocates no key).
+    /// The canonical key the caller looks for: when the stored key equals it (and is ASCII), the entry shares this
+    /// string instead of decoding a copy (a hit then allocates no key).
     /// </param>
     public static bool TryDecode(ReadOnlyMemory<byte> memory, out FragmentEntry? entry, out string? error, string? expectedCanonical = null)
     {
@@ -182,33 +182,10 @@ internal static class FragmentEntryCodec
         return true;
     }
 
-    /// <summary>Whether <paramref name="utf8"/> is exactly the UTF-8 form of <paramref name="text"/>.</summary>
-    private static bool Matches(ReadOnlySpan<byte> utf8, string text)
-    {
-        // Every UTF-16 unit is 1-3 UTF-8 bytes: a length outside that range cannot match.
-        if (utf8.Length < text.Length || utf8.Length > text.Length * 3)
-        {
-            return false;
-        }
-
-        if (utf8.Length == text.Length)
-        {
-            return System.Text.Ascii.Equals(utf8, text);
-        }
-
-        byte[]? rented = null;
-        Span<byte> encoded = utf8.Length <= 512 ? stackalloc byte[utf8.Length] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(utf8.Length));
-        try
-        {
-            // A text whose UTF-8 form is longer than the stored bytes does not fit: no match.
-            return Encoding.UTF8.TryGetBytes(text, encoded, out var written) && written == utf8.Length && encoded[..written].SequenceEqual(utf8);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    /// <summary>
+    /// Whether <paramref name="utf8"/> is exactly <paramref name="text"/>, for ASCII text (keys almost always are). A
+    /// non-ASCII key is not compared here: it is decoded as any other, which costs one string and is just as correct.
+    /// </summary>
+    private static bool Matches(ReadOnlySpan<byte> utf8, string text) =>
+        utf8.Length == text.Length && System.Text.Ascii.Equals(utf8, text);
 }

@@ -6,6 +6,6 @@ namespace FragmentCache;
 /// </summary>
 internal readonly record struct FragmentSlot(FragmentKey Key, CacheKeyBuilder Keys)
 {
-    /// <summary>The full store key; built (and the key hashed) on every call, so read it once.</summary>
+    /// <summary>The full store key, built as a new string on every call (the key's hash only once): read it once.</summary>
     public string FullKey => Keys.BuildFragment(Key, Keys.DefaultVersion);
 }
