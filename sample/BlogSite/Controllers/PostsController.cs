@@ -47,9 +47,20 @@ public sealed class PostsController(BlogDbContext db) : Controller
         return slug == post.Slug ? View(post) : RedirectPermanent(PostUrl(post.Id, post.Slug));
     }
 
-    /// <summary>The posts of one tag; the list is a fragment tagged <c>tag:{name}</c>.</summary>
+    /// <summary>
+    /// The posts of one tag; the list is a fragment tagged <c>tag:{name}</c>. A tag that does not exist is a 404, so a
+    /// made-up URL renders nothing and caches nothing.
+    /// </summary>
     [HttpGet("/tags/{name}")]
-    public IActionResult Tag(string name) => View("Listing", new ListingModel("tag", name, null));
+    public async Task<IActionResult> Tag(string name)
+    {
+        if (!await db.Tags.AsNoTracking().AnyAsync(t => t.Name == name, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+
+        return View("Listing", new ListingModel("tag", name, null));
+    }
 
     /// <summary>The posts of one month; the list is a fragment tagged <c>archive:{yyyy-MM}</c>.</summary>
     [HttpGet("/archive/{year:int}/{month:int}")]

@@ -88,7 +88,7 @@ internal sealed class FragmentCacheOutputCacheStore(
         var fragmentKey = KeyFor(key);
         try
         {
-            var generations = await tags.GetOrCreateAsync(tagNames, null, cancellationToken).ConfigureAwait(false);
+            var generations = await tags.GetOrCreateAsync(tagNames, null, validFor, cancellationToken).ConfigureAwait(false);
             var entry = new FragmentEntry(fragmentKey.Canonical, FragmentContentKind.Bytes, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, value);
             var item = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
             await store.SetAsync(keys.BuildFragment(fragmentKey, keys.DefaultVersion), item, validFor, cancellationToken).ConfigureAwait(false);

@@ -227,7 +227,7 @@ internal sealed partial class DefaultFragmentCache
             // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
             try
             {
-                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], read, cancellationToken).ConfigureAwait(false);
+                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], read, storeExpiration, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Report(ex, "read-tags"))
             {

@@ -14,7 +14,7 @@ namespace FragmentCache;
 /// The client must be created with <see cref="MemcachedClientOptions.ThrowOnError"/> set: the store reports
 /// failures as exceptions, and the layer above turns them into misses (see <see cref="ICacheStore"/>).
 /// </remarks>
-public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncDisposable, IDisposable
+public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, IAsyncDisposable, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -68,11 +68,8 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncD
     /// <inheritdoc />
     public async ValueTask<bool> AddAsync(string key, CacheItem item, TimeSpan? expiration, CancellationToken cancellationToken = default)
     {
-        if (expiration is { } ttl && ttl <= TimeSpan.Zero && ttl != Timeout.InfiniteTimeSpan)
-        {
-            return false;
-        }
-
+        // Zero or negative goes out as exptime -1: memcached answers the add as usual (stored when the key held no value)
+        // and keeps nothing readable, which is Django's add with timeout 0.
         var result = await StoreAsync(MemcachedStoreMode.Add, key, item, expiration, 0, cancellationToken).ConfigureAwait(false);
         if (result != MemcachedStoreResult.NotStored)
         {
@@ -99,6 +96,53 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, IAsyncD
     /// <inheritdoc />
     public ValueTask<bool> TouchAsync(string key, TimeSpan? expiration, CancellationToken cancellationToken = default) =>
         _client.TouchAsync(key, expiration, cancellationToken);
+
+    /// <summary>
+    /// Reads the remaining lifetime with the CAS token, and lengthens it by storing the same bytes again gated by that
+    /// token: an increment or another extension in between changes the token, and the read is repeated, so a
+    /// lifetime only ever grows.
+    /// </summary>
+    async ValueTask<bool> ICacheLifetimeStore.ExtendAsync(string key, TimeSpan? lifetime, CancellationToken cancellationToken)
+    {
+        const int MaxAttempts = 4;
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await _client.GetItemAsync(key, new MemcachedGetOptions { IncludeCas = true, IncludeTimeToLive = true }, cancellationToken)
+                .ConfigureAwait(false);
+            if (current.Status == MemcachedItemStatus.Failed)
+            {
+                throw new MemcachedException($"Could not read the lifetime of '{key}'.");
+            }
+
+            if (!current.IsHit)
+            {
+                return false;
+            }
+
+            // No time to live on a hit means it never expires: nothing is longer.
+            if (current.TimeToLive is not { } remaining || (lifetime is { } wanted && remaining >= wanted))
+            {
+                return true;
+            }
+
+            var stored = await _client.StoreRawAsync(MemcachedStoreMode.Set, key, current.RawValue, current.Flags, lifetime, current.Cas, cancellationToken)
+                .ConfigureAwait(false);
+            switch (stored)
+            {
+                case MemcachedStoreResult.Stored:
+                    return true;
+                case MemcachedStoreResult.NotFound:
+                    return false;
+                case MemcachedStoreResult.Exists:
+                    continue;
+                default:
+                    throw new MemcachedException($"Could not extend the lifetime of '{key}' ({stored}).");
+            }
+        }
+
+        // Changed under us every time (a tag invalidated over and over): the next write extends it.
+        return true;
+    }
 
     /// <inheritdoc />
     public async ValueTask ClearAsync(CancellationToken cancellationToken = default) =>

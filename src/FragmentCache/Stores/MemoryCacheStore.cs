@@ -7,7 +7,7 @@ namespace FragmentCache;
 /// configured. Every operation, increments and leases included, is atomic within the process
 /// (per-key striped locks); nothing is shared with other processes.
 /// </summary>
-internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, IDisposable
+internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, IDisposable
 {
     private const int LockStripes = 64;
 
@@ -153,6 +153,25 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, IDisposa
         }
     }
 
+    public ValueTask<bool> ExtendAsync(string key, TimeSpan? lifetime, CancellationToken cancellationToken = default)
+    {
+        lock (LockFor(key))
+        {
+            var entry = Find(key);
+            if (entry is null || entry.IsStub)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            if (entry.ExpiresAt is { } current && (lifetime is not { } wanted || current < _time.GetUtcNow() + wanted))
+            {
+                Put(key, entry with { ExpiresAt = ExpiresAt(lifetime) });
+            }
+
+            return ValueTask.FromResult(true);
+        }
+    }
+
     public ValueTask ClearAsync(CancellationToken cancellationToken = default)
     {
         _cache.Clear();
@@ -262,6 +281,14 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, IDisposa
     }
 
     public void Dispose() => _cache.Dispose();
+
+    /// <summary>When a value expires: <see langword="false"/> when there is none; <paramref name="expiresAt"/> null = never.</summary>
+    internal bool TryGetExpiration(string key, out DateTimeOffset? expiresAt)
+    {
+        var entry = Find(key);
+        expiresAt = entry?.ExpiresAt;
+        return entry is { IsStub: false };
+    }
 
     private static bool IsImmediate(TimeSpan? expiration) => expiration is { } e && e <= TimeSpan.Zero;
 

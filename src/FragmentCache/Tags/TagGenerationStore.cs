@@ -5,15 +5,38 @@ namespace FragmentCache;
 /// <summary>
 /// Tag generation counters kept in the store itself (Memcached has no tags). Invalidating a tag
 /// increments its counter; an entry is valid only while every counter it was built with is unchanged.
-/// A missing counter is created at the current Unix time in microseconds (milliseconds x 1000), so a
-/// counter that was evicted never comes back to a generation an old entry was built with (unless one
-/// tag is invalidated more than 1000 times per millisecond).
 /// </summary>
+/// <remarks>
+/// <para>Safety never depends on a counter's lifetime: a counter may be evicted at any moment. A missing counter
+/// invalidates every entry built with it, and a counter created again starts from a new seed: the Unix time in
+/// milliseconds shifted left by 20 bits plus 19 random bits. An old entry holds a generation between its counter's
+/// seed and that seed plus the invalidations made since, so it matches a new seed only if more than a million
+/// invalidations per millisecond of the counter's life were made, or, within one millisecond (or across clocks that
+/// disagree by exactly the counter's age), with a chance of about one in half a million per invalidation.</para>
+/// <para>Lifetime: on a store that can lengthen a key without shortening it (<see cref="ICacheLifetimeStore"/>:
+/// memory, Memcached), a counter lives as long as the longest-lived entry written against it plus
+/// <see cref="LifetimeMargin"/>, and a counter that no entry needs goes away with its last entry, so tags made from
+/// URL input do not pile up. Other stores keep counters without expiration.</para>
+/// </remarks>
 internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys, TimeProvider timeProvider)
 {
+    /// <summary>
+    /// How much longer than its entries a counter lives: counters are extended when they are read for a render, and the
+    /// entry is stored when the render ends, so half of this covers renders up to that long (a longer render's entry may
+    /// lose its counter first and then simply misses) and memcached's whole-second lifetimes; the other half lets one
+    /// extension serve the renders that follow it. Also the lifetime of a counter
+    /// created by an invalidation, which no entry needs yet.
+    /// </summary>
+    internal static readonly TimeSpan LifetimeMargin = TimeSpan.FromMinutes(5);
+
     // A tag's counter key costs a SHA-256; tags repeat on every request (a page's path tag, a sidebar's "posts").
     private const int MaxRememberedCounterKeys = 4096;
     private readonly ConcurrentDictionary<string, (int Version, string Key)> _counterKeys = new(StringComparer.Ordinal);
+
+    // Per counter, the generation and the time until which this process has made it live (null = forever), so a render
+    // extends a counter only when its entry would outlive what was already arranged.
+    private readonly ConcurrentDictionary<string, (ulong Generation, DateTimeOffset? Until)> _extended = new(StringComparer.Ordinal);
+    private readonly ICacheLifetimeStore? _lifetimes = store as ICacheLifetimeStore;
 
     public string CounterKey(string tag)
     {
@@ -107,10 +130,19 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
     }
 
     /// <summary>
-    /// The current generations of the given tags, creating missing counters. <paramref name="read"/>, when given,
-    /// holds generations read just before: a tag found there is not read again.
+    /// The current generations of the given tags, creating missing counters, for an entry that never expires.
+    /// <paramref name="read"/>, when given, holds generations read just before: a tag found there is not read again.
     /// </summary>
-    public async ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
+    public ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
+        => GetOrCreateAsync(tags, read, null, cancellationToken);
+
+    /// <summary>
+    /// The current generations of the given tags, creating missing counters, for an entry stored for
+    /// <paramref name="entryLifetime"/> (<see langword="null"/> = never expires): each counter is made to live at least
+    /// that long plus <see cref="LifetimeMargin"/>. <paramref name="read"/>, when given, holds generations read just
+    /// before: a tag found there is not read again.
+    /// </summary>
+    public async ValueTask<TagGeneration[]> GetOrCreateAsync(IReadOnlyList<string> tags, Dictionary<string, ulong>? read, TimeSpan? entryLifetime, CancellationToken cancellationToken)
     {
         if (tags.Count == 0)
         {
@@ -125,16 +157,57 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         for (var i = 0; i < distinct.Count; i++)
         {
             var tag = distinct[i];
+            var counterLifetime = CounterLifetime(entryLifetime);
+            var created = false;
             if (!current.TryGetValue(tag, out var generation))
             {
                 // Delta 0 with an initial value: creates the counter, or reads it if another node just did.
-                generation = await store.IncrementAsync(CounterKey(tag), 0, Seed(), null, cancellationToken).ConfigureAwait(false) ?? Seed();
+                var seed = Seed();
+                generation = await store.IncrementAsync(CounterKey(tag), 0, seed, counterLifetime, cancellationToken).ConfigureAwait(false) ?? seed;
+                created = generation == seed;
             }
 
+            await KeepAliveAsync(CounterKey(tag), generation, counterLifetime, created, cancellationToken).ConfigureAwait(false);
             result[i] = new TagGeneration(tag, generation);
         }
 
         return result;
+    }
+
+    /// <summary>The counter's lifetime for an entry of <paramref name="entryLifetime"/>; null (never) where the store cannot extend keys.</summary>
+    private TimeSpan? CounterLifetime(TimeSpan? entryLifetime)
+        => _lifetimes is null || entryLifetime is not { } lifetime ? null : (lifetime > TimeSpan.Zero ? lifetime : TimeSpan.Zero) + LifetimeMargin;
+
+    /// <summary>
+    /// Makes the counter live <paramref name="lifetime"/> from now, unless this process already made it live long enough:
+    /// at least <c>lifetime - LifetimeMargin / 2</c> from now (the other half of the margin is for the render). So a
+    /// counter read by many renders is extended about once per half margin, not once per render.
+    /// </summary>
+    private async ValueTask KeepAliveAsync(string counterKey, ulong generation, TimeSpan? lifetime, bool created, CancellationToken cancellationToken)
+    {
+        if (_lifetimes is null)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        DateTimeOffset? until = lifetime is { } l ? now + l : null;
+        if (!created && _extended.TryGetValue(counterKey, out var known) && known.Generation == generation
+            && (known.Until is not { } knownUntil || (until is { } target && knownUntil >= target - (LifetimeMargin / 2))))
+        {
+            return;
+        }
+
+        // A counter that is gone (evicted just now) is simply not extended: the entry built with it will not be valid.
+        if (created || await _lifetimes.ExtendAsync(counterKey, lifetime, cancellationToken).ConfigureAwait(false))
+        {
+            if (_extended.Count >= MaxRememberedCounterKeys)
+            {
+                _extended.Clear();
+            }
+
+            _extended[counterKey] = (generation, until);
+        }
     }
 
     /// <summary>The tags once each, in their order; null when one of them is null or empty (a caller's mistake).</summary>
@@ -162,8 +235,12 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
     public async ValueTask<ulong> InvalidateAsync(string tag, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        return await store.IncrementAsync(CounterKey(tag), 1, Seed(), null, cancellationToken).ConfigureAwait(false) ?? Seed();
+        // A counter missing here has no valid entry to protect: it lives the margin, and renders extend it.
+        var seed = Seed();
+        var lifetime = _lifetimes is null ? (TimeSpan?)null : LifetimeMargin;
+        return await store.IncrementAsync(CounterKey(tag), 1, seed, lifetime, cancellationToken).ConfigureAwait(false) ?? seed;
     }
 
-    private ulong Seed() => (ulong)timeProvider.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+    private ulong Seed()
+        => ((ulong)Math.Max(0, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()) << 20) + (ulong)Random.Shared.Next(1 << 19);
 }

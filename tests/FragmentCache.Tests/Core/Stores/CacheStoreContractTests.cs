@@ -230,6 +230,37 @@ public abstract class CacheStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AddAsync_ZeroTimeoutOnAbsentKey_ReturnsTrueAndKeepsNothing()
+    {
+        Assert.True(await Cache.AddAsync("add-zero", 1, TimeSpan.Zero));
+        Assert.False((await Cache.TryGetAsync<int>("add-zero")).Found);
+        Assert.True(await Cache.AddAsync("add-negative", 1, TimeSpan.FromSeconds(-5)));
+        Assert.False((await Cache.TryGetAsync<int>("add-negative")).Found);
+
+        // Nothing was kept, so a later add with a real timeout still finds the key absent.
+        Assert.True(await Cache.AddAsync("add-zero", 2, TimeSpan.FromMinutes(1)));
+        Assert.Equal(2, await Cache.GetAsync<int>("add-zero"));
+    }
+
+    [Fact]
+    public async Task AddAsync_ZeroTimeoutOnPresentKey_ReturnsFalseAndKeepsOldValue()
+    {
+        await Cache.SetAsync("add-zero-present", 1);
+        Assert.False(await Cache.AddAsync("add-zero-present", 2, TimeSpan.Zero));
+        Assert.Equal(1, await Cache.GetAsync<int>("add-zero-present"));
+    }
+
+    [Fact]
+    public async Task GetOrSetAsync_ZeroTimeout_ReturnsEachValueAndKeepsNothing()
+    {
+        var runs = 0;
+        Assert.Equal(1, await Cache.GetOrSetAsync("gos-zero", _ => ValueTask.FromResult(++runs), TimeSpan.Zero));
+        Assert.False((await Cache.TryGetAsync<int>("gos-zero")).Found);
+        Assert.Equal(2, await Cache.GetOrSetAsync("gos-zero", _ => ValueTask.FromResult(++runs), TimeSpan.Zero));
+        Assert.Equal(2, runs);
+    }
+
+    [Fact]
     public async Task SetAsync_Timeout_ExpiresAfterIt()
     {
         await Cache.SetAsync("e", 1, TimeSpan.FromSeconds(1));
