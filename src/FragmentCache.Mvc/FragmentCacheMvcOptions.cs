@@ -1,12 +1,12 @@
 namespace FragmentCache.Mvc;
 
 /// <summary>
-/// Settings of the MVC layer (fragments, pages, profiles), bound from the <c>"FragmentCache:Mvc"</c>
-/// configuration section.
+/// Settings of the MVC layer (fragments, pages, profiles), bound from the <c>Mvc</c> child of the section passed to <c>AddFragmentCache</c> (<c>"FragmentCache:Mvc"</c> by default), and validated at startup:
+/// each setting is checked, the message naming its path.
 /// </summary>
 public sealed class FragmentCacheMvcOptions
 {
-    /// <summary>The configuration section name: <c>"FragmentCache:Mvc"</c>.</summary>
+    /// <summary>The configuration section used when <c>AddFragmentCache</c> was configured in code: <c>"FragmentCache:Mvc"</c>.</summary>
     public const string SectionName = "FragmentCache:Mvc";
 
     /// <summary>

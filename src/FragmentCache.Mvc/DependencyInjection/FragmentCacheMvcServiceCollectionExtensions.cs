@@ -3,6 +3,7 @@ using FragmentCache.Mvc.Internal;
 using FragmentCache.Mvc.Pages;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,8 +12,10 @@ public static class FragmentCacheMvcServiceCollectionExtensions
 {
     /// <summary>
     /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need,
-    /// binding <see cref="FragmentCacheMvcOptions"/> to <c>"FragmentCache:Mvc"</c> and <see cref="FragmentCachePagesOptions"/>
-    /// to <c>"FragmentCache:Pages"</c>. Call <c>AddFragmentCache</c> too (it chooses the store).
+    /// binding <see cref="FragmentCacheMvcOptions"/> to the <c>Mvc</c> child and <see cref="FragmentCachePagesOptions"/> to
+    /// the <c>Pages</c> child of the section passed to <c>AddFragmentCache</c> (<c>"FragmentCache:Mvc"</c> and
+    /// <c>"FragmentCache:Pages"</c> when it was configured in code), and validating both at startup. Call
+    /// <c>AddFragmentCache</c> too (it chooses the store), before or after this.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets options in code after configuration is bound; optional.</param>
@@ -20,13 +23,18 @@ public static class FragmentCacheMvcServiceCollectionExtensions
     public static IServiceCollection AddFragmentCacheMvc(this IServiceCollection services, Action<FragmentCacheMvcOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var mvc = services.AddOptions<FragmentCacheMvcOptions>().BindConfiguration(FragmentCacheMvcOptions.SectionName);
+        // Bound from the section AddFragmentCache was given, whichever of the two is called first (resolved lazily).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FragmentCacheMvcOptions>, FragmentCacheMvcOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FragmentCachePagesOptions>, FragmentCachePagesOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCacheMvcOptions>, FragmentCacheMvcOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCachePagesOptions>, FragmentCachePagesOptionsValidator>());
+        var mvc = services.AddOptions<FragmentCacheMvcOptions>().ValidateOnStart();
         if (configure is not null)
         {
             mvc.Configure(configure);
         }
 
-        services.AddOptions<FragmentCachePagesOptions>().BindConfiguration(FragmentCachePagesOptions.SectionName);
+        services.AddOptions<FragmentCachePagesOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>()));

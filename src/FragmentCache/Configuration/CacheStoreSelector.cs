@@ -14,7 +14,8 @@ internal sealed class CacheStoreSelector(
     TimeProvider timeProvider,
     ILogger<CacheStoreSelector> logger,
     ILoggerFactory? loggerFactory = null,
-    System.Diagnostics.Metrics.IMeterFactory? meterFactory = null) : IDisposable
+    System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
+    Microsoft.Extensions.Hosting.IHostEnvironment? environment = null) : IDisposable
 {
     private readonly Lock _lock = new();
     private ICacheStore? _store;
@@ -58,7 +59,13 @@ internal sealed class CacheStoreSelector(
         if (servers.Count == 0)
         {
             logger.MemoryStoreSelected();
-            return new MemoryCacheStore(timeProvider);
+            var sizeLimit = options.Value.MemorySizeLimit;
+            if (environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+            {
+                logger.MemoryStorePerProcess(environment.EnvironmentName, sizeLimit);
+            }
+
+            return new MemoryCacheStore(timeProvider, sizeLimit);
         }
 
         var memcached = options.Value.Memcached.Clone();

@@ -10,9 +10,28 @@ public sealed class FragmentCacheOptions
 
     /// <summary>
     /// Memcached servers: <c>host:port</c>, <c>host</c>, <c>[ipv6]:port</c> or <c>unix:/path</c>. The default is
-    /// empty, which selects the in-memory store (one process only) and says so in one log line at startup.
+    /// empty, which selects the in-memory store (one process only, bounded by <see cref="MemorySizeLimit"/>) and says so at
+    /// startup: one log line, a warning outside the Development environment, a startup failure with
+    /// <see cref="RequireServers"/>.
     /// </summary>
     public IList<string> Servers { get; } = [];
+
+    /// <summary>
+    /// When <see langword="true"/>, an empty <see cref="Servers"/> list fails at startup instead of selecting the
+    /// in-memory store, so a deployment that lost its configuration does not run with a per-process cache.
+    /// The default is <see langword="false"/>.
+    /// </summary>
+    public bool RequireServers { get; set; }
+
+    /// <summary>
+    /// The most bytes the in-memory store (no <see cref="Servers"/>) holds: keys, values and a small overhead per
+    /// entry. Past it the least recently used entries are dropped, and a value larger than the whole limit is not
+    /// stored. The default is 104,857,600 (100 MB), as the built-in output cache's store.
+    /// </summary>
+    public long MemorySizeLimit { get; set; } = DefaultMemorySizeLimit;
+
+    /// <summary>The default of <see cref="MemorySizeLimit"/>: 104,857,600 bytes (100 MB).</summary>
+    public const long DefaultMemorySizeLimit = 100 * 1024 * 1024;
 
     /// <summary>
     /// Settings of the Memcached client behind the Memcached store (section <c>"FragmentCache:Memcached"</c>):

@@ -12,7 +12,8 @@ public static class FragmentCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds FragmentCache, bound to a configuration section (usually <c>"FragmentCache"</c>) and validated at
-    /// startup. With no <c>Servers</c> the in-memory store is used.
+    /// startup. With no <c>Servers</c> the in-memory store is used. <c>AddFragmentCacheMvc</c> binds its options from
+    /// the <c>Mvc</c> and <c>Pages</c> children of this same section.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration section.</param>
@@ -22,6 +23,7 @@ public static class FragmentCacheServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = AddCore(services);
         services.AddOptions<FragmentCacheOptions>().Bind(configuration);
+        services.AddSingleton(new FragmentCacheConfigurationSection(configuration));
         return builder;
     }
 

@@ -7,22 +7,43 @@ namespace FragmentCache;
 /// configured. Every operation, increments and leases included, is atomic within the process
 /// (per-key striped locks); nothing is shared with other processes.
 /// </summary>
+/// <remarks>
+/// With a size limit, each entry counts its key (UTF-16), its value and <see cref="EntryOverhead"/> bytes. A write that
+/// does not fit compacts the cache at once (expired entries first, then tag counters last, least recently used first)
+/// and is tried again, so the newest value is kept and the total never passes the limit. A value larger than the whole
+/// limit is not stored, and the old value of its key is removed, as memcached does with a value over its item size.
+/// </remarks>
 internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, IDisposable
 {
     private const int LockStripes = 64;
 
+    /// <summary>Bytes counted per entry beyond its key and value: the entry objects themselves, roughly.</summary>
+    internal const int EntryOverhead = 64;
+
+    // Each compaction drops this share of the entries; a write that still does not fit compacts again, a few times at most.
+    private const double CompactionShare = 0.1;
+    private const int MaxCompactions = 8;
+
     private readonly MemoryCache _cache;
     private readonly TimeProvider _time;
     private readonly object[] _locks;
+    private readonly long? _sizeLimit;
     private long _nextCas;
 
     public MemoryCacheStore(TimeProvider timeProvider, long? sizeLimit = null)
     {
+        if (sizeLimit is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sizeLimit), sizeLimit, "The size limit must be positive.");
+        }
+
         _time = timeProvider;
+        _sizeLimit = sizeLimit;
         _cache = new MemoryCache(new MemoryCacheOptions
         {
             Clock = new TimeProviderClock(timeProvider),
             SizeLimit = sizeLimit,
+            TrackStatistics = sizeLimit is not null,
         });
         _locks = new object[LockStripes];
         for (var i = 0; i < _locks.Length; i++)
@@ -63,10 +84,8 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
                 return ValueTask.FromResult(true);
             }
 
-            Put(key, NewEntry(item, expiration));
+            return ValueTask.FromResult(Put(key, NewEntry(item, expiration)));
         }
-
-        return ValueTask.FromResult(true);
     }
 
     public ValueTask<bool> AddAsync(string key, CacheItem item, TimeSpan? expiration, CancellationToken cancellationToken = default)
@@ -83,10 +102,8 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
                 return ValueTask.FromResult(true);
             }
 
-            Put(key, NewEntry(item, expiration));
+            return ValueTask.FromResult(Put(key, NewEntry(item, expiration)));
         }
-
-        return ValueTask.FromResult(true);
     }
 
     public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
@@ -113,7 +130,7 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
 
                 if (!IsImmediate(initialExpiration))
                 {
-                    Put(key, NewEntry(new CacheItem(DecimalValue.Format(initial), CacheItemFlags.Value), initialExpiration));
+                    Put(key, NewEntry(new CacheItem(DecimalValue.Format(initial), CacheItemFlags.Value), initialExpiration), CacheItemPriority.High);
                 }
 
                 return ValueTask.FromResult<ulong?>(initial);
@@ -125,7 +142,7 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
             }
 
             var next = DecimalValue.Add(current, delta);
-            Put(key, entry with { Value = DecimalValue.Format(next), Cas = NextCas() });
+            Put(key, entry with { Value = DecimalValue.Format(next), Cas = NextCas() }, CacheItemPriority.High);
             return ValueTask.FromResult<ulong?>(next);
         }
     }
@@ -229,7 +246,7 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
             }
             else
             {
-                Put(key, NewEntry(item, expiration));
+                return ValueTask.FromResult(Put(key, NewEntry(item, expiration)));
             }
 
             return ValueTask.FromResult(true);
@@ -308,12 +325,49 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
 
     private DateTimeOffset? ExpiresAt(TimeSpan? expiration) => expiration is { } e ? _time.GetUtcNow() + e : null;
 
-    private void Put(string key, MemoryStoreEntry entry)
+    /// <summary>The size limit in bytes; null = none.</summary>
+    internal long? SizeLimit => _sizeLimit;
+
+    /// <summary>The bytes held, as counted against the size limit; 0 without a limit.</summary>
+    internal long Size => _sizeLimit is null ? 0 : _cache.GetCurrentStatistics()?.CurrentEstimatedSize ?? 0;
+
+    /// <summary>The number of entries held (tag counters and lease stubs included).</summary>
+    internal int Count => _cache.Count;
+
+    /// <summary>Stores the entry; false when it cannot fit (larger than the whole limit), and then the key holds nothing.</summary>
+    private bool Put(string key, MemoryStoreEntry entry, CacheItemPriority priority = CacheItemPriority.Normal)
     {
-        using var cacheEntry = _cache.CreateEntry(key);
-        cacheEntry.Value = entry;
-        cacheEntry.AbsoluteExpiration = entry.ExpiresAt;
-        cacheEntry.Size = entry.Value.Length + key.Length * 2 + 64;
+        var size = entry.Value.Length + (key.Length * 2L) + EntryOverhead;
+        if (size > _sizeLimit)
+        {
+            _cache.Remove(key);
+            return false;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            using (var cacheEntry = _cache.CreateEntry(key))
+            {
+                cacheEntry.Value = entry;
+                cacheEntry.AbsoluteExpiration = entry.ExpiresAt;
+                cacheEntry.Size = size;
+                cacheEntry.Priority = priority;
+            }
+
+            // MemoryCache refuses an entry that would pass the limit (and compacts later, on the thread pool): make room now.
+            if (_sizeLimit is null || (_cache.TryGetValue(key, out var stored) && ReferenceEquals(stored, entry)))
+            {
+                return true;
+            }
+
+            if (attempt == MaxCompactions)
+            {
+                return false;
+            }
+
+            // At least one entry per round, however few there are.
+            _cache.Compact(Math.Max(CompactionShare, 1.0 / Math.Max(1, _cache.Count)));
+        }
     }
 
     private ulong NextCas() => (ulong)Interlocked.Increment(ref _nextCas);

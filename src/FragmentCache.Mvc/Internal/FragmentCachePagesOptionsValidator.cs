@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc.Internal;
+
+/// <summary>
+/// Checks <see cref="FragmentCachePagesOptions"/> at startup; each message names the setting by its configuration path
+/// (<c>{section}:Pages:...</c>, the section passed to <c>AddFragmentCache</c>) and the value.
+/// </summary>
+internal sealed class FragmentCachePagesOptionsValidator(IServiceProvider services) : IValidateOptions<FragmentCachePagesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FragmentCachePagesOptions options)
+    {
+        var path = FragmentCacheConfigurationSection.Child(services, FragmentCachePagesOptionsSetup.ChildName).Path;
+        var failures = new List<string>();
+        if (options.DefaultDuration <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:DefaultDuration must be positive (was {options.DefaultDuration}).");
+        }
+
+        if (options.MaxDuration <= TimeSpan.Zero)
+        {
+            failures.Add($"{path}:MaxDuration must be positive (was {options.MaxDuration}).");
+        }
+
+        if (options.MaxBodySize <= 0)
+        {
+            failures.Add($"{path}:MaxBodySize must be positive (was {options.MaxBodySize}).");
+        }
+
+        if (options.KeyPrefix is null)
+        {
+            failures.Add($"{path}:KeyPrefix must not be null (use \"\" for none).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
