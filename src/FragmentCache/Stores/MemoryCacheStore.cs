@@ -365,8 +365,8 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
                 return false;
             }
 
-            // At least one entry per round, however few there are.
-            _cache.Compact(Math.Max(CompactionShare, 1.0 / Math.Max(1, _cache.Count)));
+            // At least one entry per round, however few there are, and a large value's share of the limit at once.
+            _cache.Compact(Math.Max(Math.Max(CompactionShare, (double)size / _sizeLimit.Value), 1.0 / Math.Max(1, _cache.Count)));
         }
     }
 

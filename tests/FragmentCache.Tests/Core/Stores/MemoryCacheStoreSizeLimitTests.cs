@@ -87,6 +87,15 @@ public sealed class MemoryCacheStoreSizeLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task SetAsync_ValueNearTheLimitAmongManySmallOnes_IsStored()
+    {
+        await FillAsync("small", 150, bytes: 40);
+        Assert.True(await _store.SetAsync("near", Value((int)(Limit * 9 / 10)), null));
+        Assert.NotNull(await _store.GetAsync("near"));
+        Assert.InRange(_store.Size, Limit * 9 / 10, Limit);
+    }
+
+    [Fact]
     public void Constructor_NonPositiveLimit_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new MemoryCacheStore(_time, 0));
