@@ -6,49 +6,22 @@ namespace FragmentCache;
 /// </content>
 internal sealed partial class DefaultFragmentCache : IDisposable
 {
-    private readonly CancellationTokenSource _shutdown = new();
+    private readonly BackgroundRefreshes _background = new();
 
     /// <summary>Cancels the background refreshes still running (the container disposes the cache at shutdown).</summary>
-    public void Dispose()
-    {
-        _shutdown.Cancel();
-        _shutdown.Dispose();
-    }
+    public void Dispose() => _background.Stop();
 
     /// <summary>
-    /// Re-renders and stores a fragment whose lease this process won, off the request: not bound to its cancellation
-    /// nor its execution context. A failure is logged and counted by <see cref="RenderAndStoreAsync"/>, which releases
-    /// the lease, so the copy stays and a later request retries; it never reaches anyone.
+    /// Re-renders and stores a fragment whose lease this process won, off the request. A failure is logged and counted by
+    /// <see cref="RenderAndStoreAsync"/>, which releases the lease, so the copy stays and a later request retries; it
+    /// never reaches anyone.
     /// </summary>
     private void RefreshInBackground(FragmentRequest request, ICacheLeaseStore leases, CacheLease lease, TimeSpan? storeExpiration, Dictionary<string, ulong>? generations)
     {
-        CancellationToken stopping;
-        try
-        {
-            stopping = _shutdown.Token;
-        }
-        catch (ObjectDisposedException)
+        if (!_background.TryStart(async stopping => await RenderAndStoreAsync(request, leases, lease, storeExpiration, generations, stopping).ConfigureAwait(false)))
         {
             // Shutting down: give the lease back for whoever runs next.
             _ = ReleaseAsync(request, leases, lease).AsTask();
-            return;
-        }
-
-        using (ExecutionContext.SuppressFlow())
-        {
-            _ = Task.Run(RefreshAsync, CancellationToken.None);
-        }
-
-        async Task RefreshAsync()
-        {
-            try
-            {
-                await RenderAndStoreAsync(request, leases, lease, storeExpiration, generations, stopping).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Logged and counted where it happened (or a cancellation at shutdown); the lease is already released.
-            }
         }
     }
 }
