@@ -18,7 +18,7 @@ internal sealed partial class DefaultFragmentCache
 
     private int _leaseRepairs;
 
-    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
+    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
         if (CacheTimeouts.IsImmediate(expiration))
@@ -28,7 +28,7 @@ internal sealed partial class DefaultFragmentCache
         }
 
         return store is ICacheLeaseStore leases
-            ? ResolveWithLeasesAsync(leases, request, expiration, cancellationToken)
+            ? ResolveWithLeasesAsync(leases, request, flight, expiration, cancellationToken)
             : ResolveWithoutLeasesAsync(request, expiration, cancellationToken);
     }
 
@@ -58,7 +58,7 @@ internal sealed partial class DefaultFragmentCache
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
         var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);
@@ -101,7 +101,7 @@ internal sealed partial class DefaultFragmentCache
                 {
                     // Only the request that re-renders may wait: the ones that joined it here get the copy at once
                     // (as every other process does), and with a background refresh this one does too.
-                    request.AnswerJoiners(current.Content);
+                    flight.TrySetResult(current.Content);
                     if (request.Options.BackgroundRefresh)
                     {
                         CountCopyServed(request, current, expiration, result.Stale);

@@ -162,11 +162,10 @@ internal sealed partial class DefaultFragmentCache(
             }
 
             // Joiners wait on the flight's task; a re-render of a stale or early-recache copy answers them with that
-            // copy before it starts (AnswerJoiners), so only this request waits for it.
-            request.Flight = completion;
+            // copy before it starts, so only this request waits for it.
             try
             {
-                var content = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+                var content = await ResolveAsync(request, completion, cancellationToken).ConfigureAwait(false);
                 completion.TrySetResult(content);
                 return content;
             }
