@@ -146,6 +146,29 @@ public sealed class CacheRefreshTests
         Assert.Equal("newer", await host.Cache.GetOrSetAsync("k", _ => ValueTask.FromResult("newer"), Stale));
     }
 
+    [Fact]
+    public async Task GetOrSetAsync_BackgroundRefresh_FactoryTokenCancelledWhenTheCacheIsDisposed()
+    {
+        var time = TestClock.Create();
+        using var store = new MemoryCacheStore(time);
+        var host = TestHost.Create(store, time, Configure);
+        await host.Cache.GetOrSetAsync("k", _ => ValueTask.FromResult("old"), Background);
+        time.Advance(TimeSpan.FromSeconds(3.5));
+
+        var token = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Assert.Equal("old", await host.Cache.GetOrSetAsync("k", ct =>
+        {
+            token.SetResult(ct);
+            return new ValueTask<string>(never.Task.WaitAsync(ct));
+        }, Background));
+
+        var factoryToken = await token.Task.WaitAsync(Bound, TestContext.Current.CancellationToken);
+        Assert.False(factoryToken.IsCancellationRequested);
+        await host.DisposeAsync();
+        Assert.True(factoryToken.IsCancellationRequested);
+    }
+
     private static async Task<string> FirstAnswerOtherThanAsync(TestHost host, GatedFactory<string> factory, string old)
     {
         var answer = old;
