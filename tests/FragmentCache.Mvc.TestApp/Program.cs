@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddControllersWithViews(o => o.Filters.Add<MvcFilterCounter>());
 builder.Services.AddSingleton<RenderCounter>();
 builder.Services.AddSingleton<PageGate>();
+builder.Services.AddSingleton<FragmentGate>();
 builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization(o => o.AddPolicy("key", p => p.RequireAssertion(

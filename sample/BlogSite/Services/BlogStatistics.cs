@@ -6,7 +6,7 @@ namespace BlogSite.Services;
 
 /// <summary>
 /// Totals over every published post, computed by reading every body: the low-level API
-/// (<see cref="ICache.GetOrSetAsync{T}"/>, Django's <c>cache.get_or_set</c>) keeps the result for ten minutes,
+/// (<see cref="ICache.GetOrSetAsync{T}(string, Func{CancellationToken, ValueTask{T}}, TimeSpan?, CancellationToken)"/>, Django's <c>cache.get_or_set</c>) keeps the result for ten minutes,
 /// and a save forgets it.
 /// </summary>
 public sealed class BlogStatistics(ICache cache, IServiceScopeFactory scopes)

@@ -14,13 +14,14 @@ public sealed class FragmentCacheStampedeOptions
 
     /// <summary>
     /// How long past its expiration an entry may still be served while one request rebuilds it
-    /// (stale-while-revalidate). A fragment's own setting wins. The default is <see cref="TimeSpan.Zero"/> (off).
+    /// (stale-while-revalidate): only that request waits for the render; every other one, in this process or another,
+    /// gets the stored copy at once. A fragment's own setting wins. The default is <see cref="TimeSpan.Zero"/> (off).
     /// </summary>
     public TimeSpan StaleWhileRevalidate { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// How long before its expiration one request starts rebuilding an entry while others keep the
-    /// current copy (early recache). A fragment's own setting wins. The default is <see cref="TimeSpan.Zero"/> (off).
+    /// current copy at once (early recache). A fragment's own setting wins. The default is <see cref="TimeSpan.Zero"/> (off).
     /// </summary>
     public TimeSpan EarlyRecacheWindow { get; set; } = TimeSpan.Zero;
 

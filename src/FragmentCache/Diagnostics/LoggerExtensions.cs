@@ -35,6 +35,9 @@ internal static partial class LoggerExtensions
     [LoggerMessage(23, LogLevel.Information, "FragmentCache: waited {WaitMilliseconds} ms for another renderer of fragment {FragmentName}; rendering here instead.", EventName = "LeaseWaitTimedOut")]
     public static partial void LeaseWaitTimedOut(this ILogger logger, double waitMilliseconds, string fragmentName);
 
+    [LoggerMessage(26, LogLevel.Warning, "FragmentCache: refreshing a cached value in the background failed; its lease was released and the old value is served until a later caller retries.", EventName = "BackgroundRefreshFailed")]
+    public static partial void BackgroundRefreshFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(30, LogLevel.Warning, "FragmentCache: polling invalidation counters for the in-process copies failed; dropping all in-process copies.", EventName = "TwoTierPollFailed")]
     public static partial void TwoTierPollFailed(this ILogger logger, Exception exception);
 }

@@ -18,7 +18,7 @@ internal sealed partial class DefaultFragmentCache
 
     private int _leaseRepairs;
 
-    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, CancellationToken cancellationToken)
+    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
         if (CacheTimeouts.IsImmediate(expiration))
@@ -28,7 +28,7 @@ internal sealed partial class DefaultFragmentCache
         }
 
         return store is ICacheLeaseStore leases
-            ? ResolveWithLeasesAsync(leases, request, expiration, cancellationToken)
+            ? ResolveWithLeasesAsync(leases, request, flight, expiration, cancellationToken)
             : ResolveWithoutLeasesAsync(request, expiration, cancellationToken);
     }
 
@@ -58,7 +58,7 @@ internal sealed partial class DefaultFragmentCache
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
+    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
         var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);
@@ -92,12 +92,24 @@ internal sealed partial class DefaultFragmentCache
             if (result.Status == CacheLeaseStatus.Won)
             {
                 // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
+                metrics.LeaseWin();
                 if (result.Item is null)
                 {
                     metrics.Miss(MetricLayers.Fragment);
                 }
+                else if (await ReadValidEntryAsync(result.Item.Value, request, generations, cancellationToken).ConfigureAwait(false) is { } current)
+                {
+                    // Only the request that re-renders may wait: the ones that joined it here get the copy at once
+                    // (as every other process does), and with a background refresh this one does too.
+                    flight.TrySetResult(current.Content);
+                    if (request.Options.BackgroundRefresh)
+                    {
+                        CountCopyServed(request, current, expiration, result.Stale);
+                        RefreshInBackground(request, leases, result.Lease, storeExpiration, generations);
+                        return current.Content;
+                    }
+                }
 
-                metrics.LeaseWin();
                 return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
             }
 
@@ -106,16 +118,7 @@ internal sealed partial class DefaultFragmentCache
                 var entry = await ReadValidEntryAsync(item, request, generations, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
-                    if (result.Stale || IsPastExpiration(entry, expiration))
-                    {
-                        metrics.StaleServe();
-                    }
-                    else
-                    {
-                        metrics.Hit(MetricLayers.Fragment);
-                        KeepLocalCopy(request, entry.Content, entry.Tags, expiration);
-                    }
-
+                    CountCopyServed(request, entry, expiration, result.Stale);
                     return entry.Content;
                 }
 
@@ -152,6 +155,20 @@ internal sealed partial class DefaultFragmentCache
 
             var pause = stampede.LeaseTime - waited;
             await Task.Delay(pause < stampede.PollInterval ? pause : stampede.PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A stored copy served: stale (flagged, or past its expiration) or a hit, which two-tier mode keeps a local copy of.</summary>
+    private void CountCopyServed(FragmentRequest request, FragmentEntry entry, TimeSpan? expiration, bool stale)
+    {
+        if (stale || IsPastExpiration(entry, expiration))
+        {
+            metrics.StaleServe();
+        }
+        else
+        {
+            metrics.Hit(MetricLayers.Fragment);
+            KeepLocalCopy(request, entry.Content, entry.Tags, expiration);
         }
     }
 

@@ -161,16 +161,21 @@ internal sealed partial class DefaultFragmentCache(
                 continue;
             }
 
+            // Joiners wait on the flight's task; a re-render of a stale or early-recache copy answers them with that
+            // copy before it starts, so only this request waits for it.
             try
             {
-                var content = await ResolveAsync(request, cancellationToken).ConfigureAwait(false);
-                completion.SetResult(content);
+                var content = await ResolveAsync(request, completion, cancellationToken).ConfigureAwait(false);
+                completion.TrySetResult(content);
                 return content;
             }
             catch (Exception ex)
             {
-                completion.SetException(ex);
-                _ = completion.Task.Exception; // observed: joiners may be gone
+                if (completion.TrySetException(ex))
+                {
+                    _ = completion.Task.Exception; // observed: joiners may be gone
+                }
+
                 throw;
             }
             finally

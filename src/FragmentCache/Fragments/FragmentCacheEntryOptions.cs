@@ -25,4 +25,16 @@ public sealed class FragmentCacheEntryOptions
     /// Needs a store with leases (Memcached, memory). A negative value counts as zero.
     /// </summary>
     public TimeSpan? EarlyRecacheWindow { get; init; }
+
+    /// <summary>
+    /// Whether a stale copy (within <see cref="StaleWhileRevalidate"/>, or after a soft invalidation) or a copy inside
+    /// <see cref="EarlyRecacheWindow"/> is refreshed in the background: the request that finds it gets the copy at once,
+    /// like every other request, and the render runs on its own, not bound to any request's cancellation (it is
+    /// cancelled only when the cache is disposed at shutdown). Once per key across processes (the store's lease); a
+    /// render that throws is logged, never surfaced, and the copy keeps being served until a later request retries.
+    /// Use it only where the render does not depend on the request. The default is <see langword="false"/>: the
+    /// request that wins the lease renders in the foreground and waits for it (everyone else gets the copy at once).
+    /// Needs a store with leases (Memcached, memory); without one there is no stale copy to serve.
+    /// </summary>
+    public bool BackgroundRefresh { get; init; }
 }

@@ -16,7 +16,11 @@ public interface IFragmentCache
     /// <param name="name">The fragment's name.</param>
     /// <param name="varyValues">The values it varies by; <see langword="null"/> for none.</param>
     /// <param name="options">How to cache it; <see langword="null"/> for the defaults.</param>
-    /// <param name="render">Renders the fragment; called only on a miss. If it throws, nothing is cached and the exception reaches the caller.</param>
+    /// <param name="render">
+    /// Renders the fragment; called only on a miss (or by the one request that rebuilds a stale or early-recache copy). If it
+    /// throws, nothing is cached and the exception reaches the caller. With <see cref="FragmentCacheEntryOptions.BackgroundRefresh"/>
+    /// a rebuild runs in the background instead: its token is cancelled only at shutdown and its exception is logged, not thrown.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait and the render.</param>
     /// <returns>The fragment's text.</returns>
     ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default);
@@ -25,7 +29,7 @@ public interface IFragmentCache
     /// <param name="name">The fragment's name.</param>
     /// <param name="varyValues">The values it varies by; <see langword="null"/> for none.</param>
     /// <param name="options">How to cache it; <see langword="null"/> for the defaults.</param>
-    /// <param name="render">Renders the fragment; called only on a miss.</param>
+    /// <param name="render">Renders the fragment; called only on a miss (or by the one request that rebuilds a stale or early-recache copy, in the background with <see cref="FragmentCacheEntryOptions.BackgroundRefresh"/>).</param>
     /// <param name="cancellationToken">Cancels the wait and the render.</param>
     /// <returns>The fragment's bytes.</returns>
     ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default);

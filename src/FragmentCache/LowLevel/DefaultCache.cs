@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FragmentCache;
@@ -15,6 +16,7 @@ internal sealed partial class DefaultCache : ICache
     private readonly FragmentCacheOptions _options;
     private readonly ConcurrentDictionary<(string Key, Type Type), Task> _flights;
     private readonly int _version;
+    private readonly CacheRefreshContext _refresh;
 
     public DefaultCache(
         ICacheStore store,
@@ -22,8 +24,10 @@ internal sealed partial class DefaultCache : ICache
         CacheValueCodec codec,
         StoreErrorReporter errors,
         FragmentCacheMetrics metrics,
-        IOptions<FragmentCacheOptions> options)
-        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<(string, Type), Task>(), keys.DefaultVersion)
+        IOptions<FragmentCacheOptions> options,
+        TimeProvider timeProvider,
+        ILogger<DefaultCache> logger)
+        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<(string, Type), Task>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
     {
     }
 
@@ -35,7 +39,8 @@ internal sealed partial class DefaultCache : ICache
         FragmentCacheMetrics metrics,
         FragmentCacheOptions options,
         ConcurrentDictionary<(string Key, Type Type), Task> flights,
-        int version)
+        int version,
+        CacheRefreshContext refresh)
     {
         _store = store;
         _keys = keys;
@@ -45,10 +50,11 @@ internal sealed partial class DefaultCache : ICache
         _options = options;
         _flights = flights;
         _version = version;
+        _refresh = refresh;
     }
 
     public ICache WithVersion(int version)
-        => new DefaultCache(_store, _keys, _codec, _errors, _metrics, _options, _flights, version);
+        => new DefaultCache(_store, _keys, _codec, _errors, _metrics, _options, _flights, version, _refresh);
 
     public async ValueTask<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
     {

@@ -60,6 +60,30 @@ public interface ICache
     /// <returns>The cached or built value.</returns>
     ValueTask<T> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="GetOrSetAsync{T}(string, Func{CancellationToken, ValueTask{T}}, TimeSpan?, CancellationToken)"/> with
+    /// stale-while-revalidate, early recache and background refresh (<see cref="CacheEntryOptions"/>): on a store with
+    /// leases one caller in the whole farm runs the factory on a miss (the others wait for its value, at most
+    /// <see cref="FragmentCacheStampedeOptions.LeaseTime"/>), and within the stale or early-recache window every caller
+    /// but that one gets the stored value at once. Without leases, or with neither window, it is the plain
+    /// <c>GetOrSetAsync</c> with <see cref="CacheEntryOptions.Timeout"/>; so is this default implementation, which
+    /// other <see cref="ICache"/> implementations inherit.
+    /// </summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="factory">
+    /// Builds the value on a miss or a rebuild. If it throws, nothing is stored, the old value stays, and the exception
+    /// reaches the caller, or, for a background refresh, is logged.
+    /// </param>
+    /// <param name="options">How the value is kept.</param>
+    /// <param name="cancellationToken">Cancels the wait and a foreground factory (not a background refresh).</param>
+    /// <returns>The cached, stale or built value.</returns>
+    ValueTask<T> GetOrSetAsync<T>(string key, Func<CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return GetOrSetAsync(key, factory, options.Timeout, cancellationToken);
+    }
+
     /// <summary>Reads several values (Django's <c>get_many</c>).</summary>
     /// <typeparam name="T">The type to read.</typeparam>
     /// <param name="keys">The keys.</param>
