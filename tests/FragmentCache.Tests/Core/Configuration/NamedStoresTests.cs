@@ -227,4 +227,30 @@ public sealed class NamedStoresTests
         Assert.True(items > 0);
         await StopAsync(one);
     }
+
+    [Fact]
+    public async Task HealthCheck_NamedMemcachedStore_ReportsItsServersUnderItsName()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await MemcachedProcess.StartAsync(cancellationToken: ct);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["FragmentCache:Stores:shared:Servers:0"] = server.Address,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFragmentCache(configuration.GetSection("FragmentCache"));
+        services.AddHealthChecks().AddFragmentCache();
+        await using var provider = services.BuildServiceProvider();
+        var health = provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+
+        var up = await health.CheckHealthAsync(ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, up.Status);
+        Assert.Contains("shared/" + server.Address, up.Entries["fragmentcache"].Data.Keys);
+        Assert.Contains("Store 'shared'", up.Entries["fragmentcache"].Description, StringComparison.Ordinal);
+
+        await server.KillAsync();
+        var down = await health.CheckHealthAsync(ct);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, down.Status);
+    }
 }
