@@ -8,7 +8,7 @@ namespace FragmentCache.Mvc.Pages;
 /// <see cref="CacheProfile.Store"/>): the same handler over that store's <see cref="IFragmentCache"/> and <see cref="ICache"/>,
 /// so its entries, tags and learned <c>Vary</c> lists live in that store only.
 /// </summary>
-internal sealed class PageCacheHandlers(IServiceProvider services, PageCacheHandler main)
+internal sealed class PageCacheHandlers(IServiceProvider services)
 {
     private readonly ConcurrentDictionary<string, PageCacheHandler> _named = new(StringComparer.OrdinalIgnoreCase);
 
@@ -20,11 +20,11 @@ internal sealed class PageCacheHandlers(IServiceProvider services, PageCacheHand
             return main ?? services.GetRequiredService<PageCacheHandler>();
         }
 
-        return services.GetRequiredService<PageCacheHandlers>().For(store);
+        return services.GetRequiredService<PageCacheHandlers>().Named(store);
     }
 
     /// <summary>The handler of the named <paramref name="store"/>; an unknown one throws, naming it.</summary>
-    public PageCacheHandler For(string store)
+    private PageCacheHandler Named(string store)
     {
         if (_named.TryGetValue(store, out var known))
         {
@@ -35,11 +35,6 @@ internal sealed class PageCacheHandlers(IServiceProvider services, PageCacheHand
         if (!stores.Contains(store))
         {
             throw new InvalidOperationException($"[CachePage(Store = \"{store}\")]: " + FragmentCacheStores.Unknown(store, stores.Names));
-        }
-
-        if (string.Equals(store, FragmentCacheStores.DefaultName, StringComparison.OrdinalIgnoreCase))
-        {
-            return main;
         }
 
         return _named.GetOrAdd(store, name => ActivatorUtilities.CreateInstance<PageCacheHandler>(

@@ -253,4 +253,14 @@ public sealed class NamedStoresTests
         var down = await health.CheckHealthAsync(ct);
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, down.Status);
     }
+
+    [Fact]
+    public void Stores_Default_IsEmptyAndCaseInsensitive()
+    {
+        var options = new FragmentCacheOptions();
+        options.Stores["Local"] = new FragmentCacheOptions();
+
+        Assert.Empty(new FragmentCacheOptions().Stores);
+        Assert.True(options.Stores.ContainsKey("LOCAL"));
+    }
 }
