@@ -13,6 +13,5 @@ internal static class FragmentServices
         services.TryAddSingleton<LocalFragmentTier>();
         services.TryAddSingleton<IFragmentCache, DefaultFragmentCache>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalTierPoller>());
-        NamedStoreServices.Add(services);
     }
 }

@@ -263,4 +263,17 @@ public sealed class NamedStoresTests
         Assert.Empty(new FragmentCacheOptions().Stores);
         Assert.True(options.Stores.ContainsKey("LOCAL"));
     }
+
+    [Fact]
+    public void Registrations_LastICacheAndIFragmentCacheAreTheMainOnes()
+    {
+        // Code that decorates "the last IFragmentCache registered" (as the sample site does) must find the main one,
+        // not the keyed registration behind named stores.
+        var services = new ServiceCollection();
+        services.AddFragmentCache(_ => { });
+
+        Assert.False(services.Last(d => d.ServiceType == typeof(ICache)).IsKeyedService);
+        Assert.False(services.Last(d => d.ServiceType == typeof(IFragmentCache)).IsKeyedService);
+        Assert.Single(services, d => d.ServiceType == typeof(ICache) && !d.IsKeyedService);
+    }
 }
