@@ -6,8 +6,11 @@ namespace FragmentCache.Mvc.TestApp.Controllers;
 /// <summary>Actions using the named stores "local", "shared" and "sessions" (see Program.cs).</summary>
 public sealed class StoresController(RenderCounter counter) : Controller
 {
-    /// <summary>A fragment in "shared", and one of the same name and tag in the main store and in "local".</summary>
+    /// <summary>A fragment in "shared".</summary>
     public IActionResult Fragment() => View();
+
+    /// <summary>One fragment name and tag in the main store and in "local".</summary>
+    public IActionResult Twins() => View();
 
     /// <summary>A fragment whose profile ("onshared", configured by the test) names the store.</summary>
     public IActionResult Profiled() => View();
