@@ -36,6 +36,12 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
     /// <summary>A named profile from <see cref="FragmentCacheMvcOptions.Profiles"/>; settings given here win. The default is none.</summary>
     public string? Profile { get; set; }
 
+    /// <summary>
+    /// The named store the page is kept in (<c>FragmentCache:Stores:{name}</c>, Django's <c>cache_page(cache=...)</c>);
+    /// an unknown name fails at startup. The default <see langword="null"/> means the profile's, else the main store.
+    /// </summary>
+    public string? Store { get; set; }
+
     /// <summary>The filter order. The default is 0.</summary>
     public int Order { get; set; }
 

@@ -64,8 +64,9 @@ public sealed class CachePageFilter : IAsyncResourceFilter
         }
 
         // From the request's services: a reusable filter outlives the scope it was created in.
-        var handler = context.HttpContext.RequestServices.GetRequiredService<PageCacheHandler>();
-        return handler.HandleAsync(context.HttpContext, ResolvePolicy(_attribute, _mvc, _pages), async () =>
+        var policy = ResolvePolicy(_attribute, _mvc, _pages);
+        var handler = PageCacheHandlers.For(context.HttpContext.RequestServices, null, policy.Store);
+        return handler.HandleAsync(context.HttpContext, policy, async () =>
         {
             var executed = await next().ConfigureAwait(false);
             if (executed.Exception is not null && !executed.ExceptionHandled)
@@ -98,6 +99,7 @@ public sealed class CachePageFilter : IAsyncResourceFilter
             query,
             attribute.VaryByUser || profile?.VaryByUser == true,
             VaryKey.Merge(attribute.Tags, profile?.Tags),
-            PerSite: false);
+            PerSite: false,
+            Store: string.IsNullOrEmpty(attribute.Store) ? profile?.Store : attribute.Store);
     }
 }

@@ -24,4 +24,7 @@ public sealed class CacheProfile
 
     /// <summary>Tags the entries carry. The default is none.</summary>
     public IList<string> Tags { get; } = [];
+
+    /// <summary>The named store the entries are kept in (<c>FragmentCache:Stores:{name}</c>); an unknown name fails at startup. The default <see langword="null"/> means the main store.</summary>
+    public string? Store { get; set; }
 }

@@ -94,6 +94,13 @@ public sealed class MemcacheFragmentTagHelper(
     [HtmlAttributeName("profile")]
     public string? Profile { get; set; }
 
+    /// <summary>
+    /// The named store the fragment is kept in (<c>FragmentCache:Stores:{name}</c>, Django's <c>using="..."</c>); an
+    /// unknown name fails the render, naming it. The default <see langword="null"/> means the profile's, else the main store.
+    /// </summary>
+    [HtmlAttributeName("store")]
+    public string? Store { get; set; }
+
     /// <summary>How long past expiry the old copy may be served while one request re-renders. The default <see langword="null"/> means the core's setting.</summary>
     [HtmlAttributeName("stale-while-revalidate")]
     public TimeSpan? StaleWhileRevalidate { get; set; }
@@ -134,6 +141,7 @@ public sealed class MemcacheFragmentTagHelper(
         }
 
         var services = ViewContext.HttpContext.RequestServices;
+        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, services, $"<memcache-fragment name=\"{Name}\">");
         var entryOptions = new FragmentCacheEntryOptions
         {
             Expiration = ComputeExpiration(profile),
@@ -161,7 +169,7 @@ public sealed class MemcacheFragmentTagHelper(
             // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
             // allocates the fragment as a UTF-16 string (twice its UTF-8 size). A two-tier copy keeps its string,
             // decoded once, so such a hit writes it as the built-in <cache> does. Any other IFragmentCache: strings.
-            if (cache is DefaultFragmentCache ours)
+            if (fragments is DefaultFragmentCache ours)
             {
                 var slot = ours.Slot(Name, vary);
                 if (ours.LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
@@ -176,7 +184,7 @@ public sealed class MemcacheFragmentTagHelper(
             }
             else
             {
-                html = new HtmlString(await cache.GetOrRenderAsync(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false));
+                html = new HtmlString(await fragments.GetOrRenderAsync(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false));
             }
         }
         catch (UncacheableContentException)

@@ -19,6 +19,19 @@ builder.Services.AddFragmentCacheMvc(o =>
     sidebar.VaryByHeaders.Add("X-Profile-Vary");
     o.Profiles["sidebar"] = sidebar;
 });
+// Named stores of the Stores controller and views, in memory unless the test configures them; TestApp:NamedStores =
+// "none" leaves them out (so [CachePage(Store = "shared")] names an unknown store).
+if (builder.Configuration["TestApp:NamedStores"] != "none")
+{
+    builder.Services.Configure<FragmentCache.FragmentCacheOptions>(o =>
+    {
+        foreach (var name in new[] { "local", "shared", "sessions" })
+        {
+            o.Stores.TryAdd(name, new FragmentCache.FragmentCacheOptions { KeyPrefix = name });
+        }
+    });
+}
+
 builder.Services.AddOutputCache();
 builder.Services.AddFragmentCacheOutputCacheStore();
 

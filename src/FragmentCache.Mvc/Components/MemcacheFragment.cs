@@ -86,6 +86,10 @@ public sealed class MemcacheFragment : ComponentBase
     [Parameter]
     public string? Profile { get; set; }
 
+    /// <summary>The named store the fragment is kept in (<c>FragmentCache:Stores:{name}</c>); an unknown name fails the render, naming it. The default <see langword="null"/> means the profile's, else the main store.</summary>
+    [Parameter]
+    public string? Store { get; set; }
+
     /// <summary>Stale-while-revalidate window. The default <see langword="null"/> means the core's setting.</summary>
     [Parameter]
     public TimeSpan? StaleWhileRevalidate { get; set; }
@@ -139,10 +143,11 @@ public sealed class MemcacheFragment : ComponentBase
             EarlyRecacheWindow = EarlyRecache,
         };
 
+        var cache = FragmentStores.Select(Cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, Services, $"<MemcacheFragment Name=\"{Name}\">");
         string? rendered = null;
         try
         {
-            _html = await Cache.GetOrRenderAsync(Name, BuildVaryValues(profile), options, async _ =>
+            _html = await cache.GetOrRenderAsync(Name, BuildVaryValues(profile), options, async _ =>
             {
                 rendered = await RenderChildAsync().ConfigureAwait(false);
                 if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)

@@ -39,6 +39,8 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>()));
         services.TryAddSingleton<PageCacheHandler>();
+        services.TryAddSingleton<PageCacheHandlers>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
         return services;
     }
 

@@ -90,7 +90,7 @@ internal sealed partial class CachePageMiddleware(
         UncacheableContentException? refused = null;
         try
         {
-            await handler.HandleAsync(context, policy, async () =>
+            await PageCacheHandlers.For(services, handler, policy.Store).HandleAsync(context, policy, async () =>
             {
                 try
                 {

@@ -8,4 +8,5 @@ internal sealed record PagePolicy(
     string[]? VaryByQueryKeys,
     bool VaryByUser,
     string[] Tags,
-    bool PerSite);
+    bool PerSite,
+    string? Store = null);

@@ -73,4 +73,14 @@ public sealed class FragmentCacheOptions
 
     /// <summary>The optional in-process copy in front of the store. Off by default; see <see cref="FragmentCacheTwoTierOptions"/>.</summary>
     public FragmentCacheTwoTierOptions TwoTier { get; set; } = new();
+
+    /// <summary>
+    /// Named stores (Django's cache aliases), bound from <c>"FragmentCache:Stores:{name}"</c>. Each is a whole second cache
+    /// with its own settings of this type (servers, or memory when it has none; key prefix; version; default timeout;
+    /// Memcached client; stampede; two-tier) and nothing of the main store's. Reached through
+    /// <see cref="IFragmentCacheStores"/>, <c>[FromKeyedServices("name")] ICache</c> or <c>IFragmentCache</c>,
+    /// <c>store="name"</c> on a fragment and <c>Store</c> on <c>[CachePage]</c>. Names are case-insensitive;
+    /// <c>"default"</c> is the main store and cannot be redefined here. The default is none.
+    /// </summary>
+    public IDictionary<string, FragmentCacheOptions> Stores { get; } = new Dictionary<string, FragmentCacheOptions>(StringComparer.OrdinalIgnoreCase);
 }

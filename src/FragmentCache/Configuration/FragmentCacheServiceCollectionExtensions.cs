@@ -53,6 +53,8 @@ public static class FragmentCacheServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<CacheStoreSelector>().Store);
         services.TryAddSingleton<CacheKeyBuilder>();
         services.TryAddSingleton<CacheValueCodec>();
+        // Before the main ICache and IFragmentCache: code that decorates "the last IFragmentCache registered" finds the main one.
+        NamedStoreServices.Add(services);
         services.TryAddSingleton<ICache, DefaultCache>();
         FragmentServices.Add(services);
         return new FragmentCacheBuilder(services);

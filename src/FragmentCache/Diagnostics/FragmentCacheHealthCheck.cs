@@ -5,13 +5,42 @@ namespace FragmentCache;
 
 /// <summary>
 /// Reports the cache backend: for the Memcached store, every server (as <see cref="MemcachedHealthCheck"/>);
-/// for any other store, one read of a probe key. Registered with <c>AddHealthChecks().AddFragmentCache()</c>.
+/// for any other store, one read of a probe key. Named stores are reported too, each server's entry in the data
+/// prefixed with the store's name (<c>sessions/10.0.0.7:11211</c>); the worst status wins.
+/// Registered with <c>AddHealthChecks().AddFragmentCache()</c>.
 /// </summary>
-internal sealed class FragmentCacheHealthCheck(ICacheStore store) : IHealthCheck
+internal sealed class FragmentCacheHealthCheck(ICacheStore store, FragmentCacheStores? stores = null) : IHealthCheck
 {
     private const string ProbeKey = "fragmentcache:health";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var main = await CheckAsync(store, context, cancellationToken).ConfigureAwait(false);
+        if (stores is null || stores.Names.Count == 1)
+        {
+            return main;
+        }
+
+        var status = main.Status;
+        var description = main.Description;
+        var exception = main.Exception;
+        var data = new Dictionary<string, object>(main.Data, StringComparer.Ordinal);
+        foreach (var named in stores.Named)
+        {
+            var result = await CheckAsync(named.Store, context, cancellationToken).ConfigureAwait(false);
+            status = result.Status < status ? result.Status : status;
+            description += $" Store '{named.Name}': {result.Description}";
+            exception ??= result.Exception;
+            foreach (var (key, value) in result.Data)
+            {
+                data[named.Name + "/" + key] = value;
+            }
+        }
+
+        return new HealthCheckResult(status, description, exception, data);
+    }
+
+    private static async Task<HealthCheckResult> CheckAsync(ICacheStore store, HealthCheckContext context, CancellationToken cancellationToken)
     {
         if (store is MemcachedCacheStore memcached)
         {

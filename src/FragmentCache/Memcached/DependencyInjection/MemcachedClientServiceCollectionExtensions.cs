@@ -61,6 +61,7 @@ public static class MemcachedClientServiceCollectionExtensions
     /// <summary>
     /// Adds a health check of FragmentCache's store (registered by <c>AddFragmentCache</c>): with Memcached, each
     /// server is reported (healthy, degraded when some are down, unhealthy when all are); otherwise one probe read.
+    /// Named stores (<c>FragmentCache:Stores</c>) are reported in the same entry, their servers prefixed with the store's name.
     /// </summary>
     public static IHealthChecksBuilder AddFragmentCache(this IHealthChecksBuilder builder, string name = "fragmentcache",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
@@ -68,7 +69,7 @@ public static class MemcachedClientServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => new FragmentCache.FragmentCacheHealthCheck(sp.GetRequiredService<FragmentCache.ICacheStore>()),
+            sp => new FragmentCache.FragmentCacheHealthCheck(sp.GetRequiredService<FragmentCache.ICacheStore>(), sp.GetService<FragmentCache.FragmentCacheStores>()),
             failureStatus,
             tags));
     }
