@@ -8,4 +8,7 @@ internal sealed record PagePolicy(
     string[]? VaryByQueryKeys,
     bool VaryByUser,
     string[] Tags,
-    bool PerSite);
+    bool PerSite,
+    bool VaryByCulture = true,
+    bool KeepUnkeyedQuery = false,
+    bool StripUnkeyedCookies = false);
