@@ -38,6 +38,26 @@ public sealed class PageRequestRulesOnMemcachedTests
     }
 
     [Fact]
+    public async Task CachePage_OnMemcached_FilterHostAndMiddlewareHost_ShareTheCultureKeyedEntry()
+    {
+        var memcached = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var _m = memcached;
+        var server = "127.0.0.1:" + memcached.Port;
+        var time = new FakeTimeProvider(TestAppFactory.Start);
+        await using var filter = new TestAppFactory(server, time);
+        await using var middleware = new TestAppFactory(server, time, cachePage: "middleware");
+
+        var (_, stored) = await filter.CreateClient().SendAsync("/Localized/NoQuery?utm_source=x", ("Accept-Language", "es"));
+        var (hit, replayed) = await middleware.CreateClient().SendAsync("/Localized/NoQuery", ("Accept-Language", "es-MX"));
+        var (_, english) = await middleware.CreateClient().SendAsync("/Localized/NoQuery", ("Accept-Language", "en"));
+
+        Assert.Equal("hola 1", stored);
+        Assert.Equal("hola 1", replayed);
+        Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
+        Assert.Equal("hello 1", english);
+    }
+
+    [Fact]
     public async Task PerSite_OnMemcached_EachCultureItsOwnEntry()
     {
         var (memcached, one, two) = await StartAsync(null);
