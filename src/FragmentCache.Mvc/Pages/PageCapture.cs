@@ -219,7 +219,7 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     /// <inheritdoc/>
     public async Task CompleteAsync()
     {
-        if (_writer is not null)
+        if (_writer is { CanGetUnflushedBytes: true, UnflushedBytes: > 0 })
         {
             await _writer.FlushAsync().ConfigureAwait(false);
         }
@@ -245,8 +245,9 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
         try
         {
             await next().ConfigureAwait(false);
-            if (_writer is not null)
+            if (_writer is { CanGetUnflushedBytes: true, UnflushedBytes: > 0 })
             {
+                // What the action wrote to the body writer and left unflushed is part of its body.
                 await _writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             }
         }

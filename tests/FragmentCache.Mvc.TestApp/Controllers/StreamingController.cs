@@ -23,6 +23,12 @@ public sealed class StreamingController(RenderCounter counter, PageGate gate) : 
         await Response.WriteAsync("data: second " + run + "\n\n", HttpContext.RequestAborted);
     }
 
+    /// <summary>JSON through MVC's formatter: not a stream, stored.</summary>
+    public IActionResult Json() => Json(new { run = counter.Next("streaming-json") });
+
+    /// <summary>JSON through <c>WriteAsJsonAsync</c>, which starts the response and writes to the body writer: stored.</summary>
+    public Task WrittenJson() => Response.WriteAsJsonAsync(new { run = counter.Next("streaming-written-json") }, HttpContext.RequestAborted);
+
     /// <summary>
     /// Server-sent events that wait for the gate before the first event and then run until the client leaves, so the
     /// action never ends while a test looks at it.

@@ -50,6 +50,26 @@ public sealed class PageStreamingTests
     }
 
     [Theory]
+    [InlineData("/Streaming/Json", "streaming-json", null)]
+    [InlineData("/Streaming/Json", "streaming-json", "middleware")]
+    [InlineData("/Streaming/WrittenJson", "streaming-written-json", null)]
+    [InlineData("/Streaming/WrittenJson", "streaming-written-json", "middleware")]
+    public async Task Json_StartAndBodyWriterFlushAlone_NotAStream_Stored(string url, string counter, string? mode)
+    {
+        var (factory, _) = TestAppFactory.Create(cachePage: mode);
+        await using var _f = factory;
+        using var client = KestrelHost.Start(factory);
+
+        var (_, first) = await client.SendAsync(url);
+        var (hit, second) = await client.SendAsync(url);
+
+        Assert.Equal("{\"run\":1}", first);
+        Assert.Equal(first, second);
+        Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
+        Assert.Equal(1, factory.Counter.Count(counter));
+    }
+
+    [Theory]
     [InlineData("/Streaming/Download/1", null)]
     [InlineData("/Streaming/Download/1", "middleware")]
     [InlineData("/StreamingSite/Download/1", null)]
