@@ -7,7 +7,9 @@ namespace FragmentCache.Mvc;
 /// Caches the whole response of an action or of every action of a controller (Django's <c>cache_page</c>);
 /// an action's attribute wins over its controller's. Safe by default: only GET and HEAD, only 200, never a
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
-/// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user).
+/// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user); one entry per
+/// request culture; query keys the key ignores are removed from the request (<see cref="KeepUnkeyedQuery"/>); a response
+/// that streams (flushes, starts, or outgrows <see cref="FragmentCachePagesOptions.MaxBodySize"/>) passes through unstored.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilter
@@ -29,6 +31,23 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
 
     /// <summary>Caches pages of signed-in users, one entry per user (stable id). The default is <see langword="false"/>: signed-in requests are not cached.</summary>
     public bool VaryByUser { get; set; }
+
+    /// <summary>
+    /// Whether the key carries the request's culture and UI culture, as resolved by <c>UseRequestLocalization</c> (nothing is
+    /// added for a request it did not see). The default is <see langword="true"/>; <see langword="false"/> serves one copy
+    /// to every culture. <see cref="FragmentCachePagesOptions.VaryByCulture"/> set to <see langword="false"/> turns it off
+    /// for every page.
+    /// </summary>
+    public bool VaryByCulture { get; set; } = true;
+
+    /// <summary>
+    /// Whether query keys the key ignores (outside <see cref="VaryByQueryKeys"/>) stay in the request the action sees. The
+    /// default <see langword="false"/> removes them from <c>Request.QueryString</c> and <c>Request.Query</c> before the
+    /// action runs, so a shared page cannot carry one visitor's unkeyed input to the next (web cache poisoning).
+    /// <see langword="true"/> keeps them: only safe when nothing the page renders (links, forms, partials, tag helpers)
+    /// reads the query string.
+    /// </summary>
+    public bool KeepUnkeyedQuery { get; set; }
 
     /// <summary>Tags the page carries; <see cref="IFragmentCache.InvalidateTagAsync"/> on one drops it everywhere. The default is none.</summary>
     public string[]? Tags { get; set; }

@@ -45,7 +45,14 @@ public sealed class CachePageFilter : IAsyncResourceFilter
                 upstream.UserChanged = true;
             }
 
-            return next();
+            if (!upstream.VaryByCulture || PageCulture.SameAs(upstream.Culture, PageCulture.Of(context.HttpContext)))
+            {
+                return next();
+            }
+
+            // The culture was resolved after the middleware built its key (UseRequestLocalization placed after it): that
+            // key cannot tell languages apart, so the middleware stores nothing and this filter caches under its own key.
+            upstream.CultureChanged = true;
         }
 
         // The most specific attribute (the action's, listed after the controller's) decides; the others step aside.
@@ -100,6 +107,9 @@ public sealed class CachePageFilter : IAsyncResourceFilter
             attribute.VaryByUser || profile?.VaryByUser == true,
             VaryKey.Merge(attribute.Tags, profile?.Tags),
             PerSite: false,
+            VaryByCulture: attribute.VaryByCulture && pages.VaryByCulture,
+            KeepUnkeyedQuery: attribute.KeepUnkeyedQuery,
+            StripUnkeyedCookies: pages.StripUnkeyedCookies,
             Store: string.IsNullOrEmpty(attribute.Store) ? profile?.Store : attribute.Store);
     }
 }

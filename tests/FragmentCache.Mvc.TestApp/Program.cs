@@ -47,8 +47,18 @@ builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>
 // "later-middleware" = where it belongs, followed by a middleware that replaces HttpContext.User (X-Late-User) or answers
 // itself (X-Answer). Unset = filter only.
 var cachePage = builder.Configuration["TestApp:CachePage"];
+
+// Request localization (en, es; query, cookie and Accept-Language providers) only under /Localized and /LocalizedSite, so
+// no other page changes. "localization-after" places it after app.UseCachePage() (a misplaced pipeline).
+var localization = new RequestLocalizationOptions().SetDefaultCulture("en").AddSupportedCultures("en", "es").AddSupportedUICultures("en", "es");
+static bool Localized(HttpContext c) => c.Request.Path.StartsWithSegments("/Localized") || c.Request.Path.StartsWithSegments("/LocalizedSite");
 var app = builder.Build();
 app.UseForwardedHeaders();
+if (cachePage != "localization-after")
+{
+    app.UseWhen(Localized, l => l.UseRequestLocalization(localization));
+}
+
 app.UseAuthentication();
 app.UseRouting();
 if (cachePage == "before-authorization")
@@ -60,6 +70,12 @@ app.UseAuthorization();
 if (cachePage is "middleware" or "later-middleware")
 {
     app.UseCachePage();
+}
+
+if (cachePage == "localization-after")
+{
+    app.UseCachePage();
+    app.UseWhen(Localized, l => l.UseRequestLocalization(localization));
 }
 
 if (cachePage == "later-middleware")
@@ -83,6 +99,7 @@ if (cachePage == "later-middleware")
 }
 app.UseOutputCache();
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseFragmentCachePages());
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseFragmentCachePages());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
 app.Run();
 

@@ -31,6 +31,9 @@ internal sealed class CachePageEndpoint
     /// <summary>The endpoint carries authorization metadata, so the authorization middleware must have run before a hit.</summary>
     public bool HasAuthorizationMetadata { get; }
 
+    /// <summary>Set once a request showed its culture resolved after the middleware: the filter caches this endpoint.</summary>
+    public bool CultureResolvedLater { get; set; }
+
     /// <summary>Set once the decline has been logged.</summary>
     public bool Logged { get; set; }
 

@@ -14,6 +14,15 @@ internal sealed class CachePageFeature(ClaimsPrincipal user)
     /// <summary>The <c>[CachePage]</c> filter was reached: the response comes from the action, not from something before it.</summary>
     public bool FilterReached { get; set; }
 
+    /// <summary>Whether the middleware's key carries the culture (the policy's <c>VaryByCulture</c>).</summary>
+    public bool VaryByCulture { get; init; }
+
+    /// <summary>The culture the middleware built the key from; <see langword="null"/> when localization had not run.</summary>
+    public Microsoft.AspNetCore.Localization.RequestCulture? Culture { get; init; }
+
+    /// <summary>The filter found another culture than <see cref="Culture"/> and cached the page itself.</summary>
+    public bool CultureChanged { get; set; }
+
     /// <summary>Something between the middleware and MVC replaced <c>HttpContext.User</c>: the response must not be stored.</summary>
     public bool UserChanged { get; set; }
 }

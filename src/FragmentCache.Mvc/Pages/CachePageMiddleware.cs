@@ -56,6 +56,12 @@ internal sealed partial class CachePageMiddleware(
             return next(context);
         }
 
+        if (page.CultureResolvedLater)
+        {
+            // Localization runs after this middleware: its key cannot name the culture, so the filter caches these pages.
+            return next(context);
+        }
+
         // Authorization is never bypassed: an endpoint that needs it is only served once the authorization middleware has
         // authorized it (UseCachePage after UseAuthorization), and the user must be known (after UseAuthentication).
         if ((page.HasAuthorizationMetadata || _hasFallbackPolicy) && !context.Items.ContainsKey(AuthorizationInvokedKey))
@@ -68,7 +74,7 @@ internal sealed partial class CachePageMiddleware(
             return Misplaced(context, endpoint, "UseAuthentication has not run");
         }
 
-        return CacheAsync(context, policy);
+        return CacheAsync(context, page, policy);
     }
 
     private Task Misplaced(HttpContext context, Endpoint endpoint, string reason)
@@ -82,9 +88,13 @@ internal sealed partial class CachePageMiddleware(
         return next(context);
     }
 
-    private async Task CacheAsync(HttpContext context, PagePolicy policy)
+    private async Task CacheAsync(HttpContext context, CachePageEndpoint page, PagePolicy policy)
     {
-        var feature = new CachePageFeature(context.User);
+        var feature = new CachePageFeature(context.User)
+        {
+            VaryByCulture = policy.VaryByCulture,
+            Culture = policy.VaryByCulture ? PageCulture.Of(context) : null,
+        };
         context.Features.Set(feature);
         ExceptionDispatchInfo? failure = null;
         UncacheableContentException? refused = null;
@@ -121,6 +131,11 @@ internal sealed partial class CachePageMiddleware(
         {
             // A bypassed request (POST, a signed-in user...) runs the pipeline outside the store, so the wrapper's verdict
             // surfaces here: rethrow the action's failure, or nothing (the response was written directly).
+        }
+
+        if (feature.CultureChanged)
+        {
+            page.CultureResolvedLater = true;
         }
 
         failure?.Throw();

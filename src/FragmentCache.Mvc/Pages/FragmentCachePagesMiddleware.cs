@@ -10,7 +10,7 @@ namespace FragmentCache.Mvc.Pages;
 /// </summary>
 internal sealed class FragmentCachePagesMiddleware(RequestDelegate next, PageCacheHandler handler, IOptions<FragmentCachePagesOptions> options)
 {
-    private readonly PagePolicy _policy = new(options.Value.MaxDuration, [], [], null, VaryByUser: false, [], PerSite: true);
+    private readonly PagePolicy _policy = new(options.Value.MaxDuration, [], [], null, VaryByUser: false, [], PerSite: true, VaryByCulture: options.Value.VaryByCulture);
 
     public Task InvokeAsync(HttpContext context)
     {

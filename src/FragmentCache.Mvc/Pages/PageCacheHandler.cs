@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,15 +32,8 @@ internal sealed partial class PageCacheHandler(
         "Age", "Date", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Set-Cookie", "Trailer", "Upgrade",
     };
 
-    // A URL's learned Vary list changes rarely and only grows: keep it in process briefly instead of asking the store on
-    // every request. A list that is a few seconds old can only be shorter than the truth, and a page rendered with a key
-    // that lacks a Vary header is served but not stored (see ToEntryAsync), so the staleness costs hits, never correctness.
-    private static readonly TimeSpan LearnedVaryLocalTime = TimeSpan.FromSeconds(5);
-
     private readonly FragmentCachePagesOptions _options = options.Value;
-    private readonly MemoryCache _learnedVary = new(
-        new MemoryCacheOptions { SizeLimit = 10_000 });
-
+    private int _cultureAfterKeyLogged;
     /// <summary>The tag every page of <paramref name="path"/> carries, for invalidation by path.</summary>
     public string PathTag(string path) => CachePageTags.ForPath(path, _options.CaseSensitivePaths);
 
@@ -52,13 +46,16 @@ internal sealed partial class PageCacheHandler(
             return;
         }
 
+        // What the key does not carry must not reach the page (hits and misses alike, so both see one request).
+        UnkeyedInput.Strip(context, policy);
+        var culture = policy.VaryByCulture ? PageCulture.Of(context) : null;
         var varyHeaders = policy.VaryByHeaders;
         if (policy.PerSite)
         {
             varyHeaders = VaryKey.Merge(varyHeaders, await LearnedVaryAsync(context).ConfigureAwait(false));
         }
 
-        var vary = BuildVaryValues(context, policy, varyHeaders);
+        var vary = BuildVaryValues(context, policy, varyHeaders, culture);
         var ours = fragments as DefaultFragmentCache;
         var slot = ours?.Slot(FragmentName, vary);
         if (slot is { } computed && ours!.LocalCopy(computed, FragmentContentKind.Bytes)?.GetDecoded(PageEntry.TryDecode) is { } local)
@@ -80,15 +77,21 @@ internal sealed partial class PageCacheHandler(
 
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            Captured? captured = null;
+            PageCapture? captured = null;
             ReadOnlyMemory<byte> bytes;
             try
             {
                 Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render = async _ =>
                 {
-                    captured = await CaptureAsync(context, next, c => captured = c).ConfigureAwait(false);
-                    var entry = await ToEntryAsync(context, captured, policy, varyHeaders).ConfigureAwait(false);
-                    captured.Entry = entry;
+                    captured = PageCapture.Start(context, next, _options.MaxBodySize, () => status.Report(context, CacheStatus.Miss, page: true));
+                    if (await Task.WhenAny(captured.Run, captured.StreamingStarted).ConfigureAwait(false) != captured.Run)
+                    {
+                        // On its way to the client: those who joined this flight run their own action now, not when it ends.
+                        throw new UncacheableContentException(captured.StreamingReason ?? "streamed");
+                    }
+
+                    await captured.Run.ConfigureAwait(false);
+                    var entry = await ToEntryAsync(context, captured, policy, varyHeaders, culture).ConfigureAwait(false);
                     return entry.Encode();
                 };
                 // Our own cache takes the slot computed above (the key is hashed once per request).
@@ -98,8 +101,21 @@ internal sealed partial class PageCacheHandler(
             }
             catch (UncacheableContentException ex) when (captured is not null)
             {
-                LogNotStored(logger, ex.Message);
-                if (ex.ActionFailed)
+                var outcome = ex;
+                if (!captured.Run.IsCompleted)
+                {
+                    try
+                    {
+                        await captured.Run.ConfigureAwait(false);
+                    }
+                    catch (UncacheableContentException late)
+                    {
+                        outcome = late;
+                    }
+                }
+
+                LogNotStored(logger, outcome.Message);
+                if (outcome.ActionFailed)
                 {
                     return;
                 }
@@ -166,7 +182,7 @@ internal sealed partial class PageCacheHandler(
         return null;
     }
 
-    private List<object?> BuildVaryValues(HttpContext context, PagePolicy policy, string[] varyHeaders)
+    private List<object?> BuildVaryValues(HttpContext context, PagePolicy policy, string[] varyHeaders, RequestCulture? culture)
     {
         var request = context.Request;
         var parts = new List<object?>();
@@ -190,34 +206,33 @@ internal sealed partial class PageCacheHandler(
             VaryKey.AddUser(parts, context.User);
         }
 
+        if (culture is not null)
+        {
+            VaryKey.AddCulture(parts, culture.Culture, culture.UICulture);
+        }
+
         return parts;
     }
 
-    private static async Task<Captured> CaptureAsync(HttpContext context, Func<Task> next, Action<Captured> started)
-    {
-        var original = context.Response.Body;
-        var captured = new Captured(new MemoryStream());
-        started(captured);
-        context.Response.Body = captured.Buffer;
-        try
-        {
-            await next().ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Response.Body = original;
-        }
-
-        return captured;
-    }
-
-    private async Task<PageEntry> ToEntryAsync(HttpContext context, Captured captured, PagePolicy policy, string[] varyHeaders)
+    private async Task<PageEntry> ToEntryAsync(HttpContext context, PageCapture captured, PagePolicy policy, string[] varyHeaders, RequestCulture? culture)
     {
         var response = context.Response;
         if (response.HasStarted)
         {
-            // The action flushed headers itself (StartAsync): nothing can be added or replayed faithfully.
+            // Headers went out past the capture: nothing can be added or replayed faithfully.
             throw new UncacheableContentException("response started before the body was complete");
+        }
+
+        if (policy.VaryByCulture && !PageCulture.SameAs(culture, PageCulture.Of(context)))
+        {
+            // Localization ran after the key was built (a middleware placed before UseRequestLocalization): the page may
+            // be in a language its key does not name.
+            if (Interlocked.Exchange(ref _cultureAfterKeyLogged, 1) == 0)
+            {
+                LogCultureAfterKey(logger);
+            }
+
+            throw new UncacheableContentException("request culture resolved after the page key was built");
         }
 
         if (response.StatusCode != StatusCodes.Status200OK)
@@ -228,11 +243,6 @@ internal sealed partial class PageCacheHandler(
         if (response.Headers.ContainsKey(HeaderNames.SetCookie))
         {
             throw new UncacheableContentException("Set-Cookie");
-        }
-
-        if (captured.Buffer.Length > _options.MaxBodySize)
-        {
-            throw new UncacheableContentException("body over MaxBodySize");
         }
 
         var cacheControl = CacheControlHeaderValue.TryParse(response.Headers.CacheControl.ToString(), out var parsed) ? parsed : null;
@@ -281,7 +291,7 @@ internal sealed partial class PageCacheHandler(
             freshUntil = (now + lifetime).ToUnixTimeMilliseconds();
         }
 
-        var body = new ReadOnlyMemory<byte>(captured.Buffer.GetBuffer(), 0, (int)captured.Buffer.Length);
+        var body = captured.Body;
         if (!response.Headers.ContainsKey(HeaderNames.ETag))
         {
             response.Headers.ETag = "\"" + Convert.ToHexString(SHA256.HashData(body.Span), 0, 16) + "\"";
@@ -311,19 +321,25 @@ internal sealed partial class PageCacheHandler(
         };
     }
 
-    private async Task WriteCapturedAsync(HttpContext context, Captured captured)
+    private async Task WriteCapturedAsync(HttpContext context, PageCapture captured)
     {
-        status.Report(context, CacheStatus.Miss, page: true);
-        var response = context.Response;
-        if (!response.HasStarted)
+        if (captured.Streaming)
         {
-            response.ContentLength = captured.Buffer.Length;
+            // The headers and the rest of the body are already with the server; only what was held before is left.
+            await captured.DrainAsync(context.RequestAborted).ConfigureAwait(false);
+            return;
         }
 
-        captured.Buffer.Position = 0;
-        if (captured.Buffer.Length > 0)
+        status.Report(context, CacheStatus.Miss, page: true);
+        var response = context.Response;
+        if (!response.HasStarted && response.StatusCode != StatusCodes.Status304NotModified)
         {
-            await captured.Buffer.CopyToAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            response.ContentLength = captured.Body.Length;
+        }
+
+        if (captured.Body.Length > 0)
+        {
+            await response.Body.WriteAsync(captured.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
 
@@ -358,108 +374,15 @@ internal sealed partial class PageCacheHandler(
         }
     }
 
-    internal static bool IsNotModified(HttpRequest request, HttpResponse response, PageEntry entry)
-    {
-        var ifNoneMatch = request.Headers.IfNoneMatch;
-        if (ifNoneMatch.Count > 0)
-        {
-            if (!EntityTagHeaderValue.TryParse(response.Headers.ETag.ToString(), out var etag))
-            {
-                return false;
-            }
-
-            if (!EntityTagHeaderValue.TryParseList(ifNoneMatch, out var candidates))
-            {
-                return false;
-            }
-
-            foreach (var candidate in candidates)
-            {
-                if (candidate.Equals(EntityTagHeaderValue.Any) || candidate.Compare(etag, useStrongComparison: false))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        var ifModifiedSince = request.Headers.IfModifiedSince.ToString();
-        if (ifModifiedSince.Length > 0 && HeaderUtilities.TryParseDate(ifModifiedSince, out var since))
-        {
-            var modified = HeaderUtilities.TryParseDate(response.Headers.LastModified.ToString(), out var lastModified)
-                ? lastModified
-                : DateTimeOffset.FromUnixTimeMilliseconds(entry.StoredAtUnixMs);
-            return modified <= since;
-        }
-
-        return false;
-    }
-
-    private string VaryLearnKey(HttpContext context)
-    {
-        var request = context.Request;
-        var path = request.PathBase.Add(request.Path).Value ?? "/";
-        var url = request.Scheme + "://" + (request.Host.Value ?? "").ToLowerInvariant() + (_options.CaseSensitivePaths ? path : path.ToLowerInvariant());
-        return "pagevary:" + _options.KeyPrefix + ":" + Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(url)), 0, 16);
-    }
-
-    private async Task<string[]> LearnedVaryAsync(HttpContext context)
-    {
-        var key = VaryLearnKey(context);
-        if (_learnedVary.TryGetValue(key, out string[]? known) && known is not null)
-        {
-            return known;
-        }
-
-        try
-        {
-            var learned = await cache.GetAsync<string[]>(key, cancellationToken: context.RequestAborted).ConfigureAwait(false) ?? [];
-            KeepLearnedVary(key, learned);
-            return learned;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Only with ThrowOnError; a page never fails because the cache did.
-            LogStoreFailed(logger, ex);
-            return [];
-        }
-    }
-
-    private void KeepLearnedVary(string key, string[] headers) =>
-        _learnedVary.Set(key, headers, new MemoryCacheEntryOptions
-        {
-            AbsoluteExpirationRelativeToNow = LearnedVaryLocalTime,
-            Size = 1,
-        });
-
-    private async Task LearnVaryAsync(HttpContext context, string[] headers)
-    {
-        var key = VaryLearnKey(context);
-        KeepLearnedVary(key, headers);
-        try
-        {
-            await cache.SetAsync(key, headers, _options.MaxDuration, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogStoreFailed(logger, ex);
-        }
-    }
-
     [LoggerMessage(103, LogLevel.Warning, "FragmentCache pages: a cache operation failed (ThrowOnError); the page is served uncached.", EventName = "PageStoreFailed")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(101, LogLevel.Debug, "FragmentCache pages: request not cached ({Reason}).", EventName = "PageBypassed")]
     private static partial void LogBypass(ILogger logger, string reason);
 
+    [LoggerMessage(106, LogLevel.Warning, "FragmentCache pages: the request's culture was resolved after the page key was built, so such pages are not stored; place the page cache after UseRequestLocalization (logged once).", EventName = "PageCultureAfterKey")]
+    private static partial void LogCultureAfterKey(ILogger logger);
+
     [LoggerMessage(102, LogLevel.Debug, "FragmentCache pages: response served, not stored ({Reason}).", EventName = "PageNotStored")]
     private static partial void LogNotStored(ILogger logger, string reason);
-
-    private sealed class Captured(MemoryStream buffer)
-    {
-        public MemoryStream Buffer { get; } = buffer;
-
-        public PageEntry? Entry { get; set; }
-    }
 }

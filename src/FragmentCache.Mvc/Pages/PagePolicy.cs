@@ -9,4 +9,7 @@ internal sealed record PagePolicy(
     bool VaryByUser,
     string[] Tags,
     bool PerSite,
+    bool VaryByCulture = true,
+    bool KeepUnkeyedQuery = false,
+    bool StripUnkeyedCookies = false,
     string? Store = null);
