@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FragmentCacheMvcServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need,
+    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need
+    /// (with <see cref="TemplateFragmentKeys"/>, and antiforgery wrapped so a fragment can tell that its render issued a token),
     /// binding <see cref="FragmentCacheMvcOptions"/> to <c>"FragmentCache:Mvc"</c> and <see cref="FragmentCachePagesOptions"/>
     /// to <c>"FragmentCache:Pages"</c>. Call <c>AddFragmentCache</c> too (it chooses the store).
     /// </summary>
@@ -31,6 +32,9 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>()));
         services.TryAddSingleton<PageCacheHandler>();
+        services.TryAddSingleton<FragmentWarnings>();
+        services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
+        TrackingAntiforgeryRegistration.Add(services);
         return services;
     }
 
