@@ -18,6 +18,10 @@ public sealed class FragmentRulesController : Controller
     [HttpGet]
     public IActionResult Form() => View();
 
+    /// <summary>Fragments holding a form, after a form outside them that already issued the request's token.</summary>
+    [HttpGet]
+    public IActionResult FormAfterForm() => View();
+
     /// <summary>The form's target: passes only with a valid antiforgery cookie and token.</summary>
     [HttpPost]
     [ValidateAntiForgeryToken]

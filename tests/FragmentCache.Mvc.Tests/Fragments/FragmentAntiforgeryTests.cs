@@ -18,6 +18,8 @@ public sealed partial class FragmentAntiforgeryTests
     [InlineData("/FragmentRules/Form", "html-form", "form-html", FormView)]
     [InlineData("/FragmentRules/Form", "tag-form", "form-tag", FormView)]
     [InlineData("/FragmentRules/Component/1", "comp-form", "comp-form", null)]
+    [InlineData("/FragmentRules/FormAfterForm", "after-form", "form-after", "/Views/FragmentRules/FormAfterForm.cshtml")]
+    [InlineData("/FragmentRules/FormAfterForm", "late-comp-form", "comp-late-form", null)]
     public async Task FormInFragment_TwoVisitors_EachGetsOwnTokenAndCookieAndPostPasses(string page, string formId, string fragment, string? view)
     {
         CapturingLoggerProvider? logs = null;
