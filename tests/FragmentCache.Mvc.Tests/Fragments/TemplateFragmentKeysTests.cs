@@ -35,6 +35,28 @@ public sealed class TemplateFragmentKeysTests
     }
 
     [Fact]
+    public async Task InvalidateFragmentAsync_ComponentInAView_KeyWithoutViewPathReRendersIt()
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        var keys = factory.Services.GetRequiredService<TemplateFragmentKeys>();
+        var cache = factory.Services.GetRequiredService<IFragmentCache>();
+
+        await client.SendAsync("/FragmentRules/Component/1");
+        await client.SendAsync("/FragmentRules/Component/2");
+        var (_, hit) = await client.SendAsync("/FragmentRules/Component/1");
+        Assert.Contains("[comp:1:1]", hit);
+
+        Assert.True(await cache.InvalidateFragmentAsync(keys.For("comp", [1]), cancellationToken: TestContext.Current.CancellationToken));
+        var (_, one) = await client.SendAsync("/FragmentRules/Component/1");
+        var (_, two) = await client.SendAsync("/FragmentRules/Component/2");
+
+        Assert.Contains("[comp:1:2]", one);
+        Assert.Contains("[comp:2:1]", two);
+    }
+
+    [Fact]
     public async Task For_UnknownViewPath_ThrowsNamingIt()
     {
         var (factory, _) = TestAppFactory.Create();
