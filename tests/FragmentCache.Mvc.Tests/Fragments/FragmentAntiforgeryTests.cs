@@ -50,6 +50,32 @@ public sealed partial class FragmentAntiforgeryTests
     }
 
     [Fact]
+    public async Task FormInFragment_RealMemcachedTwoHosts_NeverStoredAndEachVisitorPosts()
+    {
+        await using var memcached = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var server = "127.0.0.1:" + memcached.Port;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestAppFactory.Start);
+        await using var one = new TestAppFactory(server, time);
+        await using var two = new TestAppFactory(server, time);
+        var alice = one.CreateClient();
+        var bob = two.CreateClient();
+
+        var (_, aliceBody) = await alice.SendAsync("/FragmentRules/Form");
+        var (_, bobBody) = await bob.SendAsync("/FragmentRules/Form");
+
+        Assert.NotEqual(Token(aliceBody, "html-form"), Token(bobBody, "html-form"));
+        Assert.Contains("[form-none:1]", aliceBody);
+        Assert.Contains("[form-none:1]", bobBody);
+        Assert.Equal(0, two.Counter.Count("form-none"));
+        Assert.Equal(1, two.Counter.Count("form-html"));
+        Assert.Equal(("posted", HttpStatusCode.OK), await PostAsync(alice, Token(aliceBody, "html-form")));
+        Assert.Equal(("posted", HttpStatusCode.OK), await PostAsync(bob, Token(bobBody, "tag-form")));
+        Assert.False(await IsStoredAsync(two, "form-html", FormView));
+        Assert.False(await IsStoredAsync(two, "form-tag", FormView));
+        Assert.True(await IsStoredAsync(two, "form-none", FormView));
+    }
+
+    [Fact]
     public async Task FragmentWithoutForm_BesideFormFragments_IsStoredAndHit()
     {
         var (factory, _) = TestAppFactory.Create();
