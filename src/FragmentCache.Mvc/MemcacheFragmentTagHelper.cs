@@ -18,7 +18,9 @@ namespace FragmentCache.Mvc;
 /// </summary>
 /// <remarks>
 /// A render that throws caches nothing; a fragment over <see cref="FragmentCacheMvcOptions.MaxFragmentSize"/> is
-/// served and not cached; a store failure renders the fragment uncached.
+/// served and not cached, and so is one whose render issued an antiforgery token (a form); a store failure renders the
+/// fragment uncached. An attribute that no tag helper binds (a typo) is an error in Development and a warning elsewhere.
+/// <see cref="TemplateFragmentKeys"/> builds a fragment's key from code, to invalidate it.
 /// </remarks>
 [HtmlTargetElement("memcache-fragment")]
 public sealed class MemcacheFragmentTagHelper(
@@ -67,7 +69,10 @@ public sealed class MemcacheFragmentTagHelper(
     [HtmlAttributeName("vary-by-culture")]
     public bool VaryByCulture { get; set; }
 
-    /// <summary>Time to live. The default <see langword="null"/> means the profile's, else <see cref="FragmentCacheOptions.DefaultTimeout"/> (5 minutes).</summary>
+    /// <summary>
+    /// Time to live. The default <see langword="null"/> means the profile's, else <see cref="FragmentCacheOptions.DefaultTimeout"/> (5 minutes).
+    /// Zero renders it every time; <see cref="Timeout.InfiniteTimeSpan"/> never expires; any other negative value is an error.
+    /// </summary>
     [HtmlAttributeName("expires-after")]
     public TimeSpan? ExpiresAfter { get; set; }
 
@@ -77,7 +82,8 @@ public sealed class MemcacheFragmentTagHelper(
 
     /// <summary>
     /// Accepted for compatibility with <c>&lt;cache&gt;</c>; Memcached has no sliding expiry, so it is used as a
-    /// time to live counted from the render. The default is none.
+    /// time to live counted from the render. A negative value (other than <see cref="Timeout.InfiniteTimeSpan"/>) is an error.
+    /// The default is none.
     /// </summary>
     [HtmlAttributeName("expires-sliding")]
     public TimeSpan? ExpiresSliding { get; set; }
@@ -127,6 +133,9 @@ public sealed class MemcacheFragmentTagHelper(
             throw new InvalidOperationException("<memcache-fragment> needs a name attribute: name=\"...\" (it forms the cache key on every server).");
         }
 
+        var services = ViewContext.HttpContext.RequestServices;
+        FragmentAttributes.Check(Name, output.Attributes, services);
+        FragmentExpiry.Validate(component: false, Name, ExpiresAfter, ExpiresSliding);
         output.TagName = null;
         if (!Enabled)
         {
@@ -140,11 +149,10 @@ public sealed class MemcacheFragmentTagHelper(
             throw new InvalidOperationException($"<memcache-fragment name=\"{Name}\">: no cache profile named '{Profile}' in FragmentCache:Mvc:Profiles.");
         }
 
-        var services = ViewContext.HttpContext.RequestServices;
         var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, services, $"<memcache-fragment name=\"{Name}\">");
         var entryOptions = new FragmentCacheEntryOptions
         {
-            Expiration = ComputeExpiration(profile),
+            Expiration = FragmentExpiry.Compute(ExpiresAfter, ExpiresOn, ExpiresSliding, profile, timeProvider),
             Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
             StaleWhileRevalidate = StaleWhileRevalidate,
             EarlyRecacheWindow = EarlyRecache,
@@ -157,7 +165,14 @@ public sealed class MemcacheFragmentTagHelper(
         {
             Func<CancellationToken, ValueTask<string>> render = async _ =>
             {
+                var tokens = AntiforgeryDetector.Mark(ViewContext.HttpContext);
                 rendered = await RenderAsync(output).ConfigureAwait(false);
+                if (AntiforgeryDetector.IssuedDuring(ViewContext.HttpContext, tokens, rendered))
+                {
+                    services.GetService<FragmentWarnings>()?.AntiforgeryNotStored(Name);
+                    throw new UncacheableContentException("fragment issued an antiforgery token");
+                }
+
                 if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
                 {
                     throw new UncacheableContentException("fragment over MaxFragmentSize");
@@ -189,7 +204,8 @@ public sealed class MemcacheFragmentTagHelper(
         }
         catch (UncacheableContentException)
         {
-            // Too large: ours is served uncached; a caller that joined another's flight renders its own.
+            // Too large or holding a visitor's antiforgery token: ours is served uncached; a caller that joined another's
+            // flight renders its own.
             html = new HtmlString(rendered ?? await RenderAsync(output).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (rendered is null && !ViewContext.HttpContext.RequestAborted.IsCancellationRequested)
@@ -202,29 +218,13 @@ public sealed class MemcacheFragmentTagHelper(
         output.Content.SetHtmlContent(html);
     }
 
-    internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests)
-    {
-        var vary = new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture);
-        var parts = VaryKey.Build(vary, profile, ViewContext.HttpContext, ViewContext.RouteData.Values);
-        if (digests?.GetDigest(ViewContext.ExecutingFilePath ?? ViewContext.View?.Path) is { } digest)
-        {
-            VaryKey.AddText(parts, "view", digest);
-        }
-
-        return parts;
-    }
-
-    private TimeSpan? ComputeExpiration(CacheProfile? profile)
-    {
-        if (ExpiresOn is { } on)
-        {
-            var left = on - timeProvider.GetUtcNow();
-            var expiration = left > TimeSpan.Zero ? left : TimeSpan.Zero;
-            return ExpiresAfter is { } after && after < expiration ? after : expiration;
-        }
-
-        return ExpiresAfter ?? ExpiresSliding ?? profile?.Duration;
-    }
+    internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests) =>
+        FragmentKeyParts.Build(
+            new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+            profile,
+            ViewContext.HttpContext,
+            ViewContext.RouteData.Values,
+            digests?.GetDigest(ViewContext.ExecutingFilePath ?? ViewContext.View?.Path));
 
     private async Task<string> RenderAsync(TagHelperOutput output)
     {

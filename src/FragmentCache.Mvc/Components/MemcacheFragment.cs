@@ -15,7 +15,9 @@ namespace FragmentCache.Mvc;
 /// <c>&lt;MemcacheFragment Name="..."&gt;</c>: the Razor component twin of <c>&lt;memcache-fragment&gt;</c> for static
 /// server rendering and components inside MVC views. On a miss its child content is rendered to HTML once and cached;
 /// on a hit the cached HTML is emitted as markup and the child content does not run. The cached HTML is static:
-/// interactive components inside it are not made interactive on a hit.
+/// interactive components inside it are not made interactive on a hit. A render that issued an antiforgery token (a form)
+/// is served and not stored. Its key carries no view digest: <see cref="TemplateFragmentKeys.For"/> with no view path
+/// addresses it.
 /// </summary>
 public sealed class MemcacheFragment : ComponentBase
 {
@@ -62,7 +64,10 @@ public sealed class MemcacheFragment : ComponentBase
     [Parameter]
     public bool VaryByCulture { get; set; }
 
-    /// <summary>Time to live. The default <see langword="null"/> means the profile's, else the core's default (5 minutes).</summary>
+    /// <summary>
+    /// Time to live. The default <see langword="null"/> means the profile's, else the core's default (5 minutes). Zero renders
+    /// it every time; <see cref="Timeout.InfiniteTimeSpan"/> never expires; any other negative value is an error.
+    /// </summary>
     [Parameter]
     public TimeSpan? ExpiresAfter { get; set; }
 
@@ -70,7 +75,7 @@ public sealed class MemcacheFragment : ComponentBase
     [Parameter]
     public DateTimeOffset? ExpiresOn { get; set; }
 
-    /// <summary>Used as a time to live (Memcached has no sliding expiry). The default is none.</summary>
+    /// <summary>Used as a time to live (Memcached has no sliding expiry); negative is an error, as for <see cref="ExpiresAfter"/>. The default is none.</summary>
     [Parameter]
     public TimeSpan? ExpiresSliding { get; set; }
 
@@ -122,6 +127,7 @@ public sealed class MemcacheFragment : ComponentBase
             throw new InvalidOperationException("<MemcacheFragment> needs a Name parameter (it forms the cache key on every server).");
         }
 
+        FragmentExpiry.Validate(component: true, Name, ExpiresAfter, ExpiresSliding);
         _html = null;
         if (!Enabled)
         {
@@ -137,7 +143,7 @@ public sealed class MemcacheFragment : ComponentBase
 
         var options = new FragmentCacheEntryOptions
         {
-            Expiration = ExpiresOn is { } on ? Max(on - Time.GetUtcNow()) : ExpiresAfter ?? ExpiresSliding ?? profile?.Duration,
+            Expiration = FragmentExpiry.Compute(ExpiresAfter, ExpiresOn, ExpiresSliding, profile, Time),
             Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
             StaleWhileRevalidate = StaleWhileRevalidate,
             EarlyRecacheWindow = EarlyRecache,
@@ -149,7 +155,14 @@ public sealed class MemcacheFragment : ComponentBase
         {
             _html = await cache.GetOrRenderAsync(Name, BuildVaryValues(profile), options, async _ =>
             {
+                var tokens = AntiforgeryDetector.Mark(HttpContext);
                 rendered = await RenderChildAsync().ConfigureAwait(false);
+                if (AntiforgeryDetector.IssuedDuring(HttpContext, tokens, rendered))
+                {
+                    (Services.GetService(typeof(FragmentWarnings)) as FragmentWarnings)?.AntiforgeryNotStored(Name);
+                    throw new UncacheableContentException("fragment issued an antiforgery token");
+                }
+
                 if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
                 {
                     throw new UncacheableContentException("fragment over MaxFragmentSize");
@@ -183,10 +196,8 @@ public sealed class MemcacheFragment : ComponentBase
     }
 
     internal List<object?> BuildVaryValues(CacheProfile? profile) =>
-        VaryKey.Build(new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
-            profile, HttpContext, HttpContext?.Request.RouteValues);
-
-    private static TimeSpan Max(TimeSpan left) => left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        FragmentKeyParts.Build(new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+            profile, HttpContext, HttpContext?.Request.RouteValues, viewDigest: null);
 
     private async Task<string> RenderChildAsync()
     {

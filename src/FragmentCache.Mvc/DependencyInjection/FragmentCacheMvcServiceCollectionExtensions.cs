@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FragmentCacheMvcServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need,
+    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need
+    /// (with <see cref="TemplateFragmentKeys"/>, and antiforgery wrapped so a fragment can tell that its render issued a token),
     /// binding <see cref="FragmentCacheMvcOptions"/> to the <c>Mvc</c> child and <see cref="FragmentCachePagesOptions"/> to
     /// the <c>Pages</c> child of the section passed to <c>AddFragmentCache</c> (<c>"FragmentCache:Mvc"</c> and
     /// <c>"FragmentCache:Pages"</c> when it was configured in code), and validating both at startup. Call
@@ -41,6 +42,9 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<PageCacheHandler>();
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
+        services.TryAddSingleton<FragmentWarnings>();
+        services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
+        TrackingAntiforgeryRegistration.Add(services);
         return services;
     }
 
