@@ -29,7 +29,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.AddOptions<FragmentCachePagesOptions>().BindConfiguration(FragmentCachePagesOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheStatus>();
-        services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>()));
+        services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ViewDigestProvider>>()));
         services.TryAddSingleton<PageCacheHandler>();
         return services;
     }

@@ -49,9 +49,13 @@ internal sealed class RenderDependencyGraph
         }
     }
 
-    /// <summary>The digest of the view at <paramref name="path"/> and all it renders, or <see langword="null"/> when it is not a compiled view.</summary>
-    public string? Digest(string path)
+    /// <summary>
+    /// The digest of the view at <paramref name="path"/> and all it renders, or <see langword="null"/> when it is not a
+    /// compiled view. <paramref name="fallback"/> says why it is <see cref="AllViewsDigest"/> instead, when it is.
+    /// </summary>
+    public string? Digest(string path, out string? fallback)
     {
+        fallback = null;
         if (ViewNode(path) is not { } root)
         {
             return null;
@@ -67,6 +71,7 @@ internal sealed class RenderDependencyGraph
             var node = pending.Pop();
             if (node.Unresolvable is not null)
             {
+                fallback = node.Key + ": " + node.Unresolvable;
                 return AllViewsDigest();
             }
 

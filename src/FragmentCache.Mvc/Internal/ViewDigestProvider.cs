@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Razor.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FragmentCache.Mvc.Internal;
 
@@ -16,7 +17,7 @@ namespace FragmentCache.Mvc.Internal;
 /// the view renders, or falls back to a digest of every compiled view when a rendered name is not a literal.
 /// Computed once per path; a hit is one dictionary lookup.
 /// </summary>
-internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = null)
+internal sealed partial class ViewDigestProvider(ApplicationPartManager? partManager = null, ILogger? logger = null)
 {
     private readonly ConcurrentDictionary<string, string?> _byPath = new(StringComparer.OrdinalIgnoreCase);
     private RenderDependencyGraph? _graph;
@@ -76,5 +77,17 @@ internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = n
     /// <summary>Why the view at <paramref name="path"/> falls back to <see cref="AllViewsDigest"/>, or <see langword="null"/> when it does not.</summary>
     internal string? FallbackReason(string path) => Graph.UnresolvableReason(path);
 
-    private string? Compute(string path) => Graph.Digest(path);
+    private string? Compute(string path)
+    {
+        var digest = Graph.Digest(path, out var fallback);
+        if (fallback is not null && logger is not null)
+        {
+            LogFallback(logger, path, fallback);
+        }
+
+        return digest;
+    }
+
+    [LoggerMessage(140, LogLevel.Information, "FragmentCache: the fragments of view {Path} carry a digest of every compiled view, as what it renders cannot be resolved statically ({Reason}).", EventName = "ViewDigestCoversAllViews")]
+    private static partial void LogFallback(ILogger logger, string path, string reason);
 }

@@ -74,22 +74,36 @@ public sealed class ViewDigestDependencyTests
     }
 
     [Theory]
-    [MemberData(nameof(Views))]
-    public async Task FallbackReason_LiteralNamesOnly_None(string view, bool changed)
+    [InlineData("WithSidebar")]
+    [InlineData("Nested")]
+    [InlineData("WithPopularTag")]
+    [InlineData("WithStable")]
+    [InlineData("WithCoded")]
+    [InlineData("Cycle")]
+    public async Task GetDigest_LiteralNamesOnly_DoesNotFallBack(string view)
     {
-        _ = changed;
         var (a, _) = await ProvidersAsync(new FakeTimeProvider(TestAppFactory.Start));
         var path = "/Views/Home/" + view + ".cshtml";
 
-        if (view == "Dynamic")
-        {
-            Assert.NotNull(a.FallbackReason(path));
-        }
-        else
-        {
-            Assert.Null(a.FallbackReason(path));
-            Assert.NotEqual(a.AllViewsDigest(), a.GetDigest(path));
-        }
+        Assert.Null(a.FallbackReason(path));
+        Assert.NotEqual(a.AllViewsDigest(), a.GetDigest(path));
+    }
+
+    [Fact]
+    public async Task GetDigest_Fallback_LoggedWithViewAndReason()
+    {
+        var time = new FakeTimeProvider(TestAppFactory.Start);
+        var logs = new CapturingLoggerProvider();
+        await using var host = await DigestAppHost.StartAsync(DigestAppHost.BuildA, time, FlakyStore.CreateMemory(time), logs: logs);
+        var client = host.CreateClient();
+
+        await client.SendAsync("/Home/Show/Dynamic");
+        await client.SendAsync("/Home/Show/Dynamic");
+        await client.SendAsync("/Home/Show/WithSidebar");
+
+        var fallback = Assert.Single(logs.Messages, m => m.Contains(" 140 ", StringComparison.Ordinal));
+        Assert.Contains("/Views/Home/Dynamic.cshtml", fallback, StringComparison.Ordinal);
+        Assert.Contains("a partial name computed at run time", fallback, StringComparison.Ordinal);
     }
 
     [Theory]

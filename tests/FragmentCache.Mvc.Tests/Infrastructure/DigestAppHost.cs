@@ -31,8 +31,11 @@ public sealed class DigestAppHost : IAsyncDisposable
 
     public HttpClient CreateClient() => _app.GetTestClient();
 
-    /// <summary>Starts <paramref name="build"/> on <paramref name="time"/> over <paramref name="store"/>, or over memcached at <paramref name="server"/>.</summary>
-    public static async Task<DigestAppHost> StartAsync(Assembly build, TimeProvider time, ICacheStore? store = null, string? server = null)
+    /// <summary>
+    /// Starts <paramref name="build"/> on <paramref name="time"/> over <paramref name="store"/>, or over memcached at
+    /// <paramref name="server"/>; <paramref name="logs"/>, when given, receives its logs from Information up.
+    /// </summary>
+    public static async Task<DigestAppHost> StartAsync(Assembly build, TimeProvider time, ICacheStore? store = null, string? server = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -41,7 +44,12 @@ public sealed class DigestAppHost : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseTestServer();
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Error : LogLevel.Information);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Services.AddSingleton(time);
         builder.Services.AddControllersWithViews();
         var cache = builder.Services.AddFragmentCache(o =>
