@@ -19,8 +19,6 @@ namespace FragmentCache.Mvc.Internal;
 /// </summary>
 internal sealed class RenderDependencyGraph
 {
-    private const string TemplatesFolder = "Templates/";
-
     private readonly Dictionary<string, CompiledViewDescriptor> _views = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<Type> _components = [];
     private readonly ConcurrentDictionary<string, Node?> _viewNodes = new(StringComparer.OrdinalIgnoreCase);
@@ -177,7 +175,7 @@ internal sealed class RenderDependencyGraph
 
         var key = descriptor.RelativePath;
         var digest = ViewDigestProvider.DigestOf(type, descriptor.Item?.Metadata) ?? string.Empty;
-        var deps = RenderDependencyScanner.Scan(type);
+        var deps = Scan([type]);
         var views = new List<string>();
         var components = new List<Type>(deps.ComponentTypes);
         var unresolvable = deps.Unresolvable;
@@ -226,7 +224,7 @@ internal sealed class RenderDependencyGraph
             CompiledViewFingerprint.Append(code, root);
         }
 
-        var deps = RenderDependencyScanner.Scan(roots);
+        var deps = Scan(roots);
         var shortName = ViewComponentConventions.GetComponentName(type.GetTypeInfo());
         var views = new List<string>();
         var components = new List<Type>(deps.ComponentTypes);
@@ -248,6 +246,20 @@ internal sealed class RenderDependencyGraph
         }
 
         return new Node("component " + type.FullName, Hash(code.ToString()), views, components, unresolvable);
+    }
+
+    // Reflection over foreign code can fail in ways the scanner does not foresee: that is a fallback, never a failed page.
+    private static RenderDependencies Scan(List<Type> roots)
+    {
+        try
+        {
+            return RenderDependencyScanner.Scan(roots);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or NotSupportedException
+            or TypeLoadException or BadImageFormatException or IOException or MemberAccessException)
+        {
+            return new RenderDependencies { Unresolvable = "code that could not be read (" + ex.GetType().Name + ")" };
+        }
     }
 
     // Adds every compiled view that MVC could pick for this name; false when there is none.
@@ -324,8 +336,8 @@ internal sealed class RenderDependencyGraph
     }
 
     private static bool IsTemplate(string path)
-        => path.Contains("/Display" + TemplatesFolder, StringComparison.OrdinalIgnoreCase)
-        || path.Contains("/Editor" + TemplatesFolder, StringComparison.OrdinalIgnoreCase);
+        => path.Contains("/DisplayTemplates/", StringComparison.OrdinalIgnoreCase)
+        || path.Contains("/EditorTemplates/", StringComparison.OrdinalIgnoreCase);
 
     private static string Combine(string fromPath, string relative)
     {

@@ -32,7 +32,8 @@ internal sealed partial class ViewDigestProvider(ApplicationPartManager? partMan
             return null;
         }
 
-        return _byPath.GetOrAdd(path, Compute);
+        // TryGetValue first: a hit allocates no delegate.
+        return _byPath.TryGetValue(path, out var digest) ? digest : _byPath.GetOrAdd(path, Compute);
     }
 
     internal static string? DigestOf(Type viewType, IReadOnlyList<object>? metadata)

@@ -9,7 +9,8 @@ namespace FragmentCache.Mvc.Tests.EndToEnd;
 /// <summary>
 /// The view digest follows what a fragment renders, checked on two real builds of one Razor app (tests/DigestApps):
 /// build B differs from build A only in the markup of the partial <c>_Sidebar</c>, the view of the component
-/// <c>Popular</c> and the code of the component <c>Coded</c>. Each view of <c>Views/Home</c> holds one fragment.
+/// <c>Popular</c>, the code of the component <c>Coded</c> and the display template <c>Int32</c>. Each view of
+/// <c>Views/Home</c> holds one fragment.
 /// </summary>
 public sealed class ViewDigestDependencyTests
 {
@@ -21,7 +22,10 @@ public sealed class ViewDigestDependencyTests
         { "WithPopular", true },    // Component.InvokeAsync("Popular"), whose view changed
         { "WithPopularTag", true }, // <vc:popular>
         { "WithCoded", true },      // Component.InvokeAsync(typeof(CodedViewComponent)), whose code changed
+        { "WithTemplate", true },   // Html.Display of an int: DisplayTemplates/Int32 changed
         { "Dynamic", true },        // a partial name computed at run time: every view counts, and _Sidebar changed
+        { "DynamicTag", true },     // <partial name="@footer">: the same
+        { "MissingPartial", true }, // a partial that is no compiled view: the same
         { "WithFooter", false },    // <partial name="_Footer">
         { "WithStable", false },    // the Stable component by name, InvokeAsync<T>() and typeof(T)
         { "Cycle", false },         // _CycleA and _CycleB render each other
@@ -62,15 +66,19 @@ public sealed class ViewDigestDependencyTests
         Assert.Equal(a.GetDigest("/Views/Shared/_CycleB.cshtml"), b.GetDigest("/Views/Shared/_CycleB.cshtml"));
     }
 
-    [Fact]
-    public async Task GetDigest_PartialNameComputedAtRunTime_FallsBackToEveryCompiledView()
+    [Theory]
+    [InlineData("Dynamic", "a partial name computed at run time")]
+    [InlineData("DynamicTag", "a <partial> name computed at run time")]
+    [InlineData("MissingPartial", "partial '_NotAView' is not a compiled view")]
+    public async Task GetDigest_PartialNotResolvable_FallsBackToEveryCompiledView(string view, string reason)
     {
         var (a, b) = await ProvidersAsync(new FakeTimeProvider(TestAppFactory.Start));
+        var path = "/Views/Home/" + view + ".cshtml";
 
-        Assert.Equal(a.AllViewsDigest(), a.GetDigest("/Views/Home/Dynamic.cshtml"));
-        Assert.Equal(b.AllViewsDigest(), b.GetDigest("/Views/Home/Dynamic.cshtml"));
+        Assert.Equal(a.AllViewsDigest(), a.GetDigest(path));
+        Assert.Equal(b.AllViewsDigest(), b.GetDigest(path));
         Assert.NotEqual(a.AllViewsDigest(), b.AllViewsDigest());
-        Assert.Contains("computed at run time", a.FallbackReason("/Views/Home/Dynamic.cshtml"), StringComparison.Ordinal);
+        Assert.Contains(reason, a.FallbackReason(path), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -148,5 +156,7 @@ public sealed class ViewDigestDependencyTests
         Assert.Contains("Sidebar, build B", sidebar, StringComparison.Ordinal);
         var (_, popular) = await deployed.SendAsync("/Home/Show/WithPopularTag");
         Assert.Contains("popular-B", popular, StringComparison.Ordinal);
+        var (_, template) = await deployed.SendAsync("/Home/Show/WithTemplate");
+        Assert.Contains("count-B", template, StringComparison.Ordinal);
     }
 }
