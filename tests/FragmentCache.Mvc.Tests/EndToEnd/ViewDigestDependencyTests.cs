@@ -25,6 +25,7 @@ public sealed class ViewDigestDependencyTests
         { "WithTemplate", true },   // Html.Display of an int: DisplayTemplates/Int32 changed
         { "Dynamic", true },        // a partial name computed at run time: every view counts, and _Sidebar changed
         { "DynamicTag", true },     // <partial name="@footer">: the same
+        { "Ternary", true },        // one of two literals, chosen at run time: the same
         { "MissingPartial", true }, // a partial that is no compiled view: the same
         { "WithFooter", false },    // <partial name="_Footer">
         { "WithStable", false },    // the Stable component by name, InvokeAsync<T>() and typeof(T)
@@ -69,6 +70,7 @@ public sealed class ViewDigestDependencyTests
     [Theory]
     [InlineData("Dynamic", "a partial name computed at run time")]
     [InlineData("DynamicTag", "a <partial> name computed at run time")]
+    [InlineData("Ternary", "a partial name computed at run time")]
     [InlineData("MissingPartial", "partial '_NotAView' is not a compiled view")]
     public async Task GetDigest_PartialNotResolvable_FallsBackToEveryCompiledView(string view, string reason)
     {
