@@ -38,7 +38,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.AddOptions<FragmentCachePagesOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheStatus>();
-        services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>()));
+        services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ViewDigestProvider>>()));
         services.TryAddSingleton<PageCacheHandler>();
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());

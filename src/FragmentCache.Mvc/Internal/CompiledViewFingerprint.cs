@@ -14,9 +14,9 @@ namespace FragmentCache.Mvc.Internal;
 /// </summary>
 internal static class CompiledViewFingerprint
 {
-    private const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    internal const BindingFlags All = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
+    internal static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(f => (OpCode)f.GetValue(null)!)
         .ToDictionary(o => o.Value);
@@ -42,7 +42,7 @@ internal static class CompiledViewFingerprint
         }
     }
 
-    private static void Collect(Type type, List<Type> types)
+    internal static void Collect(Type type, List<Type> types)
     {
         types.Add(type);
         foreach (var nested in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic))
@@ -90,7 +90,7 @@ internal static class CompiledViewFingerprint
         }
     }
 
-    private static int OperandSize(OperandType type, byte[] il, int position) => type switch
+    internal static int OperandSize(OperandType type, byte[] il, int position) => type switch
     {
         OperandType.InlineNone => 0,
         OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
@@ -108,7 +108,8 @@ internal static class CompiledViewFingerprint
             {
                 OperandType.InlineString => "\"" + module.ResolveString(token) + "\"",
                 OperandType.InlineSig => "sig",
-                _ => module.ResolveMember(token) is { } member ? member.DeclaringType?.FullName + "::" + member : "?",
+                // Type.ToString() names generic arguments without their assemblies, so a version bump changes nothing.
+                _ => module.ResolveMember(token) is { } member ? member.DeclaringType?.ToString() + "::" + member : "?",
             };
         }
         catch (ArgumentException)

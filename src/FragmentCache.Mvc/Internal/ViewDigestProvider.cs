@@ -3,21 +3,26 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
-using Microsoft.AspNetCore.Mvc.Razor.Compilation;
 using Microsoft.AspNetCore.Razor.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FragmentCache.Mvc.Internal;
 
 /// <summary>
-/// The digest of a compiled view's source, so a changed template gets new fragment keys (Rails' template
-/// digests). Uses the checksums the Razor compiler records on the compiled item
-/// (<see cref="IRazorSourceChecksumMetadata"/>, the view and its imports) when there are any; the .NET 10
-/// Razor generator records none, so then a <see cref="CompiledViewFingerprint"/> of the compiled code.
+/// The digest of a compiled view and everything it renders, so a changed template, partial or view component
+/// gets new fragment keys (Rails' template digests). Each view's own digest uses the checksums the Razor
+/// compiler records on the compiled item (<see cref="IRazorSourceChecksumMetadata"/>, the view and its imports)
+/// when there are any; the .NET 10 Razor generator records none, so then a <see cref="CompiledViewFingerprint"/>
+/// of the compiled code. <see cref="RenderDependencyGraph"/> adds the partials, view components and their views
+/// the view renders, or falls back to a digest of every compiled view when a rendered name is not a literal.
+/// Computed once per path; a hit is one dictionary lookup.
 /// </summary>
-internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = null)
+internal sealed partial class ViewDigestProvider(ApplicationPartManager? partManager = null, ILogger? logger = null)
 {
     private readonly ConcurrentDictionary<string, string?> _byPath = new(StringComparer.OrdinalIgnoreCase);
-    private Dictionary<string, CompiledViewDescriptor>? _views;
+    private RenderDependencyGraph? _graph;
+
+    private RenderDependencyGraph Graph => _graph ??= new RenderDependencyGraph(partManager);
 
     /// <summary>Returns the digest of the view at <paramref name="path"/>, or <see langword="null"/> when unknown (runtime-compiled or not a view).</summary>
     public string? GetDigest(string? path)
@@ -27,7 +32,8 @@ internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = n
             return null;
         }
 
-        return _byPath.GetOrAdd(path, Compute);
+        // TryGetValue first: a hit allocates no delegate.
+        return _byPath.TryGetValue(path, out var digest) ? digest : _byPath.GetOrAdd(path, Compute);
     }
 
     internal static string? DigestOf(Type viewType, IReadOnlyList<object>? metadata)
@@ -66,29 +72,23 @@ internal sealed class ViewDigestProvider(ApplicationPartManager? partManager = n
         return Convert.ToHexString(hash, 0, 12);
     }
 
+    /// <summary>The digest every view falls back to when what it renders cannot be resolved: all compiled views and view components.</summary>
+    internal string AllViewsDigest() => Graph.AllViewsDigest();
+
+    /// <summary>Why the view at <paramref name="path"/> falls back to <see cref="AllViewsDigest"/>, or <see langword="null"/> when it does not.</summary>
+    internal string? FallbackReason(string path) => Graph.UnresolvableReason(path);
+
     private string? Compute(string path)
     {
-        var views = _views ??= LoadViews();
-        return views.TryGetValue(path, out var descriptor) && descriptor.Type is { } type
-            ? DigestOf(type, descriptor.Item?.Metadata)
-            : null;
-    }
-
-    private Dictionary<string, CompiledViewDescriptor> LoadViews()
-    {
-        var result = new Dictionary<string, CompiledViewDescriptor>(StringComparer.OrdinalIgnoreCase);
-        if (partManager is null)
+        var digest = Graph.Digest(path, out var fallback);
+        if (fallback is not null && logger is not null)
         {
-            return result;
+            LogFallback(logger, path, fallback);
         }
 
-        var feature = new ViewsFeature();
-        partManager.PopulateFeature(feature);
-        foreach (var view in feature.ViewDescriptors)
-        {
-            result[view.RelativePath] = view;
-        }
-
-        return result;
+        return digest;
     }
+
+    [LoggerMessage(140, LogLevel.Information, "FragmentCache: the fragments of view {Path} carry a digest of every compiled view, as what it renders cannot be resolved statically ({Reason}).", EventName = "ViewDigestCoversAllViews")]
+    private static partial void LogFallback(ILogger logger, string path, string reason);
 }
