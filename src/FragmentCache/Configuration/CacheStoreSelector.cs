@@ -21,6 +21,13 @@ internal sealed class CacheStoreSelector(
     private ICacheStore? _store;
     private bool _ownsStore;
 
+    /// <summary>
+    /// Whether this selector picks a named store. A named store announces itself (<c>NamedStoreReady</c>), and a named
+    /// store without servers is a deliberate per-process cache (Django's <c>LocMemCache</c> alias), so the memory store's
+    /// log line and per-process warning are written for the main store only.
+    /// </summary>
+    public bool Named { get; set; }
+
     public ICacheStore Store
     {
         get
@@ -58,9 +65,13 @@ internal sealed class CacheStoreSelector(
         _ownsStore = true;
         if (servers.Count == 0)
         {
-            logger.MemoryStoreSelected();
             var sizeLimit = options.Value.MemorySizeLimit;
-            if (environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+            if (!Named)
+            {
+                logger.MemoryStoreSelected();
+            }
+
+            if (!Named && environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
             {
                 logger.MemoryStorePerProcess(environment.EnvironmentName, sizeLimit);
             }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -14,7 +15,9 @@ internal static class KestrelHost
     /// <summary>Starts <paramref name="factory"/> on Kestrel and returns a client for its address.</summary>
     public static HttpClient Start(TestAppFactory factory)
     {
-        factory.UseKestrel(0);
+        // Listen through Kestrel's options, not UseKestrel(port): the port overload rewrites the server's address list,
+        // and under load that raced with the server starting ("Addresses cannot be modified after the server has started").
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
