@@ -199,7 +199,7 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         }
 
         // A counter that is gone (evicted just now) is simply not extended: the entry built with it will not be valid.
-        if (created || await _lifetimes.ExtendAsync(counterKey, lifetime, cancellationToken).ConfigureAwait(false))
+        if (created || await TryExtendAsync(counterKey, lifetime, cancellationToken).ConfigureAwait(false))
         {
             if (_extended.Count >= MaxRememberedCounterKeys)
             {
@@ -207,6 +207,23 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
             }
 
             _extended[counterKey] = (generation, until);
+        }
+    }
+
+    /// <summary>
+    /// Extends a counter's lifetime, best effort: safety never rests on a counter's lifetime, so a store failure here
+    /// (a server just restarted, a dropped connection) leaves the counter as it is and the render goes on to store its
+    /// entry, instead of turning a lifetime chore into a render that is not stored. The next render tries again.
+    /// </summary>
+    private async ValueTask<bool> TryExtendAsync(string counterKey, TimeSpan? lifetime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _lifetimes!.ExtendAsync(counterKey, lifetime, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
         }
     }
 
