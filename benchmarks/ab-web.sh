@@ -36,8 +36,8 @@ done
 
 echo "A/B $(date -u '+%Y-%m-%d %H:%M') UTC, before: $before ${BEFORE_ARGS:-}, after: $after ${AFTER_ARGS:-}; two-tier $two_tier, $rounds rounds x ${secs}s, wrk -t2 -c32; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for route in "${routes[@]}"; do
-  # Warm-up: one uncounted round of the same length on each side (tiered JIT settles over several seconds; a 2 s
-  # warm-up left round 1 at a third of round 3).
+  # Warm-up: uncounted rounds of the same length on each side (tiered JIT settles over several seconds; with a 2 s
+  # warm-up, round 1 runs at a third of round 3).
   for side in before after; do timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route" >/dev/null 2>&1 || true; done
   for side in before after; do timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route" >/dev/null 2>&1 || true; done
   declare -A sum=([before]=0 [after]=0)

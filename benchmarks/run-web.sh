@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end benchmark (issue 6): the same page in every caching variant, driven by wrk, side by side in one run.
+# End-to-end benchmark: the same page in every caching variant, driven by wrk, side by side in one run.
 #
 #   benchmarks/run-web.sh              # 10 s per variant (~5 min in all)
 #   benchmarks/run-web.sh --quick      # 3 s per variant (~1.5 min)
@@ -38,8 +38,8 @@ done
 ((duration >= 1 && duration <= 60)) || { echo "--duration must be 1..60" >&2; exit 2; }
 ((rounds >= 1 && rounds <= 9)) || { echo "--rounds must be 1..9" >&2; exit 2; }
 round=1
-# Tiered JIT settles over seconds: with 1 s per route, the first variant of round 1 (<cache>) ran at a third to a
-# half of its later rounds (14:29 UTC run, benchmarks/results/web-session3-rounds3.txt) and flattered every ratio.
+# Tiered JIT settles over seconds: with 1 s of warm-up per route, the first variant of round 1 (<cache>) runs at a
+# third to a half of its later rounds, which flatters every ratio of that round.
 warm=3
 connections=32
 

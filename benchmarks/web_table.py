@@ -69,7 +69,7 @@ def esc(s):
 
 def svg(rows, title):
     # One bar per variant: its ratio to <cache> (fragment variants) or to [OutputCache] (page variants), with
-    # the issue's target drawn as a tick; plus ours-vs-Django bars.
+    # its target drawn as a tick; plus ours-vs-Django bars.
     bars = []
     goal = {
         "<distributed-cache> over Redis": None,
@@ -123,7 +123,7 @@ def svg(rows, title):
         return parts, y + 30
 
     body = [f'<text x="10" y="20" font-size="14" font-weight="bold">{esc(title)}</text>',
-            '<text x="10" y="38" font-size="11">Bars: requests/s ratio measured in the same run. Black tick: the issue\'s target. Red: below target.</text>']
+            '<text x="10" y="38" font-size="11">Bars: requests/s ratio measured in the same run. Black tick: the target. Red: below target.</text>']
     p1, y = panel(first, 62, max(1.5, max((b[1] or 0) for b in first) * 1.1) if first else 1.5, "vs the built-ins (same app process)")
     body += p1
     if second:
@@ -175,7 +175,7 @@ def ceilings(rows):
 
 
 def targets_table(rows):
-    lines = ["| issue 6 target | measured | target | met | in-process built-in, same ratio |", "|---|---:|---:|---|---:|"]
+    lines = ["| target ratio | measured | target | met | in-process built-in, same ratio |", "|---|---:|---:|---|---:|"]
     for (name, value, target), ceiling in zip(targets(rows), ceilings(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")
         lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:.1f}x | {met} | {fmt(ceiling) if ceiling else ''} |")
@@ -218,7 +218,7 @@ def median_ceilings(rows):
 
 
 def median_targets_table(rows):
-    lines = ["| issue 6 target | median | rounds | target | met | in-process built-in, same ratio (median) |",
+    lines = ["| target ratio | median | rounds | target | met | in-process built-in, same ratio (median) |",
              "|---|---:|---|---:|---|---:|"]
     for (name, value, target, values), ceiling in zip(median_targets(rows), median_ceilings(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")

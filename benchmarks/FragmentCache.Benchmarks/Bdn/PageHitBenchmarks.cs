@@ -16,7 +16,7 @@ namespace FragmentCache.Benchmarks.Bdn;
 /// with a fresh <see cref="DefaultHttpContext"/> whose body is a stream that only counts: <c>[CachePage]</c>'s path
 /// (<c>PageCacheHandler</c> with the filter's policy: no learned Vary) and <c>app.UseFragmentCachePages()</c>'s
 /// (per-site: it also reads the URL's learned Vary headers from the store on every request), and <c>app.UseCachePage()</c>'s
-/// (the middleware in front of an endpoint whose metadata carries the action's <c>[CachePage]</c>). Issue 6's target: a page hit streams the
+/// (the middleware in front of an endpoint whose metadata carries the action's <c>[CachePage]</c>). The target: a page hit streams the
 /// stored body without copying it into a new array, so a hit must allocate well under the body's size.
 /// </summary>
 [MemoryDiagnoser]
@@ -38,7 +38,7 @@ public class PageHitBenchmarks
     [Params(false, true)]
     public bool TwoTier { get; set; }
 
-    /// <summary>Whether the client compresses values from 32 KB (the default before session 2) or never (CompressionThreshold = 0).</summary>
+    /// <summary>Whether the client compresses values from 32 KB (CompressionThreshold = 32 KiB, so the ~38 KB values are compressed) or never (CompressionThreshold = 0).</summary>
     [Params(true, false)]
     public bool Compression { get; set; }
 

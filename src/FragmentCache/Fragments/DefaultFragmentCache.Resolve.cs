@@ -179,8 +179,8 @@ internal sealed partial class DefaultFragmentCache
 
     /// <summary>
     /// The generations of the request's own tags, read while the entry is read (both requests leave in one write and
-    /// their replies usually arrive in one read): a tagged hit, such as every cached page with its path tag, no longer
-    /// waits for a second round trip. Null when the request has no tags or the read failed.
+    /// their replies usually arrive in one read): a tagged hit, such as every cached page with its path tag, does not
+    /// wait for a second round trip. Null when the request has no tags or the read failed.
     /// </summary>
     private Task<Dictionary<string, ulong>?> ReadRequestTagsAsync(FragmentRequest request, CancellationToken cancellationToken)
     {

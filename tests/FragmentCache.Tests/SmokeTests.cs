@@ -1,7 +1,0 @@
-namespace FragmentCache.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Build_Works() => Assert.Equal(4, 2 + 2);
-}
