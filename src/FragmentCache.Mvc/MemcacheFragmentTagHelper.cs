@@ -149,7 +149,7 @@ public sealed class MemcacheFragmentTagHelper(
             throw new InvalidOperationException($"<memcache-fragment name=\"{Name}\">: no cache profile named '{Profile}' in FragmentCache:Mvc:Profiles.");
         }
 
-        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, services, $"<memcache-fragment name=\"{Name}\">");
+        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, services, component: false, Name);
         var entryOptions = new FragmentCacheEntryOptions
         {
             Expiration = FragmentExpiry.Compute(ExpiresAfter, ExpiresOn, ExpiresSliding, profile, timeProvider),

@@ -149,7 +149,7 @@ public sealed class MemcacheFragment : ComponentBase
             EarlyRecacheWindow = EarlyRecache,
         };
 
-        var cache = FragmentStores.Select(Cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, Services, $"<MemcacheFragment Name=\"{Name}\">");
+        var cache = FragmentStores.Select(Cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, Services, component: true, Name);
         string? rendered = null;
         try
         {

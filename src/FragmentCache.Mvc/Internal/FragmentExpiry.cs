@@ -31,13 +31,16 @@ internal static class FragmentExpiry
         return after ?? sliding ?? profile?.Duration;
     }
 
+    /// <summary>The fragment as its author wrote it, for error messages: the tag or the component with its name.</summary>
+    public static string Owner(bool component, string name)
+        => component ? $"<MemcacheFragment Name=\"{name}\">" : $"<memcache-fragment name=\"{name}\">";
+
     private static void Check(bool component, string name, string attribute, TimeSpan? value)
     {
         if (value is { } v && v < TimeSpan.Zero && v != Timeout.InfiniteTimeSpan)
         {
-            var fragment = component ? $"<MemcacheFragment Name=\"{name}\">" : $"<memcache-fragment name=\"{name}\">";
             throw new InvalidOperationException(
-                $"{fragment}: {attribute} is negative ({v.ToString("c", CultureInfo.InvariantCulture)}). Use a positive time to live, "
+                $"{Owner(component, name)}: {attribute} is negative ({v.ToString("c", CultureInfo.InvariantCulture)}). Use a positive time to live, "
                 + "zero to render it every time, or Timeout.InfiniteTimeSpan for no expiry.");
         }
     }

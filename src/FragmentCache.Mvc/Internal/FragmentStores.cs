@@ -7,9 +7,10 @@ internal static class FragmentStores
 {
     /// <summary>
     /// <paramref name="main"/> for no store; else the named store's cache. An unknown name throws, the message starting
-    /// with <paramref name="owner"/> (the fragment as written) and naming the store and the configured ones.
+    /// with the fragment as written (<paramref name="component"/> says which front end) and naming the store and the
+    /// configured ones. The message is built only then: a hit allocates nothing here.
     /// </summary>
-    public static IFragmentCache Select(IFragmentCache main, string? store, IServiceProvider services, string owner)
+    public static IFragmentCache Select(IFragmentCache main, string? store, IServiceProvider services, bool component, string name)
     {
         if (string.IsNullOrEmpty(store))
         {
@@ -17,9 +18,9 @@ internal static class FragmentStores
         }
 
         var stores = services.GetService<IFragmentCacheStores>()
-            ?? throw new InvalidOperationException($"{owner}: a named store needs AddFragmentCache.");
+            ?? throw new InvalidOperationException($"{FragmentExpiry.Owner(component, name)}: a named store needs AddFragmentCache.");
         return stores.Contains(store)
             ? stores.GetFragmentCache(store)
-            : throw new InvalidOperationException($"{owner}: " + FragmentCacheStores.Unknown(store, stores.Names));
+            : throw new InvalidOperationException($"{FragmentExpiry.Owner(component, name)}: " + FragmentCacheStores.Unknown(store, stores.Names));
     }
 }
