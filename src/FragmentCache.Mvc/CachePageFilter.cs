@@ -97,15 +97,15 @@ public sealed class CachePageFilter : IAsyncResourceFilter
             ? TimeSpan.FromSeconds(attribute.Duration)
             : profile?.Duration ?? pages.DefaultDuration;
         string[]? query = attribute.VaryByQueryKeys is { } keys
-            ? VaryKey.Merge(keys, null)
-            : profile is { VaryByQueryKeys.Count: > 0 } ? VaryKey.Merge(profile.VaryByQueryKeys, null) : null;
+            ? VaryValues.Merge(keys, null)
+            : profile is { Vary.QueryKeys.Count: > 0 } ? VaryValues.Merge(profile.Vary.QueryKeys, null) : null;
         return new PagePolicy(
             duration,
-            VaryKey.Merge(attribute.VaryByHeaders, profile?.VaryByHeaders),
-            VaryKey.Merge(attribute.VaryByCookies, profile?.VaryByCookies),
+            VaryValues.Merge(attribute.VaryByHeaders, profile?.Vary.Headers),
+            VaryValues.Merge(attribute.VaryByCookies, profile?.Vary.Cookies),
             query,
-            attribute.VaryByUser || profile?.VaryByUser == true,
-            VaryKey.Merge(attribute.Tags, profile?.Tags),
+            attribute.VaryByUser || profile?.Vary.User == true,
+            VaryValues.Merge(attribute.Tags, profile?.Tags),
             PerSite: false,
             VaryByCulture: attribute.VaryByCulture && pages.VaryByCulture,
             KeepUnkeyedQuery: attribute.KeepUnkeyedQuery,

@@ -2,25 +2,20 @@ namespace FragmentCache.Mvc;
 
 /// <summary>
 /// A named set of caching settings (like MVC's <c>CacheProfile</c>), used by <c>profile="..."</c> on
-/// <c>&lt;memcache-fragment&gt;</c> and by <see cref="CachePageAttribute.Profile"/>. Settings given on the
-/// tag or attribute itself win over the profile's.
+/// <c>&lt;memcache-fragment&gt;</c> and <c>&lt;MemcacheFragment&gt;</c> and by <see cref="CachePageAttribute.Profile"/>.
+/// Settings given on the tag or attribute itself win over the profile's; vary rules add up.
 /// </summary>
 public sealed class CacheProfile
 {
     /// <summary>How long entries live. The default <see langword="null"/> means the caller's own default.</summary>
     public TimeSpan? Duration { get; set; }
 
-    /// <summary>Request headers the entry varies by. The default is none.</summary>
-    public IList<string> VaryByHeaders { get; } = [];
-
-    /// <summary>Cookies the entry varies by. The default is none.</summary>
-    public IList<string> VaryByCookies { get; } = [];
-
-    /// <summary>Query keys the entry varies by (pages: replaces the default "all keys"). The default is none.</summary>
-    public IList<string> VaryByQueryKeys { get; } = [];
-
-    /// <summary>Whether the entry varies by user (and, for pages, whether signed-in users are cached at all). The default is <see langword="false"/>.</summary>
-    public bool VaryByUser { get; set; }
+    /// <summary>
+    /// What the entries vary by (<c>Profiles:{name}:Vary:Headers:0</c> and so on in configuration; <see cref="VaryRules.Values"/>
+    /// in code). For pages, <see cref="VaryRules.QueryKeys"/> replaces the default "all keys" and <see cref="VaryRules.User"/>
+    /// also decides whether signed-in users are cached at all. The default is none.
+    /// </summary>
+    public VaryRules Vary { get; } = new();
 
     /// <summary>Tags the entries carry. The default is none.</summary>
     public IList<string> Tags { get; } = [];

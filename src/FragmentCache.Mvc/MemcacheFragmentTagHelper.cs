@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Html;
@@ -7,7 +6,6 @@ using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace FragmentCache.Mvc;
 
@@ -23,11 +21,7 @@ namespace FragmentCache.Mvc;
 /// <see cref="TemplateFragmentKeys"/> builds a fragment's key from code, to invalidate it.
 /// </remarks>
 [HtmlTargetElement("memcache-fragment")]
-public sealed class MemcacheFragmentTagHelper(
-    IFragmentCache cache,
-    HtmlEncoder htmlEncoder,
-    IOptions<FragmentCacheMvcOptions> options,
-    TimeProvider timeProvider) : TagHelper
+public sealed class MemcacheFragmentTagHelper(HtmlEncoder htmlEncoder) : TagHelper
 {
     /// <inheritdoc/>
     /// <remarks>-1000, so the fragment wraps every other tag helper on the element, as <c>&lt;cache&gt;</c> does.</remarks>
@@ -133,98 +127,36 @@ public sealed class MemcacheFragmentTagHelper(
             throw new InvalidOperationException("<memcache-fragment> needs a name attribute: name=\"...\" (it forms the cache key on every server).");
         }
 
-        var services = ViewContext.HttpContext.RequestServices;
-        FragmentAttributes.Check(Name, output.Attributes, services);
-        FragmentExpiry.Validate(component: false, Name, ExpiresAfter, ExpiresSliding);
+        var http = ViewContext.HttpContext;
+        FragmentAttributes.Check(Name, output.Attributes, http.RequestServices);
         output.TagName = null;
-        if (!Enabled)
-        {
-            return;
-        }
-
-        var settings = options.Value;
-        CacheProfile? profile = null;
-        if (!string.IsNullOrEmpty(Profile) && !settings.Profiles.TryGetValue(Profile, out profile))
-        {
-            throw new InvalidOperationException($"<memcache-fragment name=\"{Name}\">: no cache profile named '{Profile}' in FragmentCache:Mvc:Profiles.");
-        }
-
-        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, services, component: false, Name);
-        var entryOptions = new FragmentCacheEntryOptions
-        {
-            Expiration = FragmentExpiry.Compute(ExpiresAfter, ExpiresOn, ExpiresSliding, profile, timeProvider),
-            Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
-            StaleWhileRevalidate = StaleWhileRevalidate,
-            EarlyRecacheWindow = EarlyRecache,
-        };
-        var vary = BuildVaryValues(profile, (ViewDigest ?? settings.ViewDigest) ? services.GetService<ViewDigestProvider>() : null);
-
-        string? rendered = null;
-        IHtmlContent html;
-        try
-        {
-            Func<CancellationToken, ValueTask<string>> render = async _ =>
+        var html = await http.RequestServices.GetRequiredService<FragmentRenderer>().RenderAsync(
+            new FragmentDirective
             {
-                var tokens = AntiforgeryDetector.Mark(ViewContext.HttpContext);
-                rendered = await RenderAsync(output).ConfigureAwait(false);
-                if (AntiforgeryDetector.IssuedDuring(ViewContext.HttpContext, tokens, rendered))
-                {
-                    services.GetService<FragmentWarnings>()?.AntiforgeryNotStored(Name);
-                    throw new UncacheableContentException("fragment issued an antiforgery token");
-                }
-
-                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
-                {
-                    throw new UncacheableContentException("fragment over MaxFragmentSize");
-                }
-
-                return rendered;
-            };
-
-            // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
-            // allocates the fragment as a UTF-16 string (twice its UTF-8 size). A two-tier copy keeps its string,
-            // decoded once, so such a hit writes it as the built-in <cache> does. Any other IFragmentCache: strings.
-            if (fragments is DefaultFragmentCache ours)
-            {
-                var slot = ours.Slot(Name, vary);
-                if (ours.LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
-                {
-                    html = new HtmlString(copy.Text);
-                }
-                else
-                {
-                    var utf8 = await ours.GetOrRenderUtf8Async(slot, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false);
-                    html = rendered is not null ? new HtmlString(rendered) : new Utf8HtmlContent(utf8);
-                }
-            }
-            else
-            {
-                html = new HtmlString(await fragments.GetOrRenderAsync(Name, vary, entryOptions, render, ViewContext.HttpContext.RequestAborted).ConfigureAwait(false));
-            }
-        }
-        catch (UncacheableContentException)
-        {
-            // Too large or holding a visitor's antiforgery token: ours is served uncached; a caller that joined another's
-            // flight renders its own.
-            html = new HtmlString(rendered ?? await RenderAsync(output).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (rendered is null && !ViewContext.HttpContext.RequestAborted.IsCancellationRequested)
-        {
-            // We joined a render whose own client went away: render for ourselves.
-            html = new HtmlString(await RenderAsync(output).ConfigureAwait(false));
-        }
-
-        services.GetService<CacheStatus>()?.Report(ViewContext.HttpContext, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
-        output.Content.SetHtmlContent(html);
-    }
-
-    internal List<object?> BuildVaryValues(CacheProfile? profile, ViewDigestProvider? digests) =>
-        FragmentKeyParts.Build(
-            new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
-            profile,
-            ViewContext.HttpContext,
+                Name = Name,
+                VaryOn = VaryOn,
+                VaryBy = VaryBy,
+                Vary = VaryValues.Rules(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+                Tags = Tags,
+                ExpiresAfter = ExpiresAfter,
+                ExpiresOn = ExpiresOn,
+                ExpiresSliding = ExpiresSliding,
+                Enabled = Enabled,
+                Profile = Profile,
+                Store = Store,
+                StaleWhileRevalidate = StaleWhileRevalidate,
+                EarlyRecache = EarlyRecache,
+                ViewDigest = ViewDigest,
+                ViewPath = ViewContext.ExecutingFilePath ?? ViewContext.View?.Path,
+            },
+            http,
             ViewContext.RouteData.Values,
-            digests?.GetDigest(ViewContext.ExecutingFilePath ?? ViewContext.View?.Path));
+            () => RenderAsync(output)).ConfigureAwait(false);
+        if (html is { } h)
+        {
+            output.Content.SetHtmlContent(h.Text is { } text ? new HtmlString(text) : new Utf8HtmlContent(h.Utf8));
+        }
+    }
 
     private async Task<string> RenderAsync(TagHelperOutput output)
     {

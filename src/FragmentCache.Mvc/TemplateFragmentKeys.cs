@@ -31,7 +31,7 @@ public sealed class TemplateFragmentKeys
     /// <see cref="FragmentCacheMvcOptions.ViewDigest"/>): its app-relative path, such as <c>"/Views/Shared/_Sidebar.cshtml"</c>
     /// (the partial or layout the tag is in, not the page that renders it). The default <see langword="null"/> addresses a
     /// fragment without the digest: <c>view-digest="false"</c>, <c>FragmentCache:Mvc:ViewDigest</c> off, or a
-    /// <c>&lt;MemcacheFragment&gt;</c> component (whose key never carries one).
+    /// <c>&lt;MemcacheFragment&gt;</c> component (whose key carries one only with <c>ViewDigest="true"</c>; invalidate such a one by tag).
     /// </param>
     /// <returns>The key.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty, or no compiled view exists at <paramref name="viewPath"/>.</exception>
@@ -46,8 +46,7 @@ public sealed class TemplateFragmentKeys
                 nameof(viewPath));
         }
 
-        var vary = new FragmentVary(varyOn, By: null, Headers: null, Query: null, Route: null, Cookies: null, User: false, Culture: false);
-        return new TemplateFragmentKey(name, FragmentKeyParts.Build(vary, profile: null, http: null, routeValues: null, digest));
+        return new TemplateFragmentKey(name, VaryValues.Build(varyOn, by: null, own: null, profile: null, http: null, routeValues: null, digest));
     }
 
     private static string Normalize(string path)

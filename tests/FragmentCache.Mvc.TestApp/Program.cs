@@ -16,8 +16,10 @@ builder.Services.AddFragmentCacheMvc(o =>
 {
     var sidebar = new CacheProfile { Duration = TimeSpan.FromMinutes(2) };
     sidebar.Tags.Add("profile-tag");
-    sidebar.VaryByHeaders.Add("X-Profile-Vary");
+    sidebar.Vary.Headers.Add("X-Profile-Vary");
     o.Profiles["sidebar"] = sidebar;
+    o.Profiles["tenant"] = new CacheProfile();
+    o.Profiles["tenant"].Vary.Values["tenant"] = ctx => ctx.User.FindFirst("tenant")?.Value;
 });
 // Named stores of the Stores controller and views, in memory unless the test configures them; TestApp:NamedStores =
 // "none" leaves them out (so [CachePage(Store = "shared")] names an unknown store).

@@ -20,7 +20,7 @@ public sealed class MvcOptionsConfigurationTests
         { "FragmentCache:Mvc:MaxFragmentSize", "0", "FragmentCache:Mvc:MaxFragmentSize must be positive (was 0)." },
         { "FragmentCache:Mvc:CacheStatusHeader", "X Cache", "FragmentCache:Mvc:CacheStatusHeader must be a header name" },
         { "FragmentCache:Mvc:Profiles:short:Duration", "-00:00:05", "FragmentCache:Mvc:Profiles:short:Duration must not be negative (was -00:00:05)." },
-        { "FragmentCache:Mvc:Profiles:short:VaryByHeaders:0", " ", "FragmentCache:Mvc:Profiles:short:VaryByHeaders:0 must not be empty" },
+        { "FragmentCache:Mvc:Profiles:short:Vary:Headers:0", " ", "FragmentCache:Mvc:Profiles:short:Vary:Headers:0 must not be empty" },
         { "FragmentCache:Mvc:Profiles:short:Tags:0", " ", "FragmentCache:Mvc:Profiles:short:Tags:0 must not be empty" },
         { "FragmentCache:Pages:DefaultDuration", "-00:01:00", "FragmentCache:Pages:DefaultDuration must be positive (was -00:01:00)." },
         { "FragmentCache:Pages:DefaultDuration", "00:00:00", "FragmentCache:Pages:DefaultDuration must be positive (was 00:00:00)." },

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
@@ -7,7 +5,6 @@ using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace FragmentCache.Mvc;
 
@@ -16,8 +13,10 @@ namespace FragmentCache.Mvc;
 /// server rendering and components inside MVC views. On a miss its child content is rendered to HTML once and cached;
 /// on a hit the cached HTML is emitted as markup and the child content does not run. The cached HTML is static:
 /// interactive components inside it are not made interactive on a hit. A render that issued an antiforgery token (a form)
-/// is served and not stored. Its key carries no view digest: <see cref="TemplateFragmentKeys.For"/> with no view path
-/// addresses it.
+/// is served and not stored. It shares the tag helper's rules (profile, expiry, vary, tags, stores, status header)
+/// through one renderer, so the same name, vary values and settings address the same entry from either. Its key carries
+/// a digest of its source only with <see cref="ViewDigest"/>; without it <see cref="TemplateFragmentKeys.For"/> with no
+/// view path addresses it.
 /// </summary>
 public sealed class MemcacheFragment : ComponentBase
 {
@@ -103,18 +102,21 @@ public sealed class MemcacheFragment : ComponentBase
     [Parameter]
     public TimeSpan? EarlyRecache { get; set; }
 
+    /// <summary>
+    /// Whether the key carries a digest of the compiled component that declares the child content (the <c>.razor</c> file
+    /// holding this fragment), so a deployed change to that file gets new keys; the components it renders are not followed.
+    /// Off by default, unlike the tag helper's view digest: a component has no view path for
+    /// <see cref="TemplateFragmentKeys.For"/> to address it by (invalidate a digested one by tag). The default is <see langword="false"/>.
+    /// </summary>
+    [Parameter]
+    public bool ViewDigest { get; set; }
+
     /// <summary>The current request during static server rendering; <see langword="null"/> elsewhere.</summary>
     [CascadingParameter]
     public HttpContext? HttpContext { get; set; }
 
     [Inject]
-    private IFragmentCache Cache { get; set; } = default!;
-
-    [Inject]
-    private IOptions<FragmentCacheMvcOptions> Options { get; set; } = default!;
-
-    [Inject]
-    private TimeProvider Time { get; set; } = default!;
+    private FragmentRenderer Renderer { get; set; } = default!;
 
     [Inject]
     private IServiceProvider Services { get; set; } = default!;
@@ -127,58 +129,31 @@ public sealed class MemcacheFragment : ComponentBase
             throw new InvalidOperationException("<MemcacheFragment> needs a Name parameter (it forms the cache key on every server).");
         }
 
-        FragmentExpiry.Validate(component: true, Name, ExpiresAfter, ExpiresSliding);
         _html = null;
-        if (!Enabled)
-        {
-            return;
-        }
-
-        var settings = Options.Value;
-        CacheProfile? profile = null;
-        if (!string.IsNullOrEmpty(Profile) && !settings.Profiles.TryGetValue(Profile, out profile))
-        {
-            throw new InvalidOperationException($"<MemcacheFragment Name=\"{Name}\">: no cache profile named '{Profile}'.");
-        }
-
-        var options = new FragmentCacheEntryOptions
-        {
-            Expiration = FragmentExpiry.Compute(ExpiresAfter, ExpiresOn, ExpiresSliding, profile, Time),
-            Tags = VaryKey.Merge(VaryKey.ParseList(Tags), profile?.Tags),
-            StaleWhileRevalidate = StaleWhileRevalidate,
-            EarlyRecacheWindow = EarlyRecache,
-        };
-
-        var cache = FragmentStores.Select(Cache, string.IsNullOrEmpty(Store) ? profile?.Store : Store, Services, component: true, Name);
-        string? rendered = null;
-        try
-        {
-            _html = await cache.GetOrRenderAsync(Name, BuildVaryValues(profile), options, async _ =>
+        var html = await Renderer.RenderAsync(
+            new FragmentDirective
             {
-                var tokens = AntiforgeryDetector.Mark(HttpContext);
-                rendered = await RenderChildAsync().ConfigureAwait(false);
-                if (AntiforgeryDetector.IssuedDuring(HttpContext, tokens, rendered))
-                {
-                    (Services.GetService(typeof(FragmentWarnings)) as FragmentWarnings)?.AntiforgeryNotStored(Name);
-                    throw new UncacheableContentException("fragment issued an antiforgery token");
-                }
-
-                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
-                {
-                    throw new UncacheableContentException("fragment over MaxFragmentSize");
-                }
-
-                return rendered;
-            }, HttpContext?.RequestAborted ?? default).ConfigureAwait(false);
-        }
-        catch (UncacheableContentException)
-        {
-            _html = rendered ?? await RenderChildAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (rendered is null && HttpContext?.RequestAborted.IsCancellationRequested != true)
-        {
-            _html = await RenderChildAsync().ConfigureAwait(false);
-        }
+                Name = Name,
+                Component = true,
+                VaryOn = VaryOn,
+                VaryBy = VaryBy,
+                Vary = VaryValues.Rules(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+                Tags = Tags,
+                ExpiresAfter = ExpiresAfter,
+                ExpiresOn = ExpiresOn,
+                ExpiresSliding = ExpiresSliding,
+                Enabled = Enabled,
+                Profile = Profile,
+                Store = Store,
+                StaleWhileRevalidate = StaleWhileRevalidate,
+                EarlyRecache = EarlyRecache,
+                ViewDigest = ViewDigest,
+                ComponentContent = ChildContent,
+            },
+            HttpContext,
+            HttpContext?.Request.RouteValues,
+            RenderChildAsync).ConfigureAwait(false);
+        _html = html?.ToText();
     }
 
     /// <inheritdoc/>
@@ -194,10 +169,6 @@ public sealed class MemcacheFragment : ComponentBase
             builder.AddContent(1, ChildContent);
         }
     }
-
-    internal List<object?> BuildVaryValues(CacheProfile? profile) =>
-        FragmentKeyParts.Build(new FragmentVary(VaryOn, VaryBy, VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
-            profile, HttpContext, HttpContext?.Request.RouteValues, viewDigest: null);
 
     private async Task<string> RenderChildAsync()
     {

@@ -43,6 +43,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
         services.TryAddSingleton<FragmentWarnings>();
+        services.TryAddSingleton<FragmentRenderer>();
         services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
         TrackingAntiforgeryRegistration.Add(services);
         return services;

@@ -22,7 +22,7 @@ internal static class OptionsChecks
         return true;
     }
 
-    /// <summary>A profile: a duration, if given, not negative; every header, cookie, query key and tag named.</summary>
+    /// <summary>A profile: a duration, if given, not negative; every header, query key, route value, cookie, callback value and tag named.</summary>
     public static void Profile(List<string> failures, string path, CacheProfile? profile)
     {
         if (profile is null)
@@ -36,17 +36,34 @@ internal static class OptionsChecks
             failures.Add($"{path}:Duration must not be negative (was {duration}).");
         }
 
-        Names(failures, path + ":VaryByHeaders", profile.VaryByHeaders);
-        Names(failures, path + ":VaryByCookies", profile.VaryByCookies);
-        Names(failures, path + ":VaryByQueryKeys", profile.VaryByQueryKeys);
+        var vary = profile.Vary;
+        Names(failures, path + ":Vary:Headers", vary.HeadersOrNull);
+        Names(failures, path + ":Vary:QueryKeys", vary.QueryKeysOrNull);
+        Names(failures, path + ":Vary:RouteValues", vary.RouteValuesOrNull);
+        Names(failures, path + ":Vary:Cookies", vary.CookiesOrNull);
+        if (vary.ValuesOrNull is { } values)
+        {
+            foreach (var (name, callback) in values)
+            {
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    failures.Add($"{path}:Vary:Values has a value without a name (was '{name}').");
+                }
+                else if (callback is null)
+                {
+                    failures.Add($"{path}:Vary:Values:{name} must be a callback, not null.");
+                }
+            }
+        }
+
         Names(failures, path + ":Tags", profile.Tags);
     }
 
-    private static void Names(List<string> failures, string path, IList<string> names)
+    private static void Names(List<string> failures, string path, IList<string>? names)
     {
-        for (var i = 0; i < names.Count; i++)
+        for (var i = 0; i < (names?.Count ?? 0); i++)
         {
-            if (string.IsNullOrWhiteSpace(names[i]))
+            if (string.IsNullOrWhiteSpace(names![i]))
             {
                 failures.Add($"{path}:{i} must not be empty (was '{names[i]}').");
             }

@@ -20,6 +20,7 @@ namespace FragmentCache.Mvc.Internal;
 internal sealed partial class ViewDigestProvider(ApplicationPartManager? partManager = null, ILogger? logger = null)
 {
     private readonly ConcurrentDictionary<string, string?> _byPath = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<Type, string?> _byComponent = new();
     private RenderDependencyGraph? _graph;
 
     private RenderDependencyGraph Graph => _graph ??= new RenderDependencyGraph(partManager);
@@ -34,6 +35,27 @@ internal sealed partial class ViewDigestProvider(ApplicationPartManager? partMan
 
         // TryGetValue first: a hit allocates no delegate.
         return _byPath.TryGetValue(path, out var digest) ? digest : _byPath.GetOrAdd(path, Compute);
+    }
+
+    /// <summary>
+    /// The digest of the compiled component that declares <paramref name="content"/> (the <c>.razor</c> file holding a
+    /// <c>&lt;MemcacheFragment&gt;</c>), found by walking out of the compiler's closure and lambda types; what that file
+    /// renders is not followed. <see langword="null"/> for content declared outside a component (a test, plain C#).
+    /// </summary>
+    public string? GetComponentDigest(Delegate? content)
+    {
+        var type = content?.Method.DeclaringType;
+        while (type is { IsNested: true } && type.Name.StartsWith('<'))
+        {
+            type = type.DeclaringType;
+        }
+
+        if (type is null || !typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(type))
+        {
+            return null;
+        }
+
+        return _byComponent.TryGetValue(type, out var digest) ? digest : _byComponent.GetOrAdd(type, static t => DigestOf(t, null));
     }
 
     internal static string? DigestOf(Type viewType, IReadOnlyList<object>? metadata)

@@ -56,8 +56,8 @@ internal sealed class FragmentCacheOutputCacheStore(
 
     // ASP.NET Core builds output cache keys in clear: method, host, path and every vary-by value (a Cookie or
     // Authorization header's too, if a policy varies by it). An entry carries its canonical key for the read-back
-    // check, so the canonical holds a digest of ASP.NET's key (VaryKey.Secret), never the key itself.
-    private static FragmentKey KeyFor(string key) => FragmentKey.Create(Name, [VaryKey.Secret(key)]);
+    // check, so the canonical holds a digest of ASP.NET's key (VaryValues.Secret), never the key itself.
+    private static FragmentKey KeyFor(string key) => FragmentKey.Create(Name, [VaryValues.Secret(key)]);
 
     private async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(string key, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ internal sealed partial class PageCacheHandler(
         var varyHeaders = policy.VaryByHeaders;
         if (policy.PerSite)
         {
-            varyHeaders = VaryKey.Merge(varyHeaders, await LearnedVaryAsync(context).ConfigureAwait(false));
+            varyHeaders = VaryValues.Merge(varyHeaders, await LearnedVaryAsync(context).ConfigureAwait(false));
         }
 
         var vary = BuildVaryValues(context, policy, varyHeaders, culture);
@@ -187,28 +187,28 @@ internal sealed partial class PageCacheHandler(
         var request = context.Request;
         var parts = new List<object?>();
         var path = request.PathBase.Add(request.Path).Value ?? "/";
-        VaryKey.AddText(parts, "prefix", _options.KeyPrefix);
-        VaryKey.AddText(parts, "method", request.Method.ToUpperInvariant());
-        VaryKey.AddText(parts, "url", request.Scheme + "://" + (request.Host.Value ?? "").ToLowerInvariant() + (_options.CaseSensitivePaths ? path : path.ToLowerInvariant()));
+        VaryValues.AddText(parts, "prefix", _options.KeyPrefix);
+        VaryValues.AddText(parts, "method", request.Method.ToUpperInvariant());
+        VaryValues.AddText(parts, "url", request.Scheme + "://" + (request.Host.Value ?? "").ToLowerInvariant() + (_options.CaseSensitivePaths ? path : path.ToLowerInvariant()));
         if (policy.VaryByQueryKeys is null)
         {
-            VaryKey.AddAllQuery(parts, request.Query);
+            VaryValues.AddAllQuery(parts, request.Query);
         }
         else
         {
-            VaryKey.AddQuery(parts, policy.VaryByQueryKeys, request.Query);
+            VaryValues.AddQuery(parts, policy.VaryByQueryKeys, request.Query);
         }
 
-        VaryKey.AddHeaders(parts, varyHeaders, request.Headers);
-        VaryKey.AddCookies(parts, policy.VaryByCookies, request.Cookies);
+        VaryValues.AddHeaders(parts, varyHeaders, request.Headers);
+        VaryValues.AddCookies(parts, policy.VaryByCookies, request.Cookies);
         if (policy.VaryByUser)
         {
-            VaryKey.AddUser(parts, context.User);
+            VaryValues.AddUser(parts, context.User);
         }
 
         if (culture is not null)
         {
-            VaryKey.AddCulture(parts, culture.Culture, culture.UICulture);
+            VaryValues.AddCulture(parts, culture.Culture, culture.UICulture);
         }
 
         return parts;
@@ -256,7 +256,7 @@ internal sealed partial class PageCacheHandler(
             throw new UncacheableContentException("Pragma: no-cache");
         }
 
-        var responseVary = VaryKey.Merge(response.Headers.Vary.SelectMany(v => VaryKey.ParseList(v)), null);
+        var responseVary = VaryValues.Merge(response.Headers.Vary.SelectMany(v => VaryValues.ParseList(v)), null);
         if (responseVary.Contains("*"))
         {
             throw new UncacheableContentException("Vary: *");
@@ -267,7 +267,7 @@ internal sealed partial class PageCacheHandler(
         {
             if (policy.PerSite)
             {
-                await LearnVaryAsync(context, VaryKey.Merge(varyHeaders, missing)).ConfigureAwait(false);
+                await LearnVaryAsync(context, VaryValues.Merge(varyHeaders, missing)).ConfigureAwait(false);
             }
 
             throw new UncacheableContentException("Vary names headers the key does not carry");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace FragmentCache.Mvc.TestApp.Services;
 
-/// <summary>Signs a request in from test headers: <c>X-Test-User</c> (NameIdentifier) and <c>X-Test-Name</c> (name).</summary>
+/// <summary>Signs a request in from test headers: <c>X-Test-User</c> (NameIdentifier), <c>X-Test-Name</c> (name) and <c>X-Test-Tenant</c> (a <c>tenant</c> claim).</summary>
 public sealed class HeaderAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -31,6 +31,11 @@ public sealed class HeaderAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         if (name.Length > 0)
         {
             claims.Add(new Claim(ClaimTypes.Name, name));
+        }
+
+        if (Request.Headers["X-Test-Tenant"].ToString() is { Length: > 0 } tenant)
+        {
+            claims.Add(new Claim("tenant", tenant));
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

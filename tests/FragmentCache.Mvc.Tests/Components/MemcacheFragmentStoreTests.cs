@@ -71,7 +71,6 @@ public sealed class StoreDefaultsTests
         Assert.Null(new CachePageAttribute().Store);
         Assert.Null(new CacheProfile().Store);
         Assert.Null(new MemcacheFragment().Store);
-        Assert.Null(new MemcacheFragmentTagHelper(null!, System.Text.Encodings.Web.HtmlEncoder.Default,
-            Microsoft.Extensions.Options.Options.Create(new FragmentCacheMvcOptions()), TimeProvider.System).Store);
+        Assert.Null(new MemcacheFragmentTagHelper(System.Text.Encodings.Web.HtmlEncoder.Default).Store);
     }
 }

@@ -6,31 +6,31 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FragmentCache.Mvc.Tests.Keys;
 
-public sealed class VaryKeyTests
+public sealed class VaryValuesTests
 {
     [Theory]
     [InlineData("a,b")]
     [InlineData(",a,,b,")]
     [InlineData("   a,   ,   b   ")]
     public void ParseList_EmptyAndPaddedNames_Dropped(string list)
-        => Assert.Equal(["a", "b"], VaryKey.ParseList(list));
+        => Assert.Equal(["a", "b"], VaryValues.ParseList(list));
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData(" , ,")]
     public void ParseList_NothingUsable_Empty(string? list)
-        => Assert.Empty(VaryKey.ParseList(list));
+        => Assert.Empty(VaryValues.ParseList(list));
 
     [Fact]
     public void Merge_DuplicatesCaseInsensitive_KeepsFirstSpelling()
-        => Assert.Equal(["Accept", "x"], VaryKey.Merge(["Accept", "x"], ["ACCEPT", "X", " "]));
+        => Assert.Equal(["Accept", "x"], VaryValues.Merge(["Accept", "x"], ["ACCEPT", "X", " "]));
 
     [Fact]
     public void AddHeaders_MissingHeader_DiffersFromEmptyValue()
     {
-        var missing = Key(p => VaryKey.AddHeaders(p, ["X-A"], new HeaderDictionary()));
-        var empty = Key(p => VaryKey.AddHeaders(p, ["X-A"], new HeaderDictionary { ["X-A"] = "" }));
+        var missing = Key(p => VaryValues.AddHeaders(p, ["X-A"], new HeaderDictionary()));
+        var empty = Key(p => VaryValues.AddHeaders(p, ["X-A"], new HeaderDictionary { ["X-A"] = "" }));
         Assert.NotEqual(missing, empty);
     }
 
@@ -38,37 +38,37 @@ public sealed class VaryKeyTests
     public void AddHeaders_NameCasing_SameKey()
     {
         var headers = new HeaderDictionary { ["X-A"] = "1" };
-        Assert.Equal(Key(p => VaryKey.AddHeaders(p, ["x-a"], headers)), Key(p => VaryKey.AddHeaders(p, ["X-A"], headers)));
+        Assert.Equal(Key(p => VaryValues.AddHeaders(p, ["x-a"], headers)), Key(p => VaryValues.AddHeaders(p, ["X-A"], headers)));
     }
 
     [Fact]
     public void AddHeaders_MultiValueVersusCommaJoined_Differ()
     {
-        var two = Key(p => VaryKey.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = new(["a", "b"]) }));
-        var joined = Key(p => VaryKey.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = "a,b" }));
+        var two = Key(p => VaryValues.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = new(["a", "b"]) }));
+        var joined = Key(p => VaryValues.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = "a,b" }));
         Assert.NotEqual(two, joined);
     }
 
     [Fact]
     public void AddQuery_NameCaseInsensitiveValueCaseSensitive()
     {
-        var lower = Key(p => VaryKey.AddQuery(p, ["q"], Query("?q=a")));
-        var upperName = Key(p => VaryKey.AddQuery(p, ["q"], Query("?Q=a")));
-        var upperValue = Key(p => VaryKey.AddQuery(p, ["q"], Query("?q=A")));
+        var lower = Key(p => VaryValues.AddQuery(p, ["q"], Query("?q=a")));
+        var upperName = Key(p => VaryValues.AddQuery(p, ["q"], Query("?Q=a")));
+        var upperValue = Key(p => VaryValues.AddQuery(p, ["q"], Query("?q=A")));
         Assert.Equal(lower, upperName);
         Assert.NotEqual(lower, upperValue);
     }
 
     [Fact]
     public void AddAllQuery_KeyOrder_Ignored()
-        => Assert.Equal(Key(p => VaryKey.AddAllQuery(p, Query("?a=1&b=2"))), Key(p => VaryKey.AddAllQuery(p, Query("?B=2&A=1"))));
+        => Assert.Equal(Key(p => VaryValues.AddAllQuery(p, Query("?a=1&b=2"))), Key(p => VaryValues.AddAllQuery(p, Query("?B=2&A=1"))));
 
     [Fact]
     public void AddCookies_MissingDiffersFromPresent()
     {
-        var missing = Key(p => VaryKey.AddCookies(p, ["c"], new DefaultHttpContext().Request.Cookies));
-        var present = Key(p => VaryKey.AddCookies(p, ["c"], new DefaultHttpContext { Request = { Headers = { Cookie = "c=1" } } }.Request.Cookies));
-        var other = Key(p => VaryKey.AddCookies(p, ["c"], new DefaultHttpContext { Request = { Headers = { Cookie = "c=2" } } }.Request.Cookies));
+        var missing = Key(p => VaryValues.AddCookies(p, ["c"], new DefaultHttpContext().Request.Cookies));
+        var present = Key(p => VaryValues.AddCookies(p, ["c"], new DefaultHttpContext { Request = { Headers = { Cookie = "c=1" } } }.Request.Cookies));
+        var other = Key(p => VaryValues.AddCookies(p, ["c"], new DefaultHttpContext { Request = { Headers = { Cookie = "c=2" } } }.Request.Cookies));
         Assert.NotEqual(missing, present);
         Assert.NotEqual(present, other);
     }
@@ -80,25 +80,25 @@ public sealed class VaryKeyTests
     [InlineData("Proxy-Authorization", "Basic CfDJ8secret-token")]
     public void AddHeaders_CredentialHeader_CanonicalKeyHoldsDigestNotValue(string header, string value)
     {
-        var key = Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value }));
-        var other = Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value + "2" }));
+        var key = Key(p => VaryValues.AddHeaders(p, [header], new HeaderDictionary { [header] = value }));
+        var other = Key(p => VaryValues.AddHeaders(p, [header], new HeaderDictionary { [header] = value + "2" }));
         Assert.DoesNotContain("secret-token", key, StringComparison.Ordinal);
-        Assert.Contains(VaryKey.Secret(value), key, StringComparison.Ordinal);
+        Assert.Contains(VaryValues.Secret(value), key, StringComparison.Ordinal);
         Assert.NotEqual(key, other);
-        Assert.Equal(key, Key(p => VaryKey.AddHeaders(p, [header], new HeaderDictionary { [header] = value })));
+        Assert.Equal(key, Key(p => VaryValues.AddHeaders(p, [header], new HeaderDictionary { [header] = value })));
     }
 
     [Fact]
     public void AddHeaders_OrdinaryHeader_CanonicalKeyKeepsValueReadable()
-        => Assert.Contains("fr-CH", Key(p => VaryKey.AddHeaders(p, ["Accept-Language"], new HeaderDictionary { ["Accept-Language"] = "fr-CH" })), StringComparison.Ordinal);
+        => Assert.Contains("fr-CH", Key(p => VaryValues.AddHeaders(p, ["Accept-Language"], new HeaderDictionary { ["Accept-Language"] = "fr-CH" })), StringComparison.Ordinal);
 
     [Fact]
     public void AddCookies_Value_CanonicalKeyHoldsDigestNotValue()
     {
-        var key = Key(p => VaryKey.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=secret-token" } } }.Request.Cookies));
-        var empty = Key(p => VaryKey.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=" } } }.Request.Cookies));
+        var key = Key(p => VaryValues.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=secret-token" } } }.Request.Cookies));
+        var empty = Key(p => VaryValues.AddCookies(p, ["session"], new DefaultHttpContext { Request = { Headers = { Cookie = "session=" } } }.Request.Cookies));
         Assert.DoesNotContain("secret-token", key, StringComparison.Ordinal);
-        Assert.Contains(VaryKey.Secret("secret-token"), key, StringComparison.Ordinal);
+        Assert.Contains(VaryValues.Secret("secret-token"), key, StringComparison.Ordinal);
         Assert.NotEqual(key, empty);
     }
 
@@ -110,7 +110,7 @@ public sealed class VaryKeyTests
         {
             CultureInfo.CurrentCulture = new CultureInfo("de-CH");
             var parts = new List<object?>();
-            VaryKey.AddRoute(parts, ["price"], new RouteValueDictionary { ["price"] = 1.5 });
+            VaryValues.AddRoute(parts, ["price"], new RouteValueDictionary { ["price"] = 1.5 });
             Assert.Equal("1.5", parts[^1]);
         }
         finally
@@ -127,11 +127,11 @@ public sealed class VaryKeyTests
         try
         {
             CultureInfo.CurrentCulture = new CultureInfo("de-CH");
-            var swiss = Key(p => VaryKey.AddValues(p, "on", values));
+            var swiss = Key(p => VaryValues.AddValues(p, "on", values));
             CultureInfo.CurrentCulture = new CultureInfo("ar-SA");
-            var arabic = Key(p => VaryKey.AddValues(p, "on", values));
+            var arabic = Key(p => VaryValues.AddValues(p, "on", values));
             CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-            var invariant = Key(p => VaryKey.AddValues(p, "on", values));
+            var invariant = Key(p => VaryValues.AddValues(p, "on", values));
             Assert.Equal(invariant, swiss);
             Assert.Equal(invariant, arabic);
             Assert.Contains("1.5", invariant);
@@ -145,26 +145,26 @@ public sealed class VaryKeyTests
     [Fact]
     public void AddValues_CountIsPartOfKey_ShorterListNeverMatchesLonger()
         => Assert.NotEqual(
-            Key(p => { VaryKey.AddValues(p, "on", ["a"]); VaryKey.AddText(p, "by", "b"); }),
-            Key(p => VaryKey.AddValues(p, "on", ["a", "by", "b"])));
+            Key(p => { VaryValues.AddValues(p, "on", ["a"]); VaryValues.AddText(p, "by", "b"); }),
+            Key(p => VaryValues.AddValues(p, "on", ["a", "by", "b"])));
 
     [Fact]
     public void AddCulture_NameCasing_SameKey()
         => Assert.Equal(
-            Key(p => VaryKey.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("fr-FR"))),
-            Key(p => VaryKey.AddCulture(p, new CultureInfo("fr-fr"), new CultureInfo("FR-fr"))));
+            Key(p => VaryValues.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("fr-FR"))),
+            Key(p => VaryValues.AddCulture(p, new CultureInfo("fr-fr"), new CultureInfo("FR-fr"))));
 
     [Fact]
     public void AddCulture_UiCultureAlone_ChangesKey()
         => Assert.NotEqual(
-            Key(p => VaryKey.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("fr-FR"))),
-            Key(p => VaryKey.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("en-US"))));
+            Key(p => VaryValues.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("fr-FR"))),
+            Key(p => VaryValues.AddCulture(p, new CultureInfo("fr-FR"), new CultureInfo("en-US"))));
 
     [Fact]
     public void StableUserId_Anonymous_Null()
     {
-        Assert.Null(VaryKey.StableUserId(null));
-        Assert.Null(VaryKey.StableUserId(new ClaimsPrincipal(new ClaimsIdentity())));
+        Assert.Null(VaryValues.StableUserId(null));
+        Assert.Null(VaryValues.StableUserId(new ClaimsPrincipal(new ClaimsIdentity())));
     }
 
     [Fact]
@@ -172,24 +172,24 @@ public sealed class VaryKeyTests
     {
         var a = User(new Claim("sub", "1"));
         var b = User(new Claim("sub", "2"));
-        Assert.NotEqual(VaryKey.StableUserId(a), VaryKey.StableUserId(b));
-        Assert.Equal("id:1", VaryKey.StableUserId(a));
+        Assert.NotEqual(VaryValues.StableUserId(a), VaryValues.StableUserId(b));
+        Assert.Equal("id:1", VaryValues.StableUserId(a));
     }
 
     [Fact]
     public void StableUserId_NameIdentifierPreferredOverSubAndName()
-        => Assert.Equal("id:n", VaryKey.StableUserId(User(new Claim(ClaimTypes.Name, "x"), new Claim("sub", "s"), new Claim(ClaimTypes.NameIdentifier, "n"))));
+        => Assert.Equal("id:n", VaryValues.StableUserId(User(new Claim(ClaimTypes.Name, "x"), new Claim("sub", "s"), new Claim(ClaimTypes.NameIdentifier, "n"))));
 
     [Fact]
     public void StableUserId_NameOnly_UsesName()
-        => Assert.Equal("name:x", VaryKey.StableUserId(User(new Claim(ClaimTypes.Name, "x"))));
+        => Assert.Equal("name:x", VaryValues.StableUserId(User(new Claim(ClaimTypes.Name, "x"))));
 
     [Fact]
     public void StableUserId_NoIdClaims_NeverEmptyAndDistinct()
     {
-        var a = VaryKey.StableUserId(User(new Claim("email", "a@x")));
-        var b = VaryKey.StableUserId(User(new Claim("email", "b@x")));
-        var none = VaryKey.StableUserId(User());
+        var a = VaryValues.StableUserId(User(new Claim("email", "a@x")));
+        var b = VaryValues.StableUserId(User(new Claim("email", "b@x")));
+        var none = VaryValues.StableUserId(User());
         Assert.False(string.IsNullOrEmpty(a));
         Assert.False(string.IsNullOrEmpty(none));
         Assert.NotEqual(a, b);
@@ -197,7 +197,7 @@ public sealed class VaryKeyTests
 
     [Fact]
     public void StableUserId_IdEqualToOtherUsersName_Differ()
-        => Assert.NotEqual(VaryKey.StableUserId(User(new Claim("sub", "bob"))), VaryKey.StableUserId(User(new Claim(ClaimTypes.Name, "bob"))));
+        => Assert.NotEqual(VaryValues.StableUserId(User(new Claim("sub", "bob"))), VaryValues.StableUserId(User(new Claim(ClaimTypes.Name, "bob"))));
 
     [Theory]
     [InlineData("a||b", "a", "|b")]
@@ -208,9 +208,9 @@ public sealed class VaryKeyTests
     [InlineData("é,ü", "é", "ü")]
     public void Key_SeparatorsInValues_NeverCollide(string joined, string first, string second)
     {
-        var one = Key(p => VaryKey.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = joined }));
-        var two = Key(p => VaryKey.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = new([first, second]) }));
-        var asNames = Key(p => VaryKey.AddHeaders(p, [first, second], new HeaderDictionary()));
+        var one = Key(p => VaryValues.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = joined }));
+        var two = Key(p => VaryValues.AddHeaders(p, ["X"], new HeaderDictionary { ["X"] = new([first, second]) }));
+        var asNames = Key(p => VaryValues.AddHeaders(p, [first, second], new HeaderDictionary()));
         Assert.NotEqual(one, two);
         Assert.NotEqual(one, asNames);
     }
@@ -218,15 +218,15 @@ public sealed class VaryKeyTests
     [Fact]
     public void Key_DimensionMarkersInValues_NeverImitateAnotherDimension()
     {
-        var byValue = Key(p => VaryKey.AddText(p, "by", "cookie"));
-        var cookie = Key(p => VaryKey.AddCookies(p, [], new DefaultHttpContext().Request.Cookies));
+        var byValue = Key(p => VaryValues.AddText(p, "by", "cookie"));
+        var cookie = Key(p => VaryValues.AddCookies(p, [], new DefaultHttpContext().Request.Cookies));
         Assert.NotEqual(byValue, cookie);
     }
 
     [Fact]
     public void Key_UnicodeValues_StoreKeyIsWireSafe()
     {
-        var key = FragmentKey.Create("frag", Parts(p => VaryKey.AddText(p, "by", "日本語 \u0000\r\n 🎉")));
+        var key = FragmentKey.Create("frag", Parts(p => VaryValues.AddText(p, "by", "日本語 \u0000\r\n 🎉")));
         Assert.All(key.StoreKey, c => Assert.InRange(c, '!', '~'));
         Assert.True(key.StoreKey.Length <= 250);
     }

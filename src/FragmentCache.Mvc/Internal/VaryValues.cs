@@ -13,63 +13,196 @@ namespace FragmentCache.Mvc.Internal;
 /// marker, a count and (name, value) pairs into a list that <see cref="FragmentKey"/> length-prefixes,
 /// so no value can imitate another dimension or another pair.
 /// </summary>
-internal static class VaryKey
+internal static class VaryValues
 {
-    /// <summary>Splits a comma-separated list, trimming names and dropping empty ones (<c>",a,,b,"</c> = <c>a,b</c>).</summary>
     /// <summary>
-    /// The vary values of a fragment, in one fixed order, from the attributes that <c>&lt;memcache-fragment&gt;</c>
-    /// and <c>&lt;MemcacheFragment&gt;</c> share (a profile adds its own lists). Request parts are skipped without
-    /// an <paramref name="http"/> context.
+    /// The vary values of a fragment, in one fixed order: <c>vary-on</c>, <c>vary-by</c>, then the rules of
+    /// <paramref name="own"/> (the fragment's attributes) merged with <paramref name="profile"/>'s (headers, query keys,
+    /// route values, cookies, user, culture, callback values), then the view digest when there is one. The one function
+    /// behind <c>&lt;memcache-fragment&gt;</c>, <c>&lt;MemcacheFragment&gt;</c> and <see cref="TemplateFragmentKeys"/>, so
+    /// a key built from code addresses exactly the entry a front end wrote. Request parts are skipped without an
+    /// <paramref name="http"/> context.
     /// </summary>
-    public static List<object?> Build(FragmentVary vary, CacheProfile? profile, HttpContext? http, RouteValueDictionary? routeValues)
+    public static List<object?> Build(
+        IReadOnlyList<object?>? on, string? by, VaryRules? own, VaryRules? profile, HttpContext? http, RouteValueDictionary? routeValues, string? viewDigest)
     {
         var parts = new List<object?>();
-        AddValues(parts, "on", vary.On ?? []);
-        if (vary.By is not null)
+        AddValues(parts, "on", on ?? []);
+        if (by is not null)
         {
-            AddText(parts, "by", vary.By);
+            AddText(parts, "by", by);
         }
 
         if (http is not null)
         {
-            var headers = Merge(ParseList(vary.Headers), profile?.VaryByHeaders);
-            if (headers.Length > 0)
+            var headers = Names(own?.HeadersOrNull, profile?.HeadersOrNull);
+            if (headers.Count > 0)
             {
                 AddHeaders(parts, headers, http.Request.Headers);
             }
 
-            var query = Merge(ParseList(vary.Query), profile?.VaryByQueryKeys);
-            if (query.Length > 0)
+            var query = Names(own?.QueryKeysOrNull, profile?.QueryKeysOrNull);
+            if (query.Count > 0)
             {
                 AddQuery(parts, query, http.Request.Query);
             }
 
-            var route = ParseList(vary.Route);
-            if (route.Length > 0)
+            var route = Names(own?.RouteValuesOrNull, profile?.RouteValuesOrNull);
+            if (route.Count > 0)
             {
                 AddRoute(parts, route, routeValues ?? http.Request.RouteValues);
             }
 
-            var cookies = Merge(ParseList(vary.Cookies), profile?.VaryByCookies);
-            if (cookies.Length > 0)
+            var cookies = Names(own?.CookiesOrNull, profile?.CookiesOrNull);
+            if (cookies.Count > 0)
             {
                 AddCookies(parts, cookies, http.Request.Cookies);
             }
         }
 
-        if (vary.User || profile?.VaryByUser == true)
+        if (own?.User == true || profile?.User == true)
         {
             AddUser(parts, http?.User);
         }
 
-        if (vary.Culture)
+        if (own?.Culture == true || profile?.Culture == true)
         {
             AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        }
+
+        if (http is not null && (own?.ValuesOrNull is { Count: > 0 } || profile?.ValuesOrNull is { Count: > 0 }))
+        {
+            AddCallbackValues(parts, own?.ValuesOrNull, profile?.ValuesOrNull, http);
+        }
+
+        if (viewDigest is not null)
+        {
+            AddText(parts, "view", viewDigest);
         }
 
         return parts;
     }
 
+    /// <summary>
+    /// Reads a front end's comma-separated vary attributes into rules; <see langword="null"/> when none is set, so a
+    /// fragment without them allocates nothing here.
+    /// </summary>
+    public static VaryRules? Rules(string? headers, string? query, string? route, string? cookies, bool user, bool culture)
+    {
+        if (string.IsNullOrWhiteSpace(headers) && string.IsNullOrWhiteSpace(query) && string.IsNullOrWhiteSpace(route)
+            && string.IsNullOrWhiteSpace(cookies) && !user && !culture)
+        {
+            return null;
+        }
+
+        var rules = new VaryRules { User = user, Culture = culture };
+        Fill(rules, headers, static r => r.Headers);
+        Fill(rules, query, static r => r.QueryKeys);
+        Fill(rules, route, static r => r.RouteValues);
+        Fill(rules, cookies, static r => r.Cookies);
+        return rules;
+    }
+
+    /// <summary>
+    /// Adds callback values by name, sorted ordinally so every server builds the same key; a name in both sets takes
+    /// <paramref name="own"/>'s callback. Each value goes in as a digest (<see cref="Secret"/>), like a cookie, and
+    /// <see langword="null"/> stays distinct from empty.
+    /// </summary>
+    public static void AddCallbackValues(
+        List<object?> parts, IReadOnlyDictionary<string, Func<HttpContext, string?>>? own, IReadOnlyDictionary<string, Func<HttpContext, string?>>? profile, HttpContext http)
+    {
+        var names = new List<string>((own?.Count ?? 0) + (profile?.Count ?? 0));
+        foreach (var source in new[] { own, profile })
+        {
+            if (source is null)
+            {
+                continue;
+            }
+
+            foreach (var name in source.Keys)
+            {
+                if (!names.Contains(name))
+                {
+                    names.Add(name);
+                }
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        parts.Add("value");
+        parts.Add(names.Count);
+        foreach (var name in names)
+        {
+            var callback = own is not null && own.TryGetValue(name, out var o) ? o : profile![name];
+            var value = callback(http);
+            parts.Add(name);
+            parts.Add(value is null ? null : Secret(value));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Merge"/>, without allocating when one side is empty and the other is already merged (trimmed,
+    /// non-empty and free of case-insensitive duplicates): the list itself is returned.
+    /// </summary>
+    internal static IReadOnlyList<string> Names(List<string>? first, List<string>? second)
+    {
+        var firstEmpty = first is null || first.Count == 0;
+        var secondEmpty = second is null || second.Count == 0;
+        if (firstEmpty && secondEmpty)
+        {
+            return [];
+        }
+
+        if (secondEmpty && IsMerged(first!))
+        {
+            return first!;
+        }
+
+        if (firstEmpty && IsMerged(second!))
+        {
+            return second!;
+        }
+
+        return Merge(first, second);
+    }
+
+    private static bool IsMerged(List<string> names)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (string.IsNullOrEmpty(name) || char.IsWhiteSpace(name[0]) || char.IsWhiteSpace(name[^1]))
+            {
+                return false;
+            }
+
+            for (var j = 0; j < i; j++)
+            {
+                if (string.Equals(names[j], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static void Fill(VaryRules rules, string? list, Func<VaryRules, IList<string>> target)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return;
+        }
+
+        var names = target(rules);
+        foreach (var name in ParseList(list))
+        {
+            names.Add(name);
+        }
+    }
+
+    /// <summary>Splits a comma-separated list, trimming names and dropping empty ones (<c>",a,,b,"</c> = <c>a,b</c>).</summary>
     public static string[] ParseList(string? list)
     {
         if (string.IsNullOrWhiteSpace(list))

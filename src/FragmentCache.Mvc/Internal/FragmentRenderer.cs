@@ -1,0 +1,162 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache.Mvc.Internal;
+
+/// <summary>
+/// Everything between "attributes read" and "HTML out", for <c>&lt;memcache-fragment&gt;</c> and
+/// <c>&lt;MemcacheFragment&gt;</c> alike: the profile, the expiry (one rule), the tags, the vary values and the view
+/// digest, the store, the checks that keep a render out of the store (too large, or holding a visitor's antiforgery
+/// token), the retry of a caller whose joined render was cancelled, and the status header.
+/// </summary>
+internal sealed class FragmentRenderer(
+    IFragmentCache cache,
+    IOptions<FragmentCacheMvcOptions> options,
+    TimeProvider time,
+    IServiceProvider services,
+    ViewDigestProvider digests,
+    CacheStatus status,
+    FragmentWarnings warnings)
+{
+    /// <summary>
+    /// The fragment's HTML: the cached copy, or <paramref name="render"/>'s output (stored when it may be).
+    /// <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off: the shell renders its content as usual.
+    /// </summary>
+    /// <param name="directive">What the author wrote.</param>
+    /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
+    /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
+    /// <param name="render">Renders the content to HTML; may be called again when a joined render could not be shared.</param>
+    public async ValueTask<FragmentOutput?> RenderAsync(FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<string>> render)
+    {
+        FragmentExpiry.Validate(directive.Component, directive.Name, directive.ExpiresAfter, directive.ExpiresSliding);
+        if (!directive.Enabled)
+        {
+            return null;
+        }
+
+        var settings = options.Value;
+        var profile = Profile(directive, settings);
+        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(directive.Store) ? profile?.Store : directive.Store, services, directive.Component, directive.Name);
+        var entryOptions = new FragmentCacheEntryOptions
+        {
+            Expiration = FragmentExpiry.Compute(directive.ExpiresAfter, directive.ExpiresOn, directive.ExpiresSliding, profile, time),
+            Tags = Tags(directive.Tags, profile),
+            StaleWhileRevalidate = directive.StaleWhileRevalidate,
+            EarlyRecacheWindow = directive.EarlyRecache,
+        };
+        var vary = VaryValues.Build(directive.VaryOn, directive.VaryBy, directive.Vary, profile?.Vary, http, routeValues, Digest(directive, settings));
+        var aborted = http?.RequestAborted ?? default;
+
+        string? rendered = null;
+        FragmentOutput result;
+        try
+        {
+            result = await GetOrRenderAsync(fragments, directive.Name, vary, entryOptions, async _ =>
+            {
+                var tokens = AntiforgeryDetector.Mark(http);
+                rendered = await render().ConfigureAwait(false);
+                if (AntiforgeryDetector.IssuedDuring(http, tokens, rendered))
+                {
+                    warnings.AntiforgeryNotStored(directive.Name);
+                    throw new UncacheableContentException("fragment issued an antiforgery token");
+                }
+
+                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
+                {
+                    throw new UncacheableContentException("fragment over MaxFragmentSize");
+                }
+
+                return rendered;
+            }, aborted).ConfigureAwait(false);
+            if (rendered is not null)
+            {
+                result = new FragmentOutput(rendered, default);
+            }
+        }
+        catch (UncacheableContentException)
+        {
+            // Too large or holding a visitor's antiforgery token: ours is served uncached; a caller that joined another's
+            // flight renders its own.
+            rendered ??= await render().ConfigureAwait(false);
+            result = new FragmentOutput(rendered, default);
+        }
+        catch (OperationCanceledException) when (rendered is null && !aborted.IsCancellationRequested)
+        {
+            // We joined a render whose own client went away: render for ourselves.
+            rendered = await render().ConfigureAwait(false);
+            result = new FragmentOutput(rendered, default);
+        }
+
+        if (http is not null)
+        {
+            status.Report(http, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
+        }
+
+        return result;
+    }
+
+    /// <summary>The one call into the fragment cache, by name and vary values.</summary>
+    private static async ValueTask<FragmentOutput> GetOrRenderAsync(
+        IFragmentCache fragments, string name, List<object?> vary, FragmentCacheEntryOptions entryOptions, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
+    {
+        // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
+        // allocates the fragment as a UTF-16 string (twice its UTF-8 size). A two-tier copy keeps its string,
+        // decoded once, so such a hit writes it as the built-in <cache> does. Any other IFragmentCache: strings.
+        if (fragments is DefaultFragmentCache ours)
+        {
+            var slot = ours.Slot(name, vary);
+            if (ours.LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
+            {
+                return new FragmentOutput(copy.Text, default);
+            }
+
+            return new FragmentOutput(null, await ours.GetOrRenderUtf8Async(slot, entryOptions, render, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new FragmentOutput(await fragments.GetOrRenderAsync(name, vary, entryOptions, render, cancellationToken).ConfigureAwait(false), default);
+    }
+
+    private static CacheProfile? Profile(FragmentDirective directive, FragmentCacheMvcOptions settings)
+    {
+        if (string.IsNullOrEmpty(directive.Profile))
+        {
+            return null;
+        }
+
+        return settings.Profiles.TryGetValue(directive.Profile, out var profile)
+            ? profile
+            : throw new InvalidOperationException(
+                $"{FragmentExpiry.Owner(directive.Component, directive.Name)}: no cache profile named '{directive.Profile}' in FragmentCache:Mvc:Profiles.");
+    }
+
+    /// <summary>
+    /// The digest of the fragment's source, when on: the tag helper's view (and what it renders), on unless
+    /// <see cref="FragmentCacheMvcOptions.ViewDigest"/> is off; the component's declaring component, only when asked for.
+    /// </summary>
+    private string? Digest(FragmentDirective directive, FragmentCacheMvcOptions settings)
+    {
+        if (directive.Component)
+        {
+            return directive.ViewDigest == true ? digests.GetComponentDigest(directive.ComponentContent) : null;
+        }
+
+        return (directive.ViewDigest ?? settings.ViewDigest) ? digests.GetDigest(directive.ViewPath) : null;
+    }
+
+    private static IReadOnlyList<string> Tags(string? tags, CacheProfile? profile)
+    {
+        var own = VaryValues.ParseList(tags);
+        return own.Length == 0 && profile?.Tags is List<string> list
+            ? VaryValues.Names(null, list)
+            : VaryValues.Merge(own, profile?.Tags);
+    }
+}
+
+/// <summary>A fragment's HTML: a string (a miss, a two-tier copy, another cache), else the stored UTF-8.</summary>
+internal readonly record struct FragmentOutput(string? Text, ReadOnlyMemory<byte> Utf8)
+{
+    /// <summary>The HTML as a string, decoding the UTF-8 when that is what the store handed out.</summary>
+    public string ToText() => Text ?? Encoding.UTF8.GetString(Utf8.Span);
+}
