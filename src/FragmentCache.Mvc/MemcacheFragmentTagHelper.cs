@@ -18,7 +18,9 @@ namespace FragmentCache.Mvc;
 /// A render that throws caches nothing; a fragment over <see cref="FragmentCacheMvcOptions.MaxFragmentSize"/> is
 /// served and not cached, and so is one whose render issued an antiforgery token (a form); a store failure renders the
 /// fragment uncached. An attribute that no tag helper binds (a typo) is an error in Development and a warning elsewhere.
-/// <see cref="TemplateFragmentKeys"/> builds a fragment's key from code, to invalidate it.
+/// <see cref="TemplateFragmentKeys"/> builds a fragment's key from code, to invalidate it. The attributes go to the renderer
+/// <see cref="MemcacheFragment"/> also uses (the <c>vary-by-*</c> ones read into a <see cref="VaryRules"/>, merged with the
+/// profile's), so the same name, vary values and settings address the same entry from either front end.
 /// </remarks>
 [HtmlTargetElement("memcache-fragment")]
 public sealed class MemcacheFragmentTagHelper(HtmlEncoder htmlEncoder) : TagHelper
@@ -70,7 +72,7 @@ public sealed class MemcacheFragmentTagHelper(HtmlEncoder htmlEncoder) : TagHelp
     [HtmlAttributeName("expires-after")]
     public TimeSpan? ExpiresAfter { get; set; }
 
-    /// <summary>An absolute expiry; in the past, the fragment is rendered every time. The default is none.</summary>
+    /// <summary>An absolute expiry; in the past, the fragment is rendered every time; with <see cref="ExpiresAfter"/>, the earlier wins. The default is none.</summary>
     [HtmlAttributeName("expires-on")]
     public DateTimeOffset? ExpiresOn { get; set; }
 

@@ -70,7 +70,7 @@ public sealed class MemcacheFragment : ComponentBase
     [Parameter]
     public TimeSpan? ExpiresAfter { get; set; }
 
-    /// <summary>An absolute expiry. The default is none.</summary>
+    /// <summary>An absolute expiry; with <see cref="ExpiresAfter"/>, the earlier wins. The default is none.</summary>
     [Parameter]
     public DateTimeOffset? ExpiresOn { get; set; }
 
