@@ -138,7 +138,7 @@ public sealed class MemcacheFragmentTagHelper(HtmlEncoder htmlEncoder) : TagHelp
                 Name = Name,
                 VaryOn = VaryOn,
                 VaryBy = VaryBy,
-                Vary = VaryValues.Rules(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+                Vary = FragmentDirective.VaryFromAttributes(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
                 Tags = Tags,
                 ExpiresAfter = ExpiresAfter,
                 ExpiresOn = ExpiresOn,

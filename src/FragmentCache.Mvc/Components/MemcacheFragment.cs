@@ -137,7 +137,7 @@ public sealed class MemcacheFragment : ComponentBase
                 Component = true,
                 VaryOn = VaryOn,
                 VaryBy = VaryBy,
-                Vary = VaryValues.Rules(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
+                Vary = FragmentDirective.VaryFromAttributes(VaryByHeader, VaryByQuery, VaryByRoute, VaryByCookie, VaryByUser, VaryByCulture),
                 Tags = Tags,
                 ExpiresAfter = ExpiresAfter,
                 ExpiresOn = ExpiresOn,

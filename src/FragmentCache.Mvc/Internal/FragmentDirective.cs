@@ -57,4 +57,38 @@ internal sealed class FragmentDirective
 
     /// <summary>The component's child content (its digest source: the compiled component declaring it).</summary>
     public Delegate? ComponentContent { get; init; }
+
+    /// <summary>
+    /// Reads a front end's comma-separated vary attributes into rules; <see langword="null"/> when none is set, so a
+    /// fragment without them allocates nothing here.
+    /// </summary>
+    public static VaryRules? VaryFromAttributes(string? headers, string? query, string? route, string? cookies, bool user, bool culture)
+    {
+        if (string.IsNullOrWhiteSpace(headers) && string.IsNullOrWhiteSpace(query) && string.IsNullOrWhiteSpace(route)
+            && string.IsNullOrWhiteSpace(cookies) && !user && !culture)
+        {
+            return null;
+        }
+
+        var rules = new VaryRules { User = user, Culture = culture };
+        Fill(rules, headers, static r => r.Headers);
+        Fill(rules, query, static r => r.QueryKeys);
+        Fill(rules, route, static r => r.RouteValues);
+        Fill(rules, cookies, static r => r.Cookies);
+        return rules;
+    }
+
+    private static void Fill(VaryRules rules, string? list, Func<VaryRules, IList<string>> target)
+    {
+        if (string.IsNullOrWhiteSpace(list))
+        {
+            return;
+        }
+
+        var names = target(rules);
+        foreach (var name in VaryValues.ParseList(list))
+        {
+            names.Add(name);
+        }
+    }
 }

@@ -84,26 +84,6 @@ internal static class VaryValues
     }
 
     /// <summary>
-    /// Reads a front end's comma-separated vary attributes into rules; <see langword="null"/> when none is set, so a
-    /// fragment without them allocates nothing here.
-    /// </summary>
-    public static VaryRules? Rules(string? headers, string? query, string? route, string? cookies, bool user, bool culture)
-    {
-        if (string.IsNullOrWhiteSpace(headers) && string.IsNullOrWhiteSpace(query) && string.IsNullOrWhiteSpace(route)
-            && string.IsNullOrWhiteSpace(cookies) && !user && !culture)
-        {
-            return null;
-        }
-
-        var rules = new VaryRules { User = user, Culture = culture };
-        Fill(rules, headers, static r => r.Headers);
-        Fill(rules, query, static r => r.QueryKeys);
-        Fill(rules, route, static r => r.RouteValues);
-        Fill(rules, cookies, static r => r.Cookies);
-        return rules;
-    }
-
-    /// <summary>
     /// Adds callback values by name, sorted ordinally so every server builds the same key; a name in both sets takes
     /// <paramref name="own"/>'s callback. Each value goes in as a digest (<see cref="Secret"/>), like a cookie, and
     /// <see langword="null"/> stays distinct from empty.
@@ -186,20 +166,6 @@ internal static class VaryValues
         }
 
         return true;
-    }
-
-    private static void Fill(VaryRules rules, string? list, Func<VaryRules, IList<string>> target)
-    {
-        if (string.IsNullOrWhiteSpace(list))
-        {
-            return;
-        }
-
-        var names = target(rules);
-        foreach (var name in ParseList(list))
-        {
-            names.Add(name);
-        }
     }
 
     /// <summary>Splits a comma-separated list, trimming names and dropping empty ones (<c>",a,,b,"</c> = <c>a,b</c>).</summary>
