@@ -61,10 +61,17 @@ internal sealed class PageCacheHandler(
         var miss = new PageMiss(this, context, policy, next, varyHeaders, culture);
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            PageLookup lookup;
+            ReadOnlyMemory<byte> stored;
+            PageEntry? local;
             try
             {
-                lookup = await GetOrRenderAsync(context, policy, vary, miss).ConfigureAwait(false);
+                stored = await GetOrRenderAsync(context, policy, vary, miss, out local).ConfigureAwait(false);
+            }
+            catch (UncacheableContentException) when (miss.NotStored is not null)
+            {
+                // This request rendered the page and it is not stored (see GetOrRenderAsync): written below.
+                stored = default;
+                local = null;
             }
             catch (Exception) when (miss.Captured is null && !context.RequestAborted.IsCancellationRequested)
             {
@@ -78,7 +85,7 @@ internal sealed class PageCacheHandler(
                 // Rendered here: stored or not, this request writes what it captured once the pipeline has finished.
                 await captured.Run.ConfigureAwait(false);
                 var verdict = miss.Verdict;
-                if (lookup.NotStored is { } notStored)
+                if (miss.NotStored is { } notStored)
                 {
                     PageCacheLog.NotStored(logger, verdict.NotStored ?? notStored);
                 }
@@ -92,7 +99,7 @@ internal sealed class PageCacheHandler(
             }
 
             var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if (lookup.Entry is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now))
+            if ((local ?? PageEntry.TryDecode(stored)) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now))
             {
                 await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
                 return;
@@ -124,17 +131,20 @@ internal sealed class PageCacheHandler(
     }
 
     /// <summary>
-    /// The one call into <see cref="IFragmentCache"/>: the stored page under <paramref name="vary"/>, else <paramref name="miss"/>
-    /// rendered and (when it allows) stored.
+    /// The one call into <see cref="IFragmentCache"/>: the page stored under <paramref name="vary"/> (the in-process copy's
+    /// entry in <paramref name="local"/>, else the stored bytes), or <paramref name="miss"/> rendered and, when it allows,
+    /// stored. A render that must not be stored surfaces as <see cref="UncacheableContentException"/>, with
+    /// <see cref="PageMiss.NotStored"/> set. Not async: a hit adds no state machine to the request's.
     /// </summary>
-    private async ValueTask<PageLookup> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss)
+    private ValueTask<ReadOnlyMemory<byte>> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss, out PageEntry? local)
     {
         var ours = fragments as DefaultFragmentCache;
         var slot = ours?.Slot(FragmentName, vary);
-        if (slot is { } computed && ours!.LocalCopy(computed, FragmentContentKind.Bytes)?.GetDecoded(PageEntry.TryDecode) is { } local)
+        local = slot is { } computed ? ours!.LocalCopy(computed, FragmentContentKind.Bytes)?.GetDecoded(PageEntry.TryDecode) : null;
+        if (local is not null)
         {
             // Two-tier: the in-process copy's entry, decoded once and shared (PageReplay never hands out its arrays).
-            return new PageLookup(local, null);
+            return default;
         }
 
         var entryOptions = new FragmentCacheEntryOptions
@@ -143,31 +153,19 @@ internal sealed class PageCacheHandler(
             Tags = [.. policy.Tags, PathTag(context.Request.Path.Value ?? "/")],
         };
         {
-            // A block of its own: the closure below is allocated only past the in-process copy.
+            // A block of its own: the closure is allocated only past the in-process copy.
             var rendering = miss;
-            string? notStored = null;
             Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render = async _ =>
-            {
-                var (entry, reason) = await rendering.RenderAsync().ConfigureAwait(false);
-                // The fragment cache takes "do not store" only as this exception (caught below; whoever joined this render
-                // sees it too and renders for itself).
-                return reason is null ? entry : throw new UncacheableContentException(notStored = reason);
-            };
-            try
-            {
-                // Our own cache takes the slot computed above (the key is hashed once per request).
-                var bytes = await (slot is { } known
-                    ? ours!.GetOrRenderBytesAsync(known, entryOptions, render, context.RequestAborted)
-                    : fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, render, context.RequestAborted)).ConfigureAwait(false);
-                return new PageLookup(miss.Captured is null ? PageEntry.TryDecode(bytes) : null, null);
-            }
-            catch (UncacheableContentException) when (notStored is not null)
-            {
-                return new PageLookup(null, notStored);
-            }
+                await rendering.RenderAsync().ConfigureAwait(false) is { } entry
+                    ? entry
+                    // The fragment cache takes "do not store" only as an exception from the render (whoever joined this
+                    // render sees it too and renders for itself).
+                    : throw new UncacheableContentException(rendering.NotStored ?? "not stored");
+
+            // Our own cache takes the slot computed above (the key is hashed once per request).
+            return slot is { } known
+                ? ours!.GetOrRenderBytesAsync(known, entryOptions, render, context.RequestAborted)
+                : fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, render, context.RequestAborted);
         }
     }
-
-    /// <summary>What the store call found: the stored entry (when this request did not render it), or why a render was not stored.</summary>
-    private readonly record struct PageLookup(PageEntry? Entry, string? NotStored);
 }

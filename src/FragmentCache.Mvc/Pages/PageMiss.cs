@@ -18,27 +18,37 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
     /// <summary>The wrapped pipeline's verdict, once <see cref="PageCapture.Run"/> of <see cref="Captured"/> completed.</summary>
     public PageVerdict Verdict => _verdict;
 
-    /// <summary>Renders the page: the encoded entry to store, or (empty, the reason) when it must not be stored.</summary>
-    public async ValueTask<(ReadOnlyMemory<byte> Entry, string? NotStored)> RenderAsync()
+    /// <summary>Why the render is not stored, once <see cref="RenderAsync"/> declined it.</summary>
+    public string? NotStored { get; private set; }
+
+    /// <summary>Renders the page: the encoded entry to store, or <see langword="null"/> with <see cref="NotStored"/> set.</summary>
+    public async ValueTask<byte[]?> RenderAsync()
+    {
+        var (entry, reason) = await TryRenderAsync().ConfigureAwait(false);
+        NotStored = reason;
+        return entry;
+    }
+
+    private async ValueTask<(byte[]? Entry, string? NotStored)> TryRenderAsync()
     {
         Captured = PageCapture.Start(context, RunAsync, handler.Options.MaxBodySize, () => handler.Status.Report(context, CacheStatus.Miss, page: true));
         if (await Task.WhenAny(Captured.Run, Captured.StreamingStarted).ConfigureAwait(false) != Captured.Run)
         {
             // On its way to the client: those who joined this render run their own action now, not when it ends.
-            return (default, Captured.StreamingReason ?? "streamed");
+            return (null, Captured.StreamingReason ?? "streamed");
         }
 
         await Captured.Run.ConfigureAwait(false);
         if (_verdict.NotStored is { } refused)
         {
-            return (default, refused);
+            return (null, refused);
         }
 
         var response = context.Response;
         if (response.HasStarted)
         {
             // Headers went out past the capture: nothing can be added or replayed faithfully.
-            return (default, "response started before the body was complete");
+            return (null, "response started before the body was complete");
         }
 
         if (policy.VaryByCulture && !PageCulture.SameAs(culture, PageCulture.Of(context)))
@@ -46,12 +56,12 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
             // Localization ran after the key was built (a middleware placed before UseRequestLocalization): the page may
             // be in a language its key does not name.
             handler.CultureAfterKey();
-            return (default, "request culture resolved after the page key was built");
+            return (null, "request culture resolved after the page key was built");
         }
 
         if (PageCachePolicy.ResponseRefusal(response.StatusCode, response.Headers) is { } reason)
         {
-            return (default, reason);
+            return (null, reason);
         }
 
         if (PageCachePolicy.VaryRefusal(response.Headers, varyHeaders, out var unkeyed) is { } varyReason)
@@ -61,7 +71,7 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
                 await handler.LearnedVary.LearnAsync(context, VaryKey.Merge(varyHeaders, unkeyed)).ConfigureAwait(false);
             }
 
-            return (default, varyReason);
+            return (null, varyReason);
         }
 
         var now = handler.Time.GetUtcNow();
@@ -70,7 +80,7 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
         {
             if (PageCachePolicy.Lifetime(response.Headers, handler.Options.DefaultDuration, handler.Options.MaxDuration, out var lifetime) is { } lifetimeReason)
             {
-                return (default, lifetimeReason);
+                return (null, lifetimeReason);
             }
 
             freshUntil = (now + lifetime).ToUnixTimeMilliseconds();
