@@ -72,7 +72,7 @@ app.UseAuthorization();
 app.UseCachePage();
 
 // Level 1, per-site: the About page has no attribute; the middleware caches it for its own max-age.
-app.UseWhen(c => c.Request.Path.Equals("/about", StringComparison.OrdinalIgnoreCase), site => site.UseFragmentCachePages());
+app.UseWhen(c => c.Request.Path.Equals("/about", StringComparison.OrdinalIgnoreCase), site => site.UseSiteCache());
 
 app.MapControllers();
 app.Run();

@@ -1,3 +1,4 @@
+using FragmentCache.Mvc.Pages;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,12 +10,12 @@ namespace FragmentCache.Mvc;
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
 /// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user); one entry per
 /// request culture; query keys the key ignores are removed from the request (<see cref="KeepUnkeyedQuery"/>); a response
-/// that streams (flushes, starts, or outgrows <see cref="FragmentCachePagesOptions.MaxBodySize"/>) passes through unstored.
+/// that streams (flushes, starts, or outgrows <see cref="PageCacheOptions.MaxBodySize"/>) passes through unstored.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = true)]
 public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilter
 {
-    /// <summary>Time to live in seconds. The default 0 means the profile's, else <see cref="FragmentCachePagesOptions.DefaultDuration"/> (10 minutes).</summary>
+    /// <summary>Time to live in seconds. The default 0 means the profile's, else <see cref="PageCacheOptions.DefaultDuration"/> (10 minutes).</summary>
     public int Duration { get; set; }
 
     /// <summary>Request headers the page varies by (Django's <c>vary_on_headers</c>). The default is none.</summary>
@@ -35,7 +36,7 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
     /// <summary>
     /// Whether the key carries the request's culture and UI culture, as resolved by <c>UseRequestLocalization</c> (nothing is
     /// added for a request it did not see). The default is <see langword="true"/>; <see langword="false"/> serves one copy
-    /// to every culture. <see cref="FragmentCachePagesOptions.VaryByCulture"/> set to <see langword="false"/> turns it off
+    /// to every culture. <see cref="PageCacheOptions.VaryByCulture"/> set to <see langword="false"/> turns it off
     /// for every page.
     /// </summary>
     public bool VaryByCulture { get; set; } = true;

@@ -8,7 +8,7 @@ public static class CachePageTags
     /// <c>await fragmentCache.InvalidateTagAsync(CachePageTags.ForPath("/posts/42"))</c>.
     /// </summary>
     /// <param name="path">The request path, without query string.</param>
-    /// <param name="caseSensitive">Must match <see cref="FragmentCachePagesOptions.CaseSensitivePaths"/>. The default is <see langword="false"/>.</param>
+    /// <param name="caseSensitive">Must match <see cref="PageCacheOptions.CaseSensitivePaths"/>. The default is <see langword="false"/>.</param>
     /// <returns>The tag.</returns>
     public static string ForPath(string path, bool caseSensitive = false)
     {

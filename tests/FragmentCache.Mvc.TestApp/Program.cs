@@ -100,8 +100,8 @@ if (cachePage == "later-middleware")
     });
 }
 app.UseOutputCache();
-app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseFragmentCachePages());
-app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseFragmentCachePages());
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseSiteCache());
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseSiteCache());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
 app.Run();
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace FragmentCache.Mvc.Tests;
 
 /// <summary>
-/// <see cref="FragmentCacheMvcOptions"/> and <see cref="FragmentCachePagesOptions"/> are bound from the section the
+/// <see cref="FragmentCacheMvcOptions"/> and <see cref="PageCacheOptions"/> are bound from the section the
 /// application passed to <c>AddFragmentCache</c> and validated at startup, the message naming the setting's path.
 /// </summary>
 public sealed class MvcOptionsConfigurationTests
@@ -50,7 +50,7 @@ public sealed class MvcOptionsConfigurationTests
         _ = app.CreateClient();
 
         Assert.Equal(4321, app.Services.GetRequiredService<IOptions<FragmentCacheMvcOptions>>().Value.MaxFragmentSize);
-        var pages = app.Services.GetRequiredService<IOptions<FragmentCachePagesOptions>>().Value;
+        var pages = app.Services.GetRequiredService<IOptions<PageCacheOptions>>().Value;
         Assert.Equal(8765, pages.MaxBodySize);
         Assert.Equal(TimeSpan.FromMinutes(3), pages.DefaultDuration);
 
@@ -115,7 +115,7 @@ public sealed class MvcOptionsConfigurationTests
         });
 
         Assert.Equal(999, app.Services.GetRequiredService<IOptions<FragmentCacheMvcOptions>>().Value.MaxFragmentSize);
-        Assert.Equal(999, app.Services.GetRequiredService<IOptions<FragmentCachePagesOptions>>().Value.MaxBodySize);
+        Assert.Equal(999, app.Services.GetRequiredService<IOptions<PageCacheOptions>>().Value.MaxBodySize);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class MvcOptionsConfigurationTests
         var mvc = services.GetRequiredService<IOptions<FragmentCacheMvcOptions>>().Value;
         Assert.Equal(1234, mvc.MaxFragmentSize);
         Assert.Equal(TimeSpan.FromSeconds(30), mvc.Profiles["short"].Duration);
-        var pages = services.GetRequiredService<IOptions<FragmentCachePagesOptions>>().Value;
+        var pages = services.GetRequiredService<IOptions<PageCacheOptions>>().Value;
         Assert.Equal(777, pages.MaxBodySize);
         Assert.Equal("site-b", pages.KeyPrefix);
     }

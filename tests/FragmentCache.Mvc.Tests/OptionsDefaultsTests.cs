@@ -15,15 +15,15 @@ public sealed class OptionsDefaultsTests
     }
 
     [Fact]
-    public void FragmentCachePagesOptions_Defaults_Pinned()
+    public void PageCacheOptions_Defaults_Pinned()
     {
-        var options = new FragmentCachePagesOptions();
+        var options = new PageCacheOptions();
         Assert.Equal(TimeSpan.FromMinutes(10), options.DefaultDuration);
         Assert.Equal(TimeSpan.FromHours(1), options.MaxDuration);
         Assert.Equal("", options.KeyPrefix);
         Assert.Equal(1_000_000, options.MaxBodySize);
         Assert.False(options.CaseSensitivePaths);
-        Assert.Equal("FragmentCache:Pages", FragmentCachePagesOptions.SectionName);
+        Assert.Equal("FragmentCache:Pages", PageCacheOptions.SectionName);
     }
 
     [Fact]

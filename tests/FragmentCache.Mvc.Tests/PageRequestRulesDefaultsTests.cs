@@ -4,9 +4,9 @@ namespace FragmentCache.Mvc.Tests;
 public sealed class PageRequestRulesDefaultsTests
 {
     [Fact]
-    public void FragmentCachePagesOptions_CultureAndCookieDefaults_Pinned()
+    public void PageCacheOptions_CultureAndCookieDefaults_Pinned()
     {
-        var options = new FragmentCachePagesOptions();
+        var options = new PageCacheOptions();
         Assert.True(options.VaryByCulture);
         Assert.False(options.StripUnkeyedCookies);
     }

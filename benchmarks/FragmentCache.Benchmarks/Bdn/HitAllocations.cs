@@ -29,7 +29,7 @@ internal static class HitAllocations
             pages.Setup();
             Report($"page hit, [CachePage] handler, two-tier {Flag(twoTier)}", await MeasureAsync(pages.CachePageHit), null);
             Report($"page hit, UseCachePage, two-tier {Flag(twoTier)}", await MeasureAsync(pages.CachePageMiddlewareHit), null);
-            Report($"page hit, UseFragmentCachePages, two-tier {Flag(twoTier)}", await MeasureAsync(pages.PerSiteHit), null);
+            Report($"page hit, UseSiteCache, two-tier {Flag(twoTier)}", await MeasureAsync(pages.PerSiteHit), null);
             pages.Cleanup();
         }
 

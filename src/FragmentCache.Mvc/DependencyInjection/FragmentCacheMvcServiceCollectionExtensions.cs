@@ -11,9 +11,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FragmentCacheMvcServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c> need
+    /// Adds what <c>&lt;memcache-fragment&gt;</c>, <see cref="CachePageAttribute"/> and <c>UseSiteCache</c> need
     /// (with <see cref="TemplateFragmentKeys"/>, and antiforgery wrapped so a fragment can tell that its render issued a token),
-    /// binding <see cref="FragmentCacheMvcOptions"/> to the <c>Mvc</c> child and <see cref="FragmentCachePagesOptions"/> to
+    /// binding <see cref="FragmentCacheMvcOptions"/> to the <c>Mvc</c> child and <see cref="PageCacheOptions"/> to
     /// the <c>Pages</c> child of the section passed to <c>AddFragmentCache</c> (<c>"FragmentCache:Mvc"</c> and
     /// <c>"FragmentCache:Pages"</c> when it was configured in code), and validating both at startup. Call
     /// <c>AddFragmentCache</c> too (it chooses the store), before or after this.
@@ -26,16 +26,16 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         // Bound from the section AddFragmentCache was given, whichever of the two is called first (resolved lazily).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FragmentCacheMvcOptions>, FragmentCacheMvcOptionsSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<FragmentCachePagesOptions>, FragmentCachePagesOptionsSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<PageCacheOptions>, PageCacheOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCacheMvcOptions>, FragmentCacheMvcOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCachePagesOptions>, FragmentCachePagesOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PageCacheOptions>, PageCacheOptionsValidator>());
         var mvc = services.AddOptions<FragmentCacheMvcOptions>().ValidateOnStart();
         if (configure is not null)
         {
             mvc.Configure(configure);
         }
 
-        services.AddOptions<FragmentCachePagesOptions>().ValidateOnStart();
+        services.AddOptions<PageCacheOptions>().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ViewDigestProvider>>()));
@@ -53,7 +53,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection ConfigureFragmentCachePages(this IServiceCollection services, Action<FragmentCachePagesOptions> configure)
+    public static IServiceCollection ConfigureFragmentCachePages(this IServiceCollection services, Action<PageCacheOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);

@@ -20,7 +20,4 @@ internal sealed class UncacheableContentException : UncacheableRenderException
         : base(message, innerException)
     {
     }
-
-    /// <summary>The action itself failed: the framework reports the error, so nothing captured is written.</summary>
-    public bool ActionFailed { get; init; }
 }

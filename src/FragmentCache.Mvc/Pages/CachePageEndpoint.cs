@@ -37,7 +37,7 @@ internal sealed class CachePageEndpoint
     /// <summary>Set once the decline has been logged.</summary>
     public bool Logged { get; set; }
 
-    public static CachePageEndpoint Create(Endpoint endpoint, FragmentCacheMvcOptions mvc, FragmentCachePagesOptions pages, IServiceProvider services)
+    public static CachePageEndpoint Create(Endpoint endpoint, FragmentCacheMvcOptions mvc, PageCacheOptions pages, IServiceProvider services)
     {
         // MVC puts the action's descriptor in its endpoint's metadata; its filter descriptors (global, controller and
         // action scope, each with its order) are what the invoker builds the filter pipeline from.
@@ -81,7 +81,7 @@ internal sealed class CachePageEndpoint
 
         try
         {
-            return new CachePageEndpoint(CachePageFilter.ResolvePolicy((CachePageAttribute)effective.Filter, mvc, pages), null, hasAuthorization);
+            return new CachePageEndpoint(PagePolicy.Resolve((CachePageAttribute)effective.Filter, mvc, pages), null, hasAuthorization);
         }
         catch (InvalidOperationException ex)
         {

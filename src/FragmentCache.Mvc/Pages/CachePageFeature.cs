@@ -25,4 +25,13 @@ internal sealed class CachePageFeature(ClaimsPrincipal user)
 
     /// <summary>Something between the middleware and MVC replaced <c>HttpContext.User</c>: the response must not be stored.</summary>
     public bool UserChanged { get; set; }
+
+    /// <summary>
+    /// Why the middleware must not store the response, read once the pipeline has run: it was answered before the filter
+    /// (by a middleware or an earlier filter), or for another user than the key's; <see langword="null"/> to store it.
+    /// </summary>
+    public string? NotStoredReason =>
+        !FilterReached ? "answered before the [CachePage] filter"
+        : UserChanged ? "HttpContext.User changed after UseCachePage"
+        : null;
 }

@@ -19,7 +19,7 @@ internal sealed partial class CachePageMiddleware(
     RequestDelegate next,
     PageCacheHandler handler,
     IOptions<FragmentCacheMvcOptions> mvcOptions,
-    IOptions<FragmentCachePagesOptions> pagesOptions,
+    IOptions<PageCacheOptions> pagesOptions,
     IServiceProvider services,
     ILogger<CachePageMiddleware> logger)
 {
@@ -28,7 +28,7 @@ internal sealed partial class CachePageMiddleware(
 
     private readonly ConditionalWeakTable<Endpoint, CachePageEndpoint> _endpoints = [];
     private readonly FragmentCacheMvcOptions _mvc = mvcOptions.Value;
-    private readonly FragmentCachePagesOptions _pages = pagesOptions.Value;
+    private readonly PageCacheOptions _pages = pagesOptions.Value;
     private readonly bool _hasFallbackPolicy = (services.GetService(typeof(IOptions<AuthorizationOptions>)) as IOptions<AuthorizationOptions>)?.Value.FallbackPolicy is not null;
     private readonly bool _hasAuthentication = services.GetService(typeof(IAuthenticationSchemeProvider)) is not null;
 
@@ -64,7 +64,7 @@ internal sealed partial class CachePageMiddleware(
 
         // Authorization is never bypassed: an endpoint that needs it is only served once the authorization middleware has
         // authorized it (UseCachePage after UseAuthorization), and the user must be known (after UseAuthentication).
-        if ((page.HasAuthorizationMetadata || _hasFallbackPolicy) && !context.Items.ContainsKey(AuthorizationInvokedKey))
+        if ((page.HasAuthorizationMetadata || _hasFallbackPolicy) && !AuthorizationRan(context))
         {
             return Misplaced(context, endpoint, "UseAuthorization has not run for this endpoint");
         }
@@ -76,6 +76,13 @@ internal sealed partial class CachePageMiddleware(
 
         return CacheAsync(context, page, policy);
     }
+
+    /// <summary>
+    /// Whether ASP.NET's authorization middleware has run for this request's endpoint. ASP.NET offers no public signal; this
+    /// reads the <c>HttpContext.Items</c> key its <c>AuthorizationMiddleware</c> sets and its <c>EndpointMiddleware</c>
+    /// checks (a test pins it against the framework in use).
+    /// </summary>
+    internal static bool AuthorizationRan(HttpContext context) => context.Items.ContainsKey(AuthorizationInvokedKey);
 
     private Task Misplaced(HttpContext context, Endpoint endpoint, string reason)
     {
@@ -97,41 +104,24 @@ internal sealed partial class CachePageMiddleware(
         };
         context.Features.Set(feature);
         ExceptionDispatchInfo? failure = null;
-        UncacheableContentException? refused = null;
-        try
+        await PageCacheHandlers.For(services, handler, policy.Store).HandleAsync(context, policy, async () =>
         {
-            await PageCacheHandlers.For(services, handler, policy.Store).HandleAsync(context, policy, async () =>
+            try
             {
-                try
-                {
-                    await next(context).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // As in the filter: the action's failure keeps the capture out of the store and out of the response,
-                    // and reaches the framework's error handling unchanged (below).
-                    failure = ExceptionDispatchInfo.Capture(ex);
-                    throw refused = new UncacheableContentException("the action failed") { ActionFailed = true };
-                }
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // As in the filter: the action's failure keeps the capture out of the store and out of the response,
+                // and reaches the framework's error handling unchanged (below).
+                failure = ExceptionDispatchInfo.Capture(ex);
+                return PageVerdict.Failed;
+            }
 
-                // Only what the filter would have stored: a response the action produced (not one a middleware or an
-                // earlier filter answered with), for the user the key was built from.
-                if (!feature.FilterReached)
-                {
-                    throw refused = new UncacheableContentException("answered before the [CachePage] filter");
-                }
-
-                if (feature.UserChanged)
-                {
-                    throw refused = new UncacheableContentException("HttpContext.User changed after UseCachePage");
-                }
-            }).ConfigureAwait(false);
-        }
-        catch (UncacheableContentException ex) when (ReferenceEquals(ex, refused))
-        {
-            // A bypassed request (POST, a signed-in user...) runs the pipeline outside the store, so the wrapper's verdict
-            // surfaces here: rethrow the action's failure, or nothing (the response was written directly).
-        }
+            // Only what the filter would have stored: a response the action produced (not one a middleware or an earlier
+            // filter answered with), for the user the key was built from.
+            return feature.NotStoredReason is { } reason ? PageVerdict.Refused(reason) : PageVerdict.Storable;
+        }).ConfigureAwait(false);
 
         if (feature.CultureChanged)
         {

@@ -85,7 +85,7 @@ public sealed class PageCultureTests
     [Fact]
     public async Task PagesOptionVaryByCultureFalse_TurnsItOffForAttributeAndSite()
     {
-        var (factory, _) = TestAppFactory.Create(s => s.Configure<FragmentCachePagesOptions>(o => o.VaryByCulture = false));
+        var (factory, _) = TestAppFactory.Create(s => s.Configure<PageCacheOptions>(o => o.VaryByCulture = false));
         await using var _f = factory;
 
         var (_, page) = await factory.CreateClient().SendAsync("/Localized", ("Accept-Language", "es"));

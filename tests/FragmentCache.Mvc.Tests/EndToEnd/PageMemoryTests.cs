@@ -28,7 +28,7 @@ public sealed class PageMemoryTests
     [MemberData(nameof(Downloads))]
     public async Task Download200MB_AllocatesUnderTwiceMaxBodySizePlusSlack(string url, string? mode)
     {
-        var (factory, _) = TestAppFactory.Create(s => s.Configure<FragmentCachePagesOptions>(o => o.MaxBodySize = MaxBodySize), mode);
+        var (factory, _) = TestAppFactory.Create(s => s.Configure<PageCacheOptions>(o => o.MaxBodySize = MaxBodySize), mode);
         await using var _f = factory;
         using var client = KestrelHost.Start(factory);
 

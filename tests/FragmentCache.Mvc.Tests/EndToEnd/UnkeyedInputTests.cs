@@ -60,7 +60,7 @@ public sealed class UnkeyedInputTests
     {
         var (plain, _) = TestAppFactory.Create(cachePage: mode);
         await using var _p = plain;
-        var (stripping, _) = TestAppFactory.Create(s => s.Configure<FragmentCachePagesOptions>(o => o.StripUnkeyedCookies = true), mode);
+        var (stripping, _) = TestAppFactory.Create(s => s.Configure<PageCacheOptions>(o => o.StripUnkeyedCookies = true), mode);
         await using var _s = stripping;
 
         var (_, kept) = await plain.CreateClient().SendAsync("/Unkeyed?a=1", ("Cookie", "session=POISON; theme=dark"));

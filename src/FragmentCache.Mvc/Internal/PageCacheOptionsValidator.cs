@@ -3,14 +3,14 @@ using Microsoft.Extensions.Options;
 namespace FragmentCache.Mvc.Internal;
 
 /// <summary>
-/// Checks <see cref="FragmentCachePagesOptions"/> at startup; each message names the setting by its configuration path
+/// Checks <see cref="PageCacheOptions"/> at startup; each message names the setting by its configuration path
 /// (<c>{section}:Pages:...</c>, the section passed to <c>AddFragmentCache</c>) and the value.
 /// </summary>
-internal sealed class FragmentCachePagesOptionsValidator(IServiceProvider services) : IValidateOptions<FragmentCachePagesOptions>
+internal sealed class PageCacheOptionsValidator(IServiceProvider services) : IValidateOptions<PageCacheOptions>
 {
-    public ValidateOptionsResult Validate(string? name, FragmentCachePagesOptions options)
+    public ValidateOptionsResult Validate(string? name, PageCacheOptions options)
     {
-        var path = FragmentCacheConfigurationSection.Child(services, FragmentCachePagesOptionsSetup.ChildName).Path;
+        var path = FragmentCacheConfigurationSection.Child(services, PageCacheOptionsSetup.ChildName).Path;
         var failures = new List<string>();
         if (options.DefaultDuration <= TimeSpan.Zero)
         {

@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.Mvc.Tests.EndToEnd;
 
-public sealed class FragmentCachePagesMiddlewareTests
+public sealed class SiteCacheMiddlewareTests
 {
     [Fact]
-    public async Task UseFragmentCachePages_NoCacheHeaders_CachedForDefaultDuration()
+    public async Task UseSiteCache_NoCacheHeaders_CachedForDefaultDuration()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -23,7 +23,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_MaxAge_HonouredAsDuration()
+    public async Task UseSiteCache_MaxAge_HonouredAsDuration()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -39,7 +39,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_NoStore_NotStored()
+    public async Task UseSiteCache_NoStore_NotStored()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -50,7 +50,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_ResponseVary_LearnedPerUrlAndIsolates()
+    public async Task UseSiteCache_ResponseVary_LearnedPerUrlAndIsolates()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -67,7 +67,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_SignedIn_NotCached()
+    public async Task UseSiteCache_SignedIn_NotCached()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -78,7 +78,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_EndpointWithCachePage_LeftToTheFilter()
+    public async Task UseSiteCache_EndpointWithCachePage_LeftToTheFilter()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -90,7 +90,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_ActionStartsResponse_StartAbsorbedByBufferAndStored()
+    public async Task UseSiteCache_ActionStartsResponse_StartAbsorbedByBufferAndStored()
     {
         var (factory, _) = TestAppFactory.Create();
         await using var _f = factory;
@@ -104,7 +104,7 @@ public sealed class FragmentCachePagesMiddlewareTests
     }
 
     [Fact]
-    public async Task UseFragmentCachePages_StoreDownWithThrowOnError_Serves200()
+    public async Task UseSiteCache_StoreDownWithThrowOnError_Serves200()
     {
         var (factory, store) = TestAppFactory.Create(s => s.Configure<FragmentCacheOptions>(o => o.ThrowOnError = true));
         await using var _f = factory;

@@ -8,9 +8,9 @@ namespace FragmentCache.Mvc.Pages;
 /// every eligible GET/HEAD response is stored for its own <c>max-age</c> (else the default duration), keyed
 /// by the request headers its <c>Vary</c> names, learned per URL.
 /// </summary>
-internal sealed class FragmentCachePagesMiddleware(RequestDelegate next, PageCacheHandler handler, IOptions<FragmentCachePagesOptions> options)
+internal sealed class SiteCacheMiddleware(RequestDelegate next, PageCacheHandler handler, IOptions<PageCacheOptions> options)
 {
-    private readonly PagePolicy _policy = new(options.Value.MaxDuration, [], [], null, VaryByUser: false, [], PerSite: true, VaryByCulture: options.Value.VaryByCulture);
+    private readonly PagePolicy _policy = PagePolicy.Site(options.Value);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -20,6 +20,10 @@ internal sealed class FragmentCachePagesMiddleware(RequestDelegate next, PageCac
             return next(context);
         }
 
-        return handler.HandleAsync(context, _policy, () => next(context));
+        return handler.HandleAsync(context, _policy, async () =>
+        {
+            await next(context).ConfigureAwait(false);
+            return PageVerdict.Storable;
+        });
     }
 }

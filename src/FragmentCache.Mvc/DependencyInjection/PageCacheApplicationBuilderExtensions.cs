@@ -4,7 +4,7 @@ using FragmentCache.Mvc.Pages;
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Adds page caching to the pipeline: <see cref="CachePageAttribute"/> hits before MVC, and the per-site cache.</summary>
-public static class FragmentCachePagesApplicationBuilderExtensions
+public static class PageCacheApplicationBuilderExtensions
 {
     /// <summary>
     /// Caches every eligible GET/HEAD response (Django's per-site cache), honouring the response's own
@@ -14,10 +14,10 @@ public static class FragmentCachePagesApplicationBuilderExtensions
     /// </summary>
     /// <param name="app">The application.</param>
     /// <returns>The application.</returns>
-    public static IApplicationBuilder UseFragmentCachePages(this IApplicationBuilder app)
+    public static IApplicationBuilder UseSiteCache(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        return app.UseMiddleware<FragmentCachePagesMiddleware>();
+        return app.UseMiddleware<SiteCacheMiddleware>();
     }
 
     /// <summary>

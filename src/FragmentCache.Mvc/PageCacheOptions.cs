@@ -1,10 +1,10 @@
 namespace FragmentCache.Mvc;
 
 /// <summary>
-/// Settings of page caching (<see cref="CachePageAttribute"/> and <c>UseFragmentCachePages</c>), bound from the
+/// Settings of page caching (<see cref="CachePageAttribute"/> and <c>UseSiteCache</c>), bound from the
 /// <c>Pages</c> child of the section passed to <c>AddFragmentCache</c> (<c>"FragmentCache:Pages"</c> by default), and validated at startup: each setting is checked, the message naming its path.
 /// </summary>
-public sealed class FragmentCachePagesOptions
+public sealed class PageCacheOptions
 {
     /// <summary>The configuration section used when <c>AddFragmentCache</c> was configured in code: <c>"FragmentCache:Pages"</c>.</summary>
     public const string SectionName = "FragmentCache:Pages";
