@@ -5,13 +5,14 @@ using FragmentCache.WebBench;
 // configuration, all through configuration switches:
 //   --Bench:Distributed=redis|memcached   what <distributed-cache> stores in (default: memory)
 //   --Bench:Redis=127.0.0.1:PORT          redis-server for --Bench:Distributed=redis
-//   --FragmentCache:Servers:0=127.0.0.1:PORT   memcached for <memcache-fragment>, [CachePage] (and IDistributedCache)
+//   --FragmentCache:Servers:0=127.0.0.1:PORT   memcached for <memcache-fragment>, [CachePage] (and IDistributedCache,
+//                                         through the same shared client)
 //   --FragmentCache:TwoTier:Enabled=true  the in-process copy in front of memcached
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
 builder.Services.AddControllersWithViews();
-builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache"));
+builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache")).UseMemcached();
 builder.Services.AddFragmentCacheMvc(o => o.EmitCacheStatusHeader = false);
 builder.Services.AddOutputCache(); // the built-in, in memory: AddFragmentCacheOutputCacheStore is deliberately not called
 builder.Services.AddSingleton<RenderCounter>();
@@ -25,13 +26,8 @@ switch (distributed)
         builder.Services.AddStackExchangeRedisCache(o => o.Configuration = redis);
         break;
     case "memcached":
-        builder.Services.AddMemcachedDistributedCache(o =>
-        {
-            foreach (var server in servers)
-            {
-                o.Servers.Add(server);
-            }
-        });
+        // The client UseMemcached registered, with the FragmentCache:Servers it reads: one client for both.
+        builder.Services.AddMemcachedDistributedCache(_ => { });
         break;
     default:
         builder.Services.AddDistributedMemoryCache();

@@ -23,7 +23,7 @@ builder.Services.AddAuthorization();
 
 // Levels 1-4 of Django's caching: the store (Memcached when FragmentCache:Servers is set, else in memory),
 // <memcache-fragment>, [CachePage] and the per-site middleware.
-builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache"));
+builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache")).UseMemcached();
 builder.Services.AddFragmentCacheMvc();
 builder.Services.AddSingleton<CacheStats>();
 DecorateFragmentCache(builder.Services);

@@ -11,7 +11,7 @@ builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization(o => o.AddPolicy("key", p => p.RequireAssertion(
     c => c.Resource is HttpContext http && http.Request.Headers["X-Key"] == "open")));
-builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache"));
+builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache")).UseMemcached();
 builder.Services.AddFragmentCacheMvc(o =>
 {
     var sidebar = new CacheProfile { Duration = TimeSpan.FromMinutes(2) };

@@ -46,11 +46,10 @@ public class FragmentHitBenchmarks
         _utf8 = Encoding.UTF8.GetBytes(_html);
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddFragmentCache(o =>
+        services.AddFragmentCache(o => o.TwoTier.Enabled = TwoTier).UseMemcached(o =>
         {
             o.Servers.Add(_server.Address);
-            o.TwoTier.Enabled = TwoTier;
-            o.Memcached.CompressionThreshold = Compression ? 32 * 1024 : 0;
+            o.CompressionThreshold = Compression ? 32 * 1024 : 0;
         });
         _services = services.BuildServiceProvider();
         _cache = _services.GetRequiredService<IFragmentCache>();

@@ -50,11 +50,10 @@ public class PageHitBenchmarks
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
-        services.AddFragmentCache(o =>
+        services.AddFragmentCache(o => o.TwoTier.Enabled = TwoTier).UseMemcached(o =>
         {
             o.Servers.Add(_server.Address);
-            o.TwoTier.Enabled = TwoTier;
-            o.Memcached.CompressionThreshold = Compression ? 32 * 1024 : 0;
+            o.CompressionThreshold = Compression ? 32 * 1024 : 0;
         });
         services.AddFragmentCacheMvc();
         _services = services.BuildServiceProvider();

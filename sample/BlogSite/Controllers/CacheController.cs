@@ -3,17 +3,20 @@ using BlogSite.Services;
 using FragmentCache;
 using FragmentCache.Memcached;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace BlogSite.Controllers;
 
 /// <summary>What the cache is doing: per fragment and page, and each Memcached server's health.</summary>
-public sealed class CacheController(CacheStats stats, ICacheStore store, BlogStatistics statistics) : Controller
+public sealed class CacheController(CacheStats stats, ICacheStore store, BlogStatistics statistics,
+    IOptions<MemcachedClientOptions> memcached, IServiceProvider services) : Controller
 {
     [HttpGet("/cache")]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
     public IActionResult Index()
     {
-        var servers = store is MemcachedCacheStore memcached ? memcached.Client.GetServerStatuses() : null;
+        // The process's one Memcached client (the store's, shared): it exists once FragmentCache:Servers lists a server.
+        var servers = memcached.Value.Servers.Count > 0 ? services.GetRequiredService<IMemcachedClient>().GetServerStatuses() : null;
         return View(new CachePageModel(stats.Snapshot(), servers, store.GetType().Name, statistics.Computations));
     }
 

@@ -4,17 +4,17 @@ using Microsoft.Extensions.Options;
 namespace FragmentCache;
 
 /// <summary>
-/// Picks the store once: a store chosen in code; else Memcached when <see cref="FragmentCacheOptions.Servers"/>
-/// is non-empty; else memory. Says which in one log line.
+/// Picks the store once: a store chosen in code; else the first <see cref="ICacheStoreFactory"/> (a backend's
+/// <c>Use{Backend}()</c>) that the store's settings select; else memory. Says which in one log line (a factory logs its
+/// own).
 /// </summary>
 internal sealed class CacheStoreSelector(
     IServiceProvider services,
     IOptions<FragmentCacheOptions> options,
     IEnumerable<ExplicitStoreRegistration> explicitStores,
+    IEnumerable<ICacheStoreFactory> factories,
     TimeProvider timeProvider,
     ILogger<CacheStoreSelector> logger,
-    ILoggerFactory? loggerFactory = null,
-    System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
     Microsoft.Extensions.Hosting.IHostEnvironment? environment = null) : IDisposable
 {
     private readonly Lock _lock = new();
@@ -22,11 +22,14 @@ internal sealed class CacheStoreSelector(
     private bool _ownsStore;
 
     /// <summary>
-    /// Whether this selector picks a named store. A named store announces itself (<c>NamedStoreReady</c>), and a named
-    /// store without servers is a deliberate per-process cache (Django's <c>LocMemCache</c> alias), so the memory store's
-    /// log line and per-process warning are written for the main store only.
+    /// The name of the store this selector picks: <see cref="CacheStoreContext.DefaultName"/> for the main store. A named
+    /// store announces itself (<c>NamedStoreReady</c>), and a named store that selects no backend is a deliberate
+    /// per-process cache (Django's <c>LocMemCache</c> alias), so the memory store's log line and per-process warning are
+    /// written for the main store only.
     /// </summary>
-    public bool Named { get; set; }
+    public string Name { get; set; } = CacheStoreContext.DefaultName;
+
+    private bool Named => !string.Equals(Name, CacheStoreContext.DefaultName, StringComparison.OrdinalIgnoreCase);
 
     public ICacheStore Store
     {
@@ -46,47 +49,51 @@ internal sealed class CacheStoreSelector(
 
     public void Dispose()
     {
-        if (_ownsStore && _store is IDisposable disposable)
+        if (!_ownsStore)
+        {
+            return;
+        }
+
+        if (_store is IDisposable disposable)
         {
             disposable.Dispose();
+        }
+        else if (_store is IAsyncDisposable asyncDisposable)
+        {
+            asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
     private ICacheStore Select()
     {
-        if (explicitStores.LastOrDefault() is { } chosen)
+        if (!Named && explicitStores.LastOrDefault() is { } chosen)
         {
             var store = chosen.Factory(services);
             logger.StoreSelected(store.GetType().Name);
             return store;
         }
 
-        var servers = options.Value.Servers;
         _ownsStore = true;
-        if (servers.Count == 0)
+        var context = StoreSections.Context(services, Name, options.Value);
+        foreach (var factory in factories)
         {
-            var sizeLimit = options.Value.MemorySizeLimit;
-            if (!Named)
+            if (factory.IsConfigured(context))
             {
-                logger.MemoryStoreSelected();
+                return factory.Create(context);
             }
-
-            if (!Named && environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
-            {
-                logger.MemoryStorePerProcess(environment.EnvironmentName, sizeLimit);
-            }
-
-            return new MemoryCacheStore(timeProvider, sizeLimit);
         }
 
-        var memcached = options.Value.Memcached.Clone();
-        memcached.Servers.Clear();
-        foreach (var server in servers)
+        var sizeLimit = options.Value.MemorySizeLimit;
+        if (!Named)
         {
-            memcached.Servers.Add(server);
+            logger.MemoryStoreSelected();
         }
 
-        logger.MemcachedStoreSelected(servers.Count, string.Join(", ", servers));
-        return new MemcachedCacheStore(memcached, loggerFactory, meterFactory, timeProvider);
+        if (!Named && environment is not null && !Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+        {
+            logger.MemoryStorePerProcess(environment.EnvironmentName, sizeLimit);
+        }
+
+        return new MemoryCacheStore(timeProvider, sizeLimit);
     }
 }

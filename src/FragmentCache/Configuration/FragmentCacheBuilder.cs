@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache;
@@ -6,14 +7,25 @@ namespace FragmentCache;
 /// <summary>Returned by <c>AddFragmentCache</c>: chooses the store behind the cache.</summary>
 public sealed class FragmentCacheBuilder
 {
-    internal FragmentCacheBuilder(IServiceCollection services) => Services = services;
+    internal FragmentCacheBuilder(IServiceCollection services, IConfiguration? configuration)
+    {
+        Services = services;
+        Configuration = configuration;
+    }
 
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
 
     /// <summary>
+    /// The configuration section passed to <c>AddFragmentCache</c>, where a backend's <c>Use{Backend}()</c> reads its
+    /// settings (for Memcached, <c>Servers</c> and <c>Memcached</c>). <see langword="null"/> when <c>AddFragmentCache</c>
+    /// was configured in code.
+    /// </summary>
+    public IConfiguration? Configuration { get; }
+
+    /// <summary>
     /// Uses whatever <see cref="IDistributedCache"/> is registered (Redis, SQL Server, ...) instead of
-    /// Memcached or memory: Django's <c>BACKEND</c> switch in one line. Increments and adds are then
+    /// a backend's store or memory: Django's <c>BACKEND</c> switch in one line. Increments and adds are then
     /// not atomic across processes, and stampede protection is in-process only. Not set by default.
     /// </summary>
     /// <returns>This builder.</returns>

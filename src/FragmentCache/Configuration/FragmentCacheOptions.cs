@@ -9,22 +9,15 @@ public sealed class FragmentCacheOptions
     public const string SectionName = "FragmentCache";
 
     /// <summary>
-    /// Memcached servers: <c>host:port</c>, <c>host</c>, <c>[ipv6]:port</c> or <c>unix:/path</c>. The default is
-    /// empty, which selects the in-memory store (one process only, bounded by <see cref="MemorySizeLimit"/>) and says so at
-    /// startup: one log line, a warning outside the Development environment, a startup failure with
-    /// <see cref="RequireServers"/>.
-    /// </summary>
-    public IList<string> Servers { get; } = [];
-
-    /// <summary>
-    /// When <see langword="true"/>, an empty <see cref="Servers"/> list fails at startup instead of selecting the
-    /// in-memory store, so a deployment that lost its configuration does not run with a per-process cache.
+    /// When <see langword="true"/>, startup fails instead of selecting the in-memory store: the store must come from a
+    /// backend (<c>UseMemcached()</c> with <c>Servers</c>, or any <see cref="ICacheStoreFactory"/>) or from code
+    /// (<c>UseStore</c>), so a deployment that lost its configuration does not run with a per-process cache.
     /// The default is <see langword="false"/>.
     /// </summary>
     public bool RequireServers { get; set; }
 
     /// <summary>
-    /// The most bytes the in-memory store (no <see cref="Servers"/>) holds: keys, values and a small overhead per
+    /// The most bytes the in-memory store (selected when no backend serves the store) holds: keys, values and a small overhead per
     /// entry. Past it the least recently used entries are dropped, and a value larger than the whole limit is not
     /// stored. The default is 104,857,600 (100 MB), as the built-in output cache's store.
     /// </summary>
@@ -32,13 +25,6 @@ public sealed class FragmentCacheOptions
 
     /// <summary>The default of <see cref="MemorySizeLimit"/>: 104,857,600 bytes (100 MB).</summary>
     public const long DefaultMemorySizeLimit = 100 * 1024 * 1024;
-
-    /// <summary>
-    /// Settings of the Memcached client behind the Memcached store (section <c>"FragmentCache:Memcached"</c>):
-    /// timeouts, connections, TLS, credentials. Its own <see cref="Memcached.MemcachedClientOptions.Servers"/> is
-    /// ignored in favour of <see cref="Servers"/>. The defaults are the client's.
-    /// </summary>
-    public Memcached.MemcachedClientOptions Memcached { get; } = new();
 
     /// <summary>
     /// The time to live used when a call gives none. The default is 5 minutes (Django's 300 seconds).
@@ -76,8 +62,9 @@ public sealed class FragmentCacheOptions
 
     /// <summary>
     /// Named stores (Django's cache aliases), bound from <c>"FragmentCache:Stores:{name}"</c>. Each is a whole second cache
-    /// with its own settings of this type (servers, or memory when it has none; key prefix; version; default timeout;
-    /// Memcached client; stampede; two-tier) and nothing of the main store's. Reached through
+    /// with its own settings of this type (key prefix; version; default timeout; stampede; two-tier), its own backend
+    /// settings read by the registered <see cref="ICacheStoreFactory"/> (memory when none selects it), and nothing of the
+    /// main store's. Reached through
     /// <see cref="IFragmentCacheStores"/>, <c>[FromKeyedServices("name")] ICache</c> or <c>IFragmentCache</c>,
     /// <c>store="name"</c> on a fragment and <c>Store</c> on <c>[CachePage]</c>. Names are case-insensitive;
     /// <c>"default"</c> is the main store and cannot be redefined here. The default is none.

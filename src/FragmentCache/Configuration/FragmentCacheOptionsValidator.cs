@@ -30,27 +30,9 @@ internal sealed class FragmentCacheOptionsValidator : IValidateOptions<FragmentC
             }
         }
 
-        if (options.RequireServers && options.Servers.Count == 0)
-        {
-            failures.Add("FragmentCache:Servers is empty and FragmentCache:RequireServers is true: list at least one Memcached server (host:port).");
-        }
-
         if (options.MemorySizeLimit <= 0)
         {
             failures.Add($"FragmentCache:MemorySizeLimit must be positive (bytes); got '{options.MemorySizeLimit}'.");
-        }
-
-        for (var i = 0; i < options.Servers.Count; i++)
-        {
-            if (!Memcached.MemcachedEndPoint.TryParse(options.Servers[i], out _, out var error))
-            {
-                failures.Add($"FragmentCache:Servers:{i}: {error}");
-            }
-        }
-
-        foreach (var error in Memcached.MemcachedClientOptionsValidator.Errors(options.Memcached, requireServers: false))
-        {
-            failures.Add("FragmentCache:Memcached:" + error);
         }
 
         CheckPositive(failures, "Stampede:LeaseTime", options.Stampede.LeaseTime);

@@ -12,7 +12,8 @@ public static class FragmentCacheServiceCollectionExtensions
 {
     /// <summary>
     /// Adds FragmentCache, bound to a configuration section (usually <c>"FragmentCache"</c>) and validated at
-    /// startup. With no <c>Servers</c> the in-memory store is used. <c>AddFragmentCacheMvc</c> binds its options from
+    /// startup. The store is the in-memory one unless a backend serves it (<c>.UseMemcached()</c> reads this section's
+    /// <c>Servers</c> and <c>Memcached</c>) or one is chosen in code. <c>AddFragmentCacheMvc</c> binds its options from
     /// the <c>Mvc</c> and <c>Pages</c> children of this same section.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -21,29 +22,33 @@ public static class FragmentCacheServiceCollectionExtensions
     public static FragmentCacheBuilder AddFragmentCache(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var builder = AddCore(services);
+        var builder = AddCore(services, configuration);
         services.AddOptions<FragmentCacheOptions>().Bind(configuration);
         services.AddSingleton(new FragmentCacheConfigurationSection(configuration));
         return builder;
     }
 
-    /// <summary>Adds FragmentCache, configured in code and validated at startup. With no <c>Servers</c> the in-memory store is used.</summary>
+    /// <summary>
+    /// Adds FragmentCache, configured in code and validated at startup. The store is the in-memory one unless a backend
+    /// serves it (<c>.UseMemcached(...)</c>) or one is chosen in code.
+    /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>A builder to choose another store.</returns>
     public static FragmentCacheBuilder AddFragmentCache(this IServiceCollection services, Action<FragmentCacheOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        var builder = AddCore(services);
+        var builder = AddCore(services, null);
         services.AddOptions<FragmentCacheOptions>().Configure(configure);
         return builder;
     }
 
-    private static FragmentCacheBuilder AddCore(IServiceCollection services)
+    private static FragmentCacheBuilder AddCore(IServiceCollection services, IConfiguration? configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<FragmentCacheOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCacheOptions>, FragmentCacheOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FragmentCacheOptions>, StoreBackendValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, FragmentCacheStartup>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICacheSerializer, JsonCacheSerializer>();
@@ -57,6 +62,6 @@ public static class FragmentCacheServiceCollectionExtensions
         NamedStoreServices.Add(services);
         services.TryAddSingleton<ICache, DefaultCache>();
         FragmentServices.Add(services);
-        return new FragmentCacheBuilder(services);
+        return new FragmentCacheBuilder(services, configuration);
     }
 }

@@ -37,7 +37,7 @@ internal sealed class NamedStore : IDisposable
     {
         var options = Options.Create(settings);
         var selector = ActivatorUtilities.CreateInstance<CacheStoreSelector>(services, options, Array.Empty<ExplicitStoreRegistration>());
-        selector.Named = true;
+        selector.Name = name;
         var store = selector.Store;
         var keys = ActivatorUtilities.CreateInstance<CacheKeyBuilder>(services, options);
         var cache = ActivatorUtilities.CreateInstance<DefaultCache>(services, store, keys, options);

@@ -5,7 +5,8 @@ namespace FragmentCache;
 
 /// <summary>
 /// Checks <see cref="FragmentCacheOptions.Stores"/> at startup: the names, and each store's settings by the same
-/// validators as the main store's, with every message under <c>FragmentCache:Stores:{name}</c>.
+/// validators as the main store's, with every message under <c>FragmentCache:Stores:{name}</c>. The backend settings
+/// of each store are checked by <see cref="StoreBackendValidator"/>.
 /// </summary>
 internal sealed class NamedStoresValidator(IServiceProvider services) : IValidateOptions<FragmentCacheOptions>
 {
@@ -46,7 +47,7 @@ internal sealed class NamedStoresValidator(IServiceProvider services) : IValidat
 
             foreach (var validator in services.GetServices<IValidateOptions<FragmentCacheOptions>>())
             {
-                if (validator is NamedStoresValidator)
+                if (validator is NamedStoresValidator or StoreBackendValidator)
                 {
                     continue;
                 }

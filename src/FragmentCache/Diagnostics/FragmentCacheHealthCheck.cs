@@ -1,11 +1,10 @@
-using FragmentCache.Memcached;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FragmentCache;
 
 /// <summary>
-/// Reports the cache backend: for the Memcached store, every server (as <see cref="MemcachedHealthCheck"/>);
-/// for any other store, one read of a probe key. Named stores are reported too, each server's entry in the data
+/// Reports the cache backend: a store that reports its own health (<see cref="ICacheStoreHealth"/>, such as the
+/// Memcached store's one entry per server) is asked; any other store is read once with a probe key. Named stores are reported too, each server's entry in the data
 /// prefixed with the store's name (<c>sessions/10.0.0.7:11211</c>); the worst status wins.
 /// Registered with <c>AddHealthChecks().AddFragmentCache()</c>.
 /// </summary>
@@ -42,9 +41,9 @@ internal sealed class FragmentCacheHealthCheck(ICacheStore store, FragmentCacheS
 
     private static async Task<HealthCheckResult> CheckAsync(ICacheStore store, HealthCheckContext context, CancellationToken cancellationToken)
     {
-        if (store is MemcachedCacheStore memcached)
+        if (store is ICacheStoreHealth health)
         {
-            return await new MemcachedHealthCheck(memcached.Client).CheckHealthAsync(context, cancellationToken).ConfigureAwait(false);
+            return await health.CheckHealthAsync(context, cancellationToken).ConfigureAwait(false);
         }
 
         try

@@ -8,9 +8,6 @@ internal static partial class LoggerExtensions
     [LoggerMessage(1, LogLevel.Information, "FragmentCache: no servers configured; using the in-memory store (this process only).", EventName = "MemoryStoreSelected")]
     public static partial void MemoryStoreSelected(this ILogger logger);
 
-    [LoggerMessage(2, LogLevel.Information, "FragmentCache: using the Memcached store with {ServerCount} server(s): {Servers}.", EventName = "MemcachedStoreSelected")]
-    public static partial void MemcachedStoreSelected(this ILogger logger, int serverCount, string servers);
-
     [LoggerMessage(3, LogLevel.Information, "FragmentCache: using the store {StoreType}.", EventName = "StoreSelected")]
     public static partial void StoreSelected(this ILogger logger, string storeType);
 

@@ -27,7 +27,7 @@ public sealed class MemcacheFragmentKeyAndExpiryTests : IAsyncDisposable
         _context.Services.AddSingleton<IConfiguration>(configuration);
         _context.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero)));
         _context.Services.AddLogging();
-        _context.Services.AddFragmentCache(configuration);
+        _context.Services.AddFragmentCache(configuration).UseMemcached();
         _context.Services.AddFragmentCacheMvc();
     }
 

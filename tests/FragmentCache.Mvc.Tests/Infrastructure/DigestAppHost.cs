@@ -52,7 +52,7 @@ public sealed class DigestAppHost : IAsyncDisposable
 
         builder.Services.AddSingleton(time);
         builder.Services.AddControllersWithViews();
-        var cache = builder.Services.AddFragmentCache(o =>
+        var cache = builder.Services.AddFragmentCache(_ => { }).UseMemcached(o =>
         {
             if (server is not null)
             {

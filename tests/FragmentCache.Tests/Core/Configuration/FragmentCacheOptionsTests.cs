@@ -11,7 +11,7 @@ public sealed class FragmentCacheOptionsTests
     {
         var options = new FragmentCacheOptions();
         Assert.Equal("FragmentCache", FragmentCacheOptions.SectionName);
-        Assert.Empty(options.Servers);
+        Assert.Empty(new MemcachedClientOptions().Servers);
         Assert.Equal(TimeSpan.FromSeconds(300), options.DefaultTimeout);
         Assert.Equal("", options.KeyPrefix);
         Assert.Equal(1, options.Version);
@@ -67,11 +67,11 @@ public sealed class FragmentCacheOptionsTests
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddFragmentCache(configuration.GetSection(FragmentCacheOptions.SectionName));
+        services.AddFragmentCache(configuration.GetSection(FragmentCacheOptions.SectionName)).UseMemcached();
         using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<FragmentCacheOptions>>().Value;
-        Assert.Equal(["cache1.internal:11211", "cache2.internal:11211"], options.Servers);
+        Assert.Equal(["cache1.internal:11211", "cache2.internal:11211"], provider.GetRequiredService<IOptions<MemcachedClientOptions>>().Value.Servers);
         Assert.Equal(TimeSpan.FromMinutes(2), options.DefaultTimeout);
         Assert.Equal("myapp", options.KeyPrefix);
         Assert.Equal(2, options.Version);
@@ -87,9 +87,6 @@ public sealed class FragmentCacheOptionsTests
         { o => o.KeyPrefix = "my app", "FragmentCache:KeyPrefix", "'my app'" },
         { o => o.KeyPrefix = "tab\tprefix", "FragmentCache:KeyPrefix", "tab" },
         { o => o.KeyPrefix = new string('p', 101), "FragmentCache:KeyPrefix", "ppp" },
-        { o => o.Servers.Add(""), "FragmentCache:Servers:0", "''" },
-        { o => o.Servers.Add("cache1:notaport"), "FragmentCache:Servers:0", "cache1:notaport" },
-        { o => { o.Servers.Add("ok:11211"); o.Servers.Add("two words:1"); }, "FragmentCache:Servers:1", "two words:1" },
         { o => o.Stampede.LeaseTime = TimeSpan.Zero, "FragmentCache:Stampede:LeaseTime", "00:00:00" },
         { o => o.TwoTier.PollInterval = TimeSpan.FromSeconds(-1), "FragmentCache:TwoTier:PollInterval", "-00:00:01" },
         { o => o.TwoTier.MaxEntries = 0, "FragmentCache:TwoTier:MaxEntries", "'0'" },
@@ -105,6 +102,35 @@ public sealed class FragmentCacheOptionsTests
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string[], string, string> InvalidServers => new()
+    {
+        { [""], "FragmentCache:Servers:0", "''" },
+        { ["cache1:notaport"], "FragmentCache:Servers:0", "cache1:notaport" },
+        { ["ok:11211", "two words:1"], "FragmentCache:Servers:1", "two words:1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidServers))]
+    public void ValidateOnStart_InvalidServer_FailsNamingSettingAndValue(string[] servers, string setting, string value)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i < servers.Length; i++)
+        {
+            settings["FragmentCache:Servers:" + i] = servers[i];
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddFragmentCache(configuration.GetSection(FragmentCacheOptions.SectionName)).UseMemcached();
+        using var provider = services.BuildServiceProvider();
+
+        // The store's checks run with the core's options; the shared client's own checks fail the startup too.
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FragmentCacheOptions>>().Value);
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,11 +43,11 @@ public sealed class FragmentCacheServiceCollectionExtensionsTests
     public async Task AddFragmentCache_Servers_UsesTheMemcachedStoreAndLogsOnce()
     {
         await using var server = await FragmentCache.Tests.Infrastructure.MemcachedProcess.StartAsync();
-        await using var provider = Build(o =>
+        await using var provider = Build(_ => { }, b => b.UseMemcached(o =>
         {
             o.Servers.Add(server.Address);
-            o.Memcached.OperationTimeout = TimeSpan.FromMilliseconds(300);
-        });
+            o.OperationTimeout = TimeSpan.FromMilliseconds(300);
+        }));
         var store = Assert.IsType<MemcachedCacheStore>(provider.GetRequiredService<ICacheStore>());
         var line = Assert.Single(provider.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id is 1 or 2 or 3);
         Assert.Equal(2, line.Id.Id);
@@ -62,7 +63,12 @@ public sealed class FragmentCacheServiceCollectionExtensionsTests
     [Fact]
     public void AddFragmentCache_MalformedServer_FailsNamingSettingAndValue()
     {
-        using var provider = Build(o => o.Servers.Add("cache1:99999"));
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["FragmentCache:Servers:0"] = "cache1:99999" }).Build();
+        var services = new ServiceCollection();
+        services.AddFakeLogging();
+        services.AddFragmentCache(configuration.GetSection("FragmentCache")).UseMemcached();
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
             () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<FragmentCacheOptions>>().Value);
         Assert.Contains("FragmentCache:Servers:0", error.Message, StringComparison.Ordinal);
@@ -141,7 +147,7 @@ public sealed class FragmentCacheHealthCheckTests
         await using var server = await FragmentCache.Tests.Infrastructure.MemcachedProcess.StartAsync();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddFragmentCache(o => o.Servers.Add(server.Address));
+        services.AddFragmentCache(_ => { }).UseMemcached(o => o.Servers.Add(server.Address));
         services.AddHealthChecks().AddFragmentCache();
         await using var provider = services.BuildServiceProvider();
         var health = provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();

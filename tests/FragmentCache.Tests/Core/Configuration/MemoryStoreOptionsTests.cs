@@ -74,11 +74,7 @@ public sealed class MemoryStoreOptionsTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddFragmentCache(o =>
-        {
-            o.RequireServers = true;
-            o.Servers.Add("127.0.0.1:11211");
-        });
+        services.AddFragmentCache(o => o.RequireServers = true).UseMemcached(o => o.Servers.Add("127.0.0.1:11211"));
         using var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
     }

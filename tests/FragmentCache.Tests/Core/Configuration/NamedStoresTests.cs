@@ -22,7 +22,7 @@ public sealed class NamedStoresTests
             services.AddSingleton(time);
         }
 
-        services.AddFragmentCache(configuration.GetSection("FragmentCache"));
+        services.AddFragmentCache(configuration.GetSection("FragmentCache")).UseMemcached();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -239,7 +239,7 @@ public sealed class NamedStoresTests
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddFragmentCache(configuration.GetSection("FragmentCache"));
+        services.AddFragmentCache(configuration.GetSection("FragmentCache")).UseMemcached();
         services.AddHealthChecks().AddFragmentCache();
         await using var provider = services.BuildServiceProvider();
         var health = provider.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();

@@ -2,7 +2,7 @@ namespace FragmentCache.Tests.Core;
 
 /// <summary>
 /// The lease semantics of <see cref="ICacheLeaseStore"/> (memcached meta-protocol shaped). A store
-/// with leases (memory; later Memcached) subclasses this.
+/// with leases (memory, Memcached) subclasses this.
 /// </summary>
 public abstract class CacheLeaseStoreContractTests : IDisposable
 {

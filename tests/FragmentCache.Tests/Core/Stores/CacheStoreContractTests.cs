@@ -4,7 +4,7 @@ namespace FragmentCache.Tests.Core;
 
 /// <summary>
 /// The semantics every store must give <see cref="ICache"/> and <see cref="ICacheStore"/> callers.
-/// A new store (the Memcached one) subclasses this and implements <see cref="CreateStore"/> and
+/// Every store (memory, Memcached, IDistributedCache) subclasses this and implements <see cref="CreateStore"/> and
 /// <see cref="AdvanceTimeAsync"/>.
 /// </summary>
 public abstract class CacheStoreContractTests : IAsyncDisposable

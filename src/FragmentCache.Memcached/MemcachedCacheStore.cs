@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using FragmentCache.Memcached;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace FragmentCache;
+namespace FragmentCache.Memcached;
 
 /// <summary>
 /// The Memcached store: every <see cref="ICacheStore"/> call is one meta command on our client, and the
@@ -11,10 +11,12 @@ namespace FragmentCache;
 /// <see cref="MemcachedClientOptions.CompressionThreshold"/> are compressed here, invisibly to the core.
 /// </summary>
 /// <remarks>
-/// The client must be created with <see cref="MemcachedClientOptions.ThrowOnError"/> set: the store reports
-/// failures as exceptions, and the layer above turns them into misses (see <see cref="ICacheStore"/>).
+/// The store reports failures as exceptions, and the layer above turns them into misses (see <see cref="ICacheStore"/>):
+/// it calls the client through a view that throws whatever <see cref="MemcachedClientOptions.ThrowOnError"/> says, over
+/// the same servers, connections and circuit breakers, so the application's other users of the client (an
+/// <c>IDistributedCache</c>, code of its own) keep their own setting.
 /// </remarks>
-public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, IAsyncDisposable, IDisposable
+public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, IAsyncDisposable, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -23,7 +25,27 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheL
     private readonly int _compressionThreshold;
     private readonly bool _ownsClient;
 
-    /// <summary>Creates a store over a client of its own, built from <paramref name="options"/> (with ThrowOnError forced on).</summary>
+    /// <summary>
+    /// Creates a store over a shared client (the one <c>AddMemcachedClient</c> registers, as <c>UseMemcached</c> does):
+    /// the store and every other user of the client share its sockets and its view of each server's health. Disposing
+    /// the store leaves the client open.
+    /// </summary>
+    /// <param name="client">The shared client.</param>
+    public MemcachedCacheStore(MemcachedClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client.Throwing;
+        _compressionThreshold = client.CompressionThreshold;
+    }
+
+    /// <summary>
+    /// Creates a store over a client of its own, built from <paramref name="options"/>, and closed when the store is
+    /// disposed.
+    /// </summary>
+    /// <param name="options">The client's settings; at least one server.</param>
+    /// <param name="loggerFactory">Where the client logs. The default is nowhere.</param>
+    /// <param name="meterFactory">Where the client's metrics go. The default is a meter of its own.</param>
+    /// <param name="timeProvider">The client's clock. The default is the system clock.</param>
     public MemcachedCacheStore(MemcachedClientOptions options, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
         System.Diagnostics.Metrics.IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
@@ -35,8 +57,15 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheL
         _ownsClient = true;
     }
 
-    /// <summary>The client underneath (for health checks and diagnostics).</summary>
-    public IMemcachedClient Client => _client;
+    /// <summary>The client underneath (for health checks and diagnostics): the shared one the store was given, or its own.</summary>
+    public IMemcachedClient Client => _client.Shared;
+
+    /// <summary>Asks every server for its version, as <see cref="MemcachedHealthCheck"/> does: one entry per server in the data.</summary>
+    /// <param name="context">The health check's context.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Healthy when every server answers, degraded when some do, the failure status when none does.</returns>
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        => new MemcachedHealthCheck(_client.Shared).CheckHealthAsync(context, cancellationToken);
 
     /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

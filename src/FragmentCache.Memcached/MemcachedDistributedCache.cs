@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using FragmentCache.Memcached;
 using Microsoft.Extensions.Caching.Distributed;
 
-namespace FragmentCache;
+namespace FragmentCache.Memcached;
 
 /// <summary>
 /// <see cref="IDistributedCache"/> and <see cref="IBufferDistributedCache"/> over our Memcached client, so Session,

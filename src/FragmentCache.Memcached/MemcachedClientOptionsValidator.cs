@@ -4,13 +4,18 @@ namespace FragmentCache.Memcached;
 
 /// <summary>
 /// Checks <see cref="MemcachedClientOptions"/> at startup; every message names the setting and the bad value.
-/// Registered by <c>AddMemcachedClient</c> with <c>ValidateOnStart</c>.
+/// Registered by <c>AddMemcachedClient</c> with <c>ValidateOnStart</c>. An empty server list is an error once something
+/// needs the client itself (<see cref="ServersRequired"/> is registered); <c>UseMemcached</c> alone allows it, and the
+/// store is then the in-memory one.
 /// </summary>
-internal sealed class MemcachedClientOptionsValidator : IValidateOptions<MemcachedClientOptions>
+internal sealed class MemcachedClientOptionsValidator(IEnumerable<MemcachedClientOptionsValidator.ServersRequired> required) : IValidateOptions<MemcachedClientOptions>
 {
+    /// <summary>Registered by the callers that need servers: <c>AddMemcachedClient</c>, <c>AddMemcachedDistributedCache</c>.</summary>
+    internal sealed class ServersRequired;
+
     public ValidateOptionsResult Validate(string? name, MemcachedClientOptions options)
     {
-        var errors = Errors(options, requireServers: true);
+        var errors = Errors(options, requireServers: required.Any());
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -34,7 +34,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly MemcachedMetrics _metrics;
-    private readonly Timer _heartbeat;
+    private readonly Timer? _heartbeat;
+    private readonly MemcachedClient? _shared;
+    private MemcachedClient? _throwing;
     private int _disposed;
 
     /// <summary>Creates a client. Throws <see cref="ArgumentException"/> naming the setting when the options are invalid.</summary>
@@ -59,8 +61,50 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         _heartbeat = new Timer(static state => ((MemcachedClient)state!).Heartbeat(), this, period, period);
     }
 
+    /// <summary>
+    /// A view of a shared client that throws <see cref="MemcachedException"/> on failure whatever
+    /// <see cref="MemcachedClientOptions.ThrowOnError"/> says: the same servers, connections, circuit breakers and
+    /// metrics, so a store that reports failures as exceptions shares one client with callers that want misses.
+    /// </summary>
+    private MemcachedClient(MemcachedClient shared)
+    {
+        _shared = shared;
+        _options = shared._options.Clone();
+        _options.ThrowOnError = true;
+        _servers = shared._servers;
+        _locator = shared._locator;
+        _serializer = shared._serializer;
+        _logger = shared._logger;
+        _time = shared._time;
+        _metrics = shared._metrics;
+    }
+
     /// <summary>The compression threshold in force (for stores that encode their own values).</summary>
     internal int CompressionThreshold => _options.CompressionThreshold;
+
+    /// <summary>This client, with failures thrown (see the view's constructor); the same instance on every call.</summary>
+    internal MemcachedClient Throwing
+    {
+        get
+        {
+            if (_options.ThrowOnError)
+            {
+                return this;
+            }
+
+            if (_throwing is null)
+            {
+                Interlocked.CompareExchange(ref _throwing, new MemcachedClient(this), null);
+            }
+
+            return _throwing;
+        }
+    }
+
+    /// <summary>The client that owns the servers: this one, or the one this view shares.</summary>
+    internal MemcachedClient Shared => _shared ?? this;
+
+    private bool Disposed => (_shared ?? this)._disposed != 0;
 
     /// <inheritdoc />
     public IReadOnlyList<MemcachedServerStatus> GetServerStatuses() =>
@@ -70,8 +114,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     /// <summary>Closes every connection. Requests in flight fail.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0 || _heartbeat is null)
         {
+            // A view leaves the shared client's servers to their owner.
             return;
         }
 
@@ -132,7 +177,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     private async ValueTask<MetaResult?> ExecuteAsync(string operation, MemcachedServer server, MetaRequest request,
         ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ObjectDisposedException.ThrowIf(Disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         var pending = server.GetConnectionAsync(cancellationToken);
         MemcachedConnection? connection;

@@ -11,35 +11,50 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MemcachedClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a shared <see cref="MemcachedClient"/> (also as <see cref="IMemcachedClient"/>) configured from
-    /// <paramref name="configuration"/> (for example <c>Configuration.GetSection("Memcached")</c>). The options are
-    /// validated at startup: a malformed server address stops the application with a message naming it.
+    /// Registers the process's one <see cref="MemcachedClient"/> (also as <see cref="IMemcachedClient"/>) configured from
+    /// <paramref name="configuration"/> (for example <c>Configuration.GetSection("Memcached")</c>). Every call adds to the
+    /// same options, so <c>AddMemcachedDistributedCache</c> and <c>UseMemcached</c> share this client: one socket set and
+    /// one view of each server's health; a server listed twice is one server. The options are validated at startup: a
+    /// malformed server address stops the application with a message naming it, and so does an empty server list.
     /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The client's section (<see cref="MemcachedClientOptions"/>'s shape).</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddMemcachedClient(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<MemcachedClientOptions>().Bind(configuration);
-        return services.AddMemcachedClientCore();
+        return services.AddMemcachedClientCore(requireServers: true);
     }
 
-    /// <summary>Registers a shared <see cref="MemcachedClient"/> configured in code. See the other overload.</summary>
+    /// <summary>Registers the process's one <see cref="MemcachedClient"/>, configured in code. See the other overload.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddMemcachedClient(this IServiceCollection services, Action<MemcachedClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<MemcachedClientOptions>().Configure(configure);
-        return services.AddMemcachedClientCore();
+        return services.AddMemcachedClientCore(requireServers: true);
     }
 
     /// <summary>
     /// Makes Memcached the application's <see cref="Microsoft.Extensions.Caching.Distributed.IDistributedCache"/>
     /// (and <see cref="Microsoft.Extensions.Caching.Distributed.IBufferDistributedCache"/>), for Session, HybridCache's
     /// second level and the built-in <c>&lt;distributed-cache&gt;</c> tag helper. Registers the client as
-    /// <see cref="AddMemcachedClient(IServiceCollection, IConfiguration)"/> does.
+    /// <see cref="AddMemcachedClient(IServiceCollection, IConfiguration)"/> does, so it shares the client of
+    /// <c>UseMemcached</c>.
     /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The client's section (<see cref="MemcachedClientOptions"/>'s shape).</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddMemcachedDistributedCache(this IServiceCollection services, IConfiguration configuration) =>
         services.AddMemcachedClient(configuration).AddMemcachedDistributedCacheCore();
 
     /// <summary>Makes Memcached the application's <c>IDistributedCache</c>, configured in code. See the other overload.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the client's options.</param>
+    /// <returns>The services.</returns>
     public static IServiceCollection AddMemcachedDistributedCache(this IServiceCollection services, Action<MemcachedClientOptions> configure) =>
         services.AddMemcachedClient(configure).AddMemcachedDistributedCacheCore();
 
@@ -47,6 +62,11 @@ public static class MemcachedClientServiceCollectionExtensions
     /// Adds a health check that asks every Memcached server for its version: healthy when all answer, degraded
     /// when some do, unhealthy when none does. Each server's state is in the result's data.
     /// </summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name. The default is <c>"memcached"</c>.</param>
+    /// <param name="failureStatus">The status reported when no server answers. The default (<see langword="null"/>) is unhealthy.</param>
+    /// <param name="tags">Tags of the check. The default is none.</param>
+    /// <returns>The builder.</returns>
     public static IHealthChecksBuilder AddMemcached(this IHealthChecksBuilder builder, string name = "memcached",
         HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
     {
@@ -58,36 +78,30 @@ public static class MemcachedClientServiceCollectionExtensions
             tags));
     }
 
-    /// <summary>
-    /// Adds a health check of FragmentCache's store (registered by <c>AddFragmentCache</c>): with Memcached, each
-    /// server is reported (healthy, degraded when some are down, unhealthy when all are); otherwise one probe read.
-    /// Named stores (<c>FragmentCache:Stores</c>) are reported in the same entry, their servers prefixed with the store's name.
-    /// </summary>
-    public static IHealthChecksBuilder AddFragmentCache(this IHealthChecksBuilder builder, string name = "fragmentcache",
-        HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(
-            name,
-            sp => new FragmentCache.FragmentCacheHealthCheck(sp.GetRequiredService<FragmentCache.ICacheStore>(), sp.GetService<FragmentCache.FragmentCacheStores>()),
-            failureStatus,
-            tags));
-    }
-
     private static IServiceCollection AddMemcachedDistributedCacheCore(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new FragmentCache.MemcachedDistributedCache(sp.GetRequiredService<MemcachedClient>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new MemcachedDistributedCache(sp.GetRequiredService<MemcachedClient>(), sp.GetService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<Microsoft.Extensions.Caching.Distributed.IDistributedCache>(
-            sp => sp.GetRequiredService<FragmentCache.MemcachedDistributedCache>()));
+            sp => sp.GetRequiredService<MemcachedDistributedCache>()));
         services.Replace(ServiceDescriptor.Singleton<Microsoft.Extensions.Caching.Distributed.IBufferDistributedCache>(
-            sp => sp.GetRequiredService<FragmentCache.MemcachedDistributedCache>()));
+            sp => sp.GetRequiredService<MemcachedDistributedCache>()));
         return services;
     }
 
-    private static IServiceCollection AddMemcachedClientCore(this IServiceCollection services)
+    /// <summary>
+    /// Registers the shared client once. <paramref name="requireServers"/>: whether an empty server list fails at startup
+    /// (it does once any caller needs the client itself; <c>UseMemcached</c> alone falls back to the in-memory store).
+    /// </summary>
+    internal static IServiceCollection AddMemcachedClientCore(this IServiceCollection services, bool requireServers)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (requireServers)
+        {
+            services.TryAddSingleton<MemcachedClientOptionsValidator.ServersRequired>();
+        }
+
         services.AddOptions<MemcachedClientOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<MemcachedClientOptions>, MemcachedClientOptionsDeduplication>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemcachedClientOptions>, MemcachedClientOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new MemcachedClient(

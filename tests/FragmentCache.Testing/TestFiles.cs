@@ -1,7 +1,7 @@
 namespace FragmentCache.Tests.Infrastructure;
 
 /// <summary>Temp directories and files that the <c>memcache</c> user (memcached drops root to it) can read.</summary>
-internal static class TestFiles
+public static class TestFiles
 {
     private const UnixFileMode DirectoryMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |

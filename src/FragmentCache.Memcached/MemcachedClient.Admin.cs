@@ -52,7 +52,7 @@ public sealed partial class MemcachedClient
     private async Task<Dictionary<string, IReadOnlyList<string>?>> OnEveryServerAsync(
         Func<TextOperation> create, string operation, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ObjectDisposedException.ThrowIf(Disposed, this);
         var tasks = _servers.Select(async Task<(MemcachedServer Server, IReadOnlyList<string>? Lines)> (server) =>
         {
             try

@@ -86,7 +86,7 @@ public sealed partial class MemcachedClient
         Func<MemcachedItem, (TValue Value, bool Keep)> convert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        ObjectDisposedException.ThrowIf(Disposed, this);
         // Group distinct keys by server, keeping each wire key's original key.
         var batches = new Dictionary<MemcachedServer, (List<string> Wire, List<string> Original)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -2,9 +2,15 @@ using Microsoft.Extensions.Logging;
 
 namespace FragmentCache.Memcached;
 
-/// <summary>Every log line of the Memcached client, with stable event ids (1000-1099). Never logs keys or values.</summary>
+/// <summary>
+/// Every log line of the Memcached client, with stable event ids (1000-1099), and the store's one selection line (id 2,
+/// in the core's numbering of selection lines: 1 memory, 3 a store chosen in code). Never logs keys or values.
+/// </summary>
 internal static partial class Log
 {
+    [LoggerMessage(2, LogLevel.Information, "FragmentCache: using the Memcached store with {ServerCount} server(s): {Servers}.", EventName = "MemcachedStoreSelected")]
+    public static partial void StoreSelected(ILogger logger, int serverCount, string servers);
+
     [LoggerMessage(1000, LogLevel.Debug, "Connected to Memcached server {Server} (connection {Slot}).")]
     public static partial void Connected(ILogger logger, string server, int slot);
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace FragmentCache.Tests.Infrastructure;
 
 /// <summary>Picks a currently free loopback TCP port (the OS chooses; another process may still race us).</summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FragmentCache;
+
+/// <summary>
+/// Checks at startup, for the main store and each named one, what depends on the store backends registered: each
+/// <see cref="ICacheStoreFactory"/>'s own settings, <see cref="FragmentCacheOptions.RequireServers"/>, and servers listed
+/// with no backend registered to use them (the application forgot <c>Use{Backend}()</c>).
+/// </summary>
+internal sealed class StoreBackendValidator(IServiceProvider services) : IValidateOptions<FragmentCacheOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FragmentCacheOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var explicitStore = services.GetServices<ExplicitStoreRegistration>().Any();
+        Check(failures, CacheStoreContext.DefaultName, options, explicitStore);
+        foreach (var (storeName, store) in options.Stores)
+        {
+            if (store is not null && !string.IsNullOrWhiteSpace(storeName)
+                && !string.Equals(storeName, CacheStoreContext.DefaultName, StringComparison.OrdinalIgnoreCase))
+            {
+                Check(failures, storeName, store, explicitStore: false);
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void Check(List<string> failures, string storeName, FragmentCacheOptions options, bool explicitStore)
+    {
+        var prefix = StoreSections.MessagePrefix(storeName);
+        var context = StoreSections.Context(services, storeName, options);
+        var configured = explicitStore;
+        var factories = services.GetServices<ICacheStoreFactory>().ToList();
+        foreach (var factory in factories)
+        {
+            foreach (var error in factory.Validate(context))
+            {
+                failures.Add(prefix + error);
+            }
+
+            configured = configured || factory.IsConfigured(context);
+        }
+
+        if (factories.Count == 0 && context.Configuration?.GetSection("Servers").GetChildren().Any() == true)
+        {
+            failures.Add($"{prefix}Servers lists servers, but no store backend is registered to use them: call UseMemcached() on "
+                + "AddFragmentCache(...) (package FragmentCache.Memcached), or remove the servers to use the in-memory store.");
+        }
+
+        if (options.RequireServers && !configured)
+        {
+            failures.Add($"{prefix}Servers is empty and {prefix}RequireServers is true: list at least one server (host:port) of the store's backend.");
+        }
+    }
+}
