@@ -73,6 +73,7 @@ internal sealed partial class PageCacheHandler(
         {
             Expiration = policy.Duration,
             Tags = [.. policy.Tags, PathTag(context.Request.Path.Value ?? "/")],
+            MetricName = PageMetricName.For(context),
         };
 
         for (var attempt = 0; attempt < 2; attempt++)
