@@ -45,7 +45,7 @@ internal sealed partial class DefaultFragmentCache
         }
 
         var generations = await requestTags.ConfigureAwait(false);
-        if (item is { } found && await entries.ValidateAsync(found, request.Key, request.FullKey, generations, cancellationToken).ConfigureAwait(false) is { } entry)
+        if (item is { } found && await entries.ValidateAsync(found, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             metrics.Hit(MetricLayers.Fragment);
             KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
@@ -96,7 +96,7 @@ internal sealed partial class DefaultFragmentCache
                 {
                     metrics.Miss(MetricLayers.Fragment);
                 }
-                else if (await entries.ValidateAsync(result.Item.Value, request.Key, request.FullKey, generations, cancellationToken).ConfigureAwait(false) is { } current)
+                else if (await entries.ValidateAsync(result.Item.Value, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } current)
                 {
                     // Only the request that re-renders may wait: the ones that joined it here get the copy at once
                     // (as every other process does), and with a background refresh this one does too.
@@ -115,7 +115,7 @@ internal sealed partial class DefaultFragmentCache
 
             if (result.Item is { } item)
             {
-                var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, cancellationToken).ConfigureAwait(false);
+                var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
                     return new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Content, null);

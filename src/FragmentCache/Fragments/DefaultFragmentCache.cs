@@ -24,8 +24,9 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     private readonly ILogger<DefaultFragmentCache> logger;
     private readonly FragmentCacheOptions _options;
 
-    // One flight per full key: joiners share the leader's result (or its stale copy, or its exception).
-    private readonly SingleFlight<string, FragmentResult> _flights = new(StringComparer.Ordinal);
+    // One flight per full key and accepted kind (a text and a bytes render under one key are separate renders):
+    // joiners share the leader's result (or its stale copy, or its exception).
+    private readonly SingleFlight<(string FullKey, FragmentContentKind? Kind), FragmentResult> _flights = new();
 
     public DefaultFragmentCache(
         ICacheStore store,
@@ -55,16 +56,16 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(key, options, render, null, null, mvcBridge: false, cancellationToken);
+        return GetOrRenderCoreAsync(key, options, null, render, null, null, mvcBridge: false, cancellationToken);
     }
 
     /// <summary>The primitive for a text render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, null, render, null, mvcBridge: false, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, null, render, null, mvcBridge: false, cancellationToken);
 
     /// <summary>The primitive for a bytes render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, null, null, render, mvcBridge: false, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, null, null, render, mvcBridge: false, cancellationToken);
 
     // The MVC layer's entry points until its callers use the public primitive: a key (once a slot), the local copy
     // looked up apart, and "don't store" thrown as UncacheableRenderException, which reaches the caller once the lookup
@@ -74,14 +75,13 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     internal FragmentKey Slot(string name, IReadOnlyList<object?>? varyValues) => FragmentKey.Create(name, varyValues);
 
     /// <summary>
-    /// In two-tier mode, the fragment's current in-process copy (counted as a local hit); null when two-tier is off or
-    /// there is no current copy. The content kind is no longer checked: a copy is the entry's bytes.
+    /// In two-tier mode, the fragment's current in-process copy of that kind (counted as a local hit); null when two-tier
+    /// is off or there is no current copy.
     /// </summary>
     internal LocalFragmentCopy? LocalCopy(FragmentKey key, FragmentContentKind kind)
     {
-        _ = kind;
         var started = Stopwatch.GetTimestamp();
-        if (!local.Enabled || local.TryGetCurrent(key.Canonical) is not { } copy)
+        if (!local.Enabled || local.TryGetCurrent(key.Canonical, kind) is not { } copy)
         {
             return null;
         }
@@ -96,7 +96,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, null, render, null, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, null, render, null, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
     /// <summary>A bytes render after a local miss.</summary>
@@ -104,7 +104,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, null, null, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, null, null, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
     public async ValueTask<bool> InvalidateAsync(FragmentKey key, bool soft = false, CancellationToken cancellationToken = default)
@@ -136,6 +136,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     private ValueTask<FragmentResult> GetOrRenderCoreAsync(
         FragmentKey key,
         FragmentCacheEntryOptions? options,
+        FragmentContentKind? kind,
         Func<CancellationToken, ValueTask<FragmentRender>>? render,
         Func<CancellationToken, ValueTask<string>>? renderText,
         Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
@@ -146,14 +147,14 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         var label = options?.MetricName ?? key.Name;
 
         // The MVC entry points looked at the local copy already.
-        if (!mvcBridge && local.Enabled && local.TryGetCurrent(key.Canonical) is { } copy)
+        if (!mvcBridge && local.Enabled && local.TryGetCurrent(key.Canonical, kind) is { } copy)
         {
             metrics.Hit(MetricLayers.Local);
             metrics.Lookup(label, FragmentOutcome.LocalHit, started);
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
-        var request = new FragmentRequest(this, key, entries.FullKey(key), options ?? DefaultEntryOptions, label, render, renderText, renderBytes, mvcBridge);
+        var request = new FragmentRequest(this, key, entries.FullKey(key), options ?? DefaultEntryOptions, label, kind, render, renderText, renderBytes, mvcBridge);
         return LookupAsync(request, started, cancellationToken);
     }
 
@@ -163,7 +164,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         // Joiners wait on the flight; a re-render of a stale or early-recache copy answers them with that copy before it
         // starts, so only the request that re-renders waits for it.
         var (result, joined) = await _flights.RunAsync(
-            request.FullKey,
+            (request.FullKey, request.Kind),
             request,
             static (request, flight, ct) => request.Cache.ResolveAsync(request, flight, ct),
             cancellationToken).ConfigureAwait(false);

@@ -40,7 +40,7 @@ internal sealed class FragmentEntryStore(
             return null;
         }
 
-        return item is { } found && await ValidateAsync(found, key, fullKey, null, cancellationToken).ConfigureAwait(false) is { } entry
+        return item is { } found && await ValidateAsync(found, key, fullKey, null, null, cancellationToken).ConfigureAwait(false) is { } entry
             ? new FragmentStoreEntry(entry)
             : null;
     }
@@ -83,10 +83,11 @@ internal sealed class FragmentEntryStore(
     /// <summary>
     /// The entry in <paramref name="item"/> if it is a value, readable, of <paramref name="key"/> and its tags are current;
     /// else null (counted and logged). <paramref name="generations"/>, when given, holds tag generations read together
-    /// with the item: they can confirm the entry without a second read.
+    /// with the item: they can confirm the entry without a second read. <paramref name="kind"/>, when given, is the only
+    /// content kind accepted (text and bytes renders under one key never serve each other).
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<FragmentEntry?> ValidateAsync(CacheItem item, FragmentKey key, string fullKey, Dictionary<string, ulong>? generations, CancellationToken cancellationToken)
+    public async ValueTask<FragmentEntry?> ValidateAsync(CacheItem item, FragmentKey key, string fullKey, Dictionary<string, ulong>? generations, FragmentContentKind? kind, CancellationToken cancellationToken)
     {
         if ((item.Flags & CacheItemFlags.Value) == 0)
         {
@@ -100,7 +101,7 @@ internal sealed class FragmentEntryStore(
             return null;
         }
 
-        if (!string.Equals(entry!.Canonical, key.Canonical, StringComparison.Ordinal))
+        if (!string.Equals(entry!.Canonical, key.Canonical, StringComparison.Ordinal) || (kind is { } expected && entry.Kind != expected))
         {
             metrics.Error(MetricLayers.Fragment, "key-mismatch");
             logger.FragmentKeyMismatch(fullKey);

@@ -12,6 +12,7 @@ internal sealed class FragmentRequest(
     string fullKey,
     FragmentCacheEntryOptions options,
     string label,
+    FragmentContentKind? kind,
     Func<CancellationToken, ValueTask<FragmentRender>>? render,
     Func<CancellationToken, ValueTask<string>>? renderText,
     Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
@@ -27,6 +28,9 @@ internal sealed class FragmentRequest(
 
     /// <summary>The metrics label: <see cref="FragmentCacheEntryOptions.MetricName"/> or the key's name.</summary>
     public string Label { get; } = label;
+
+    /// <summary>The only content kind a text or bytes render accepts; null (any) for a <see cref="FragmentRender"/> render.</summary>
+    public FragmentContentKind? Kind { get; } = kind;
 
     /// <summary>
     /// The <see cref="UncacheableRenderException"/> a text or bytes render threw to decline storage, when the caller
