@@ -56,16 +56,16 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(key, options, null, render, null, null, mvcBridge: false, cancellationToken);
+        return GetOrRenderCoreAsync(key, options, null, render, mvcBridge: false, cancellationToken);
     }
 
     /// <summary>The primitive for a text render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, null, render, null, mvcBridge: false, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: false, cancellationToken);
 
     /// <summary>The primitive for a bytes render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, null, null, render, mvcBridge: false, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: false, cancellationToken);
 
     // The MVC layer's entry points until its callers use the public primitive: a key (once a slot), the local copy
     // looked up apart, and "don't store" thrown as UncacheableRenderException, which reaches the caller once the lookup
@@ -96,7 +96,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, null, render, null, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
     /// <summary>A bytes render after a local miss.</summary>
@@ -104,7 +104,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, null, null, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
     public async ValueTask<bool> InvalidateAsync(FragmentKey key, bool soft = false, CancellationToken cancellationToken = default)
@@ -137,9 +137,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         FragmentKey key,
         FragmentCacheEntryOptions? options,
         FragmentContentKind? kind,
-        Func<CancellationToken, ValueTask<FragmentRender>>? render,
-        Func<CancellationToken, ValueTask<string>>? renderText,
-        Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
+        Delegate render,
         bool mvcBridge,
         CancellationToken cancellationToken)
     {
@@ -154,7 +152,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
-        var request = new FragmentRequest(this, key, entries.FullKey(key), options ?? DefaultEntryOptions, label, kind, render, renderText, renderBytes, mvcBridge);
+        var request = new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render, mvcBridge);
         return LookupAsync(request, started, cancellationToken);
     }
 
@@ -165,8 +163,8 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         // starts, so only the request that re-renders waits for it.
         var (result, joined) = await _flights.RunAsync(
             (request.FullKey, request.Kind),
-            request,
-            static (request, flight, ct) => request.Cache.ResolveAsync(request, flight, ct),
+            (Cache: this, Request: request),
+            static (state, flight, ct) => state.Cache.ResolveAsync(state.Request, flight, ct),
             cancellationToken).ConfigureAwait(false);
         if (joined)
         {

@@ -24,7 +24,7 @@ public static class FragmentCacheExtensions
         var key = FragmentKey.Create(name, varyValues);
         return cache is DefaultFragmentCache ours
             ? TextAsync(ours.GetOrRenderAsync(key, options, render, cancellationToken))
-            : TextAsync(cache.GetOrRenderAsync(key, options, async ct => FragmentRender.Stored(await render(ct).ConfigureAwait(false)), cancellationToken));
+            : TextAsync(cache.GetOrRenderAsync(key, options, Adapt(render), cancellationToken));
     }
 
     /// <summary>Returns the cached bytes of a fragment, or renders them once and caches them.</summary>
@@ -42,7 +42,7 @@ public static class FragmentCacheExtensions
         var key = FragmentKey.Create(name, varyValues);
         return cache is DefaultFragmentCache ours
             ? BytesAsync(ours.GetOrRenderAsync(key, options, render, cancellationToken))
-            : BytesAsync(cache.GetOrRenderAsync(key, options, async ct => FragmentRender.Stored(await render(ct).ConfigureAwait(false)), cancellationToken));
+            : BytesAsync(cache.GetOrRenderAsync(key, options, Adapt(render), cancellationToken));
     }
 
     /// <summary>
@@ -62,6 +62,14 @@ public static class FragmentCacheExtensions
         ArgumentNullException.ThrowIfNull(cache);
         return cache.InvalidateAsync(FragmentKey.Create(name, varyValues), soft, cancellationToken);
     }
+
+    // Apart, so that only a decorated cache pays for the adapter (a lambda capturing a parameter allocates its closure
+    // when the method starts, whichever branch runs).
+    private static Func<CancellationToken, ValueTask<FragmentRender>> Adapt(Func<CancellationToken, ValueTask<string>> render)
+        => async ct => FragmentRender.Stored(await render(ct).ConfigureAwait(false));
+
+    private static Func<CancellationToken, ValueTask<FragmentRender>> Adapt(Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render)
+        => async ct => FragmentRender.Stored(await render(ct).ConfigureAwait(false));
 
     // Completes synchronously without allocating on a synchronous result (a two-tier hit); pooled otherwise.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -4,33 +4,36 @@ namespace FragmentCache;
 
 /// <summary>
 /// One fragment lookup in flight. It keeps the caller's render delegate as given (a <see cref="FragmentRender"/>, text
-/// or bytes) and adapts it only when a render runs, so a hit allocates no adapter.
+/// or bytes) and adapts it only when a render runs, so a hit allocates no adapter; it holds no more than a hit needs.
 /// </summary>
-internal sealed class FragmentRequest(
-    DefaultFragmentCache cache,
-    FragmentKey key,
-    string fullKey,
-    FragmentCacheEntryOptions options,
-    string label,
-    FragmentContentKind? kind,
-    Func<CancellationToken, ValueTask<FragmentRender>>? render,
-    Func<CancellationToken, ValueTask<string>>? renderText,
-    Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
-    bool declinesByException)
+internal sealed class FragmentRequest
 {
-    public DefaultFragmentCache Cache { get; } = cache;
+    // Func<CancellationToken, ValueTask<FragmentRender>>, or, for the text and bytes forms (Kind set),
+    // Func<CancellationToken, ValueTask<string>> or Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>.
+    private readonly Delegate _render;
+    private readonly bool _declinesByException;
 
-    public FragmentKey Key { get; } = key;
+    public FragmentRequest(FragmentKey key, string fullKey, FragmentCacheEntryOptions options, FragmentContentKind? kind, Delegate render, bool declinesByException)
+    {
+        Key = key;
+        FullKey = fullKey;
+        Options = options;
+        Kind = kind;
+        _render = render;
+        _declinesByException = declinesByException;
+    }
 
-    public string FullKey { get; } = fullKey;
+    public FragmentKey Key { get; }
 
-    public FragmentCacheEntryOptions Options { get; } = options;
+    public string FullKey { get; }
 
-    /// <summary>The metrics label: <see cref="FragmentCacheEntryOptions.MetricName"/> or the key's name.</summary>
-    public string Label { get; } = label;
+    public FragmentCacheEntryOptions Options { get; }
 
     /// <summary>The only content kind a text or bytes render accepts; null (any) for a <see cref="FragmentRender"/> render.</summary>
-    public FragmentContentKind? Kind { get; } = kind;
+    public FragmentContentKind? Kind { get; }
+
+    /// <summary>The metrics label: <see cref="FragmentCacheEntryOptions.MetricName"/> or the key's name.</summary>
+    public string Label => Options.MetricName ?? Key.Name;
 
     /// <summary>
     /// The <see cref="UncacheableRenderException"/> a text or bytes render threw to decline storage, when the caller
@@ -41,17 +44,17 @@ internal sealed class FragmentRequest(
 
     /// <summary>Renders the fragment.</summary>
     public ValueTask<FragmentRender> Render(CancellationToken cancellationToken) =>
-        render is not null ? render(cancellationToken) : RenderAdaptedAsync(cancellationToken);
+        _render is Func<CancellationToken, ValueTask<FragmentRender>> render ? render(cancellationToken) : RenderAdaptedAsync(cancellationToken);
 
     private async ValueTask<FragmentRender> RenderAdaptedAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return renderText is not null
-                ? FragmentRender.Stored(await renderText(cancellationToken).ConfigureAwait(false))
-                : FragmentRender.Stored(await renderBytes!(cancellationToken).ConfigureAwait(false));
+            return _render is Func<CancellationToken, ValueTask<string>> text
+                ? FragmentRender.Stored(await text(cancellationToken).ConfigureAwait(false))
+                : FragmentRender.Stored(await ((Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>)_render)(cancellationToken).ConfigureAwait(false));
         }
-        catch (UncacheableRenderException ex) when (declinesByException)
+        catch (UncacheableRenderException ex) when (_declinesByException)
         {
             Declined = ex;
             return FragmentRender.NotStored(ReadOnlyMemory<byte>.Empty, ex.Message);
