@@ -18,7 +18,7 @@ internal sealed partial class DefaultFragmentCache
 
     private int _leaseRepairs;
 
-    internal ValueTask<FragmentResult> ResolveAsync(FragmentRequest request, TaskCompletionSource<FragmentResult> flight, CancellationToken cancellationToken)
+    internal ValueTask<FragmentResult> ResolveAsync(FragmentRequest request, Flight<FragmentResult> flight, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
         if (CacheTimeouts.IsImmediate(expiration))
@@ -57,7 +57,7 @@ internal sealed partial class DefaultFragmentCache
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<FragmentResult> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TaskCompletionSource<FragmentResult> flight, TimeSpan? expiration, CancellationToken cancellationToken)
+    private async ValueTask<FragmentResult> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, Flight<FragmentResult> flight, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
         var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);

@@ -9,23 +9,24 @@ namespace FragmentCache;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>The leader's work gets the flight's completion source and may answer the joiners early (a stale copy served
-/// while the leader alone re-renders); the leader's own result is set when the work ends, unless already set.</item>
+/// <item>The leader's work gets its <see cref="Flight{TValue}"/> and may answer the joiners early (a stale copy served
+/// while the leader alone re-renders); the leader's own result answers them when the work ends, unless already given.</item>
 /// <item>A joiner whose leader was cancelled (its client went away) while the joiner was not starts again, leading or
 /// joining the next flight.</item>
 /// <item>The leader's exception is observed even when nobody joined, so it never surfaces as an unobserved task exception.</item>
+/// <item>A flight nobody joins allocates no task: the joiners' task is made by the first joiner.</item>
 /// </list>
 /// </remarks>
 internal sealed class SingleFlight<TKey, TValue>(IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, Task<TValue>> _flights = new(comparer);
+    private readonly ConcurrentDictionary<TKey, Flight<TValue>> _flights = new(comparer);
 
     /// <summary>Runs <paramref name="work"/> for <paramref name="key"/>, or joins the flight already running it.</summary>
     /// <returns>The value, and whether this caller joined another's flight (its work did not run).</returns>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<(TValue Value, bool Joined)> RunAsync<TState>(
-        TKey key, TState state, Func<TState, TaskCompletionSource<TValue>, CancellationToken, ValueTask<TValue>> work, CancellationToken cancellationToken)
+        TKey key, TState state, Func<TState, Flight<TValue>, CancellationToken, ValueTask<TValue>> work, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -33,7 +34,7 @@ internal sealed class SingleFlight<TKey, TValue>(IEqualityComparer<TKey>? compar
             {
                 try
                 {
-                    return (await running.WaitAsync(cancellationToken).ConfigureAwait(false), true);
+                    return (await running.Join().WaitAsync(cancellationToken).ConfigureAwait(false), true);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -42,31 +43,92 @@ internal sealed class SingleFlight<TKey, TValue>(IEqualityComparer<TKey>? compar
                 }
             }
 
-            var completion = new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_flights.TryAdd(key, completion.Task))
+            var flight = new Flight<TValue>();
+            if (!_flights.TryAdd(key, flight))
             {
                 continue;
             }
 
             try
             {
-                var value = await work(state, completion, cancellationToken).ConfigureAwait(false);
-                completion.TrySetResult(value);
+                var value = await work(state, flight, cancellationToken).ConfigureAwait(false);
+                flight.TrySetResult(value);
                 return (value, false);
             }
             catch (Exception ex)
             {
-                if (completion.TrySetException(ex))
-                {
-                    _ = completion.Task.Exception; // observed: the joiners may be gone
-                }
-
+                flight.TrySetException(ex);
                 throw;
             }
             finally
             {
-                _flights.TryRemove(new KeyValuePair<TKey, Task<TValue>>(key, completion.Task));
+                _flights.TryRemove(new KeyValuePair<TKey, Flight<TValue>>(key, flight));
             }
+        }
+    }
+}
+
+/// <summary>One running <see cref="SingleFlight{TKey, TValue}"/> work: what its joiners wait for.</summary>
+internal sealed class Flight<TValue>
+{
+    private TaskCompletionSource<TValue>? _joiners;
+    private bool _done;
+    private TValue? _value;
+    private Exception? _error;
+
+    /// <summary>Answers the joiners, present and future, with <paramref name="value"/>; false when they were answered already.</summary>
+    public bool TrySetResult(TValue value)
+    {
+        TaskCompletionSource<TValue>? joiners;
+        lock (this)
+        {
+            if (_done)
+            {
+                return false;
+            }
+
+            _done = true;
+            _value = value;
+            joiners = _joiners;
+        }
+
+        joiners?.TrySetResult(value);
+        return true;
+    }
+
+    /// <summary>Answers the joiners with <paramref name="exception"/>, unless they were answered already.</summary>
+    public void TrySetException(Exception exception)
+    {
+        TaskCompletionSource<TValue>? joiners;
+        lock (this)
+        {
+            if (_done)
+            {
+                return;
+            }
+
+            _done = true;
+            _error = exception;
+            joiners = _joiners;
+        }
+
+        if (joiners is not null && joiners.TrySetException(exception))
+        {
+            _ = joiners.Task.Exception; // observed: the joiners may be gone
+        }
+    }
+
+    /// <summary>What a joiner waits for: the flight's answer (made on the first join).</summary>
+    public Task<TValue> Join()
+    {
+        lock (this)
+        {
+            if (_done)
+            {
+                return _error is null ? Task.FromResult(_value!) : Task.FromException<TValue>(_error);
+            }
+
+            return (_joiners ??= new TaskCompletionSource<TValue>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
     }
 }
