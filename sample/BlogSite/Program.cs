@@ -25,8 +25,6 @@ builder.Services.AddAuthorization();
 // <memcache-fragment>, [CachePage] and the per-site middleware.
 builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCache")).UseMemcached();
 builder.Services.AddFragmentCacheMvc();
-builder.Services.AddSingleton<CacheStats>();
-DecorateFragmentCache(builder.Services);
 
 builder.Services.AddSingleton<WidgetRenders>();
 builder.Services.AddSingleton<BlogStatistics>();
@@ -76,20 +74,6 @@ app.UseWhen(c => c.Request.Path.Equals("/about", StringComparison.OrdinalIgnoreC
 
 app.MapControllers();
 app.Run();
-
-static void DecorateFragmentCache(IServiceCollection services)
-{
-    var original = services.Last(d => d.ServiceType == typeof(FragmentCache.IFragmentCache));
-    services.Remove(original);
-    services.AddSingleton<FragmentCache.IFragmentCache>(sp =>
-    {
-        var inner = (FragmentCache.IFragmentCache)(original.ImplementationInstance
-            ?? original.ImplementationFactory?.Invoke(sp)
-            ?? ActivatorUtilities.CreateInstance(sp, original.ImplementationType!));
-        return new InstrumentedFragmentCache(inner, sp.GetRequiredService<CacheStats>(), sp.GetRequiredService<IHttpContextAccessor>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>());
-    });
-}
 
 /// <summary>The entry point the tests start.</summary>
 public partial class Program;

@@ -1,4 +1,3 @@
-using BlogSite.Caching;
 using BlogSite.Services;
 using FragmentCache;
 using FragmentCache.Memcached;
@@ -7,8 +6,8 @@ using Microsoft.Extensions.Options;
 
 namespace BlogSite.Controllers;
 
-/// <summary>What the cache is doing: per fragment and page, and each Memcached server's health.</summary>
-public sealed class CacheController(CacheStats stats, ICacheStore store, BlogStatistics statistics,
+/// <summary>What the cache is doing: per fragment and page (the core's own figures), and each Memcached server's health.</summary>
+public sealed class CacheController(FragmentCacheStatistics stats, ICacheStore store, BlogStatistics statistics,
     IOptions<MemcachedClientOptions> memcached, IServiceProvider services) : Controller
 {
     [HttpGet("/cache")]
@@ -23,7 +22,16 @@ public sealed class CacheController(CacheStats stats, ICacheStore store, BlogSta
     /// <summary>The same numbers as JSON (for scripts and the tests).</summary>
     [HttpGet("/cache/stats.json")]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-    public IActionResult Json() => Json(stats.Snapshot());
+    public IActionResult Json() => Json(stats.Snapshot().Select(r => new
+    {
+        r.Name,
+        Hits = r.CachedLookups,
+        Misses = r.RenderedLookups,
+        StaleServes = r.StaleHits,
+        NotStored = r.NotStored,
+        MeanRenderMs = r.MeanRenderedTime.TotalMilliseconds,
+        MeanHitMs = r.MeanCachedTime.TotalMilliseconds,
+    }));
 }
 
-public sealed record CachePageModel(IReadOnlyList<CacheStatsRow> Rows, IReadOnlyList<MemcachedServerStatus>? Servers, string StoreName, int StatisticComputations);
+public sealed record CachePageModel(IReadOnlyList<FragmentStatistics> Rows, IReadOnlyList<MemcachedServerStatus>? Servers, string StoreName, int StatisticComputations);

@@ -151,6 +151,7 @@ internal sealed class PageCacheHandler(
         {
             Expiration = policy.Duration,
             Tags = [.. policy.Tags, PathTag(context.Request.Path.Value ?? "/")],
+            MetricName = PageMetricName.For(context),
         };
         {
             // A block of its own: the closure is allocated only past the in-process copy.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FragmentCache;
 
@@ -12,6 +14,18 @@ internal static class FragmentServices
         services.TryAddSingleton<TagGenerationStore>();
         services.TryAddSingleton<LocalFragmentTier>();
         services.TryAddSingleton<IFragmentCache, DefaultFragmentCache>();
+        // The entry seam over the default store: the same entries, tags and local copies as the default fragment cache.
+        services.TryAddSingleton<IFragmentEntryStore>(sp => new FragmentEntryStore(
+            sp.GetRequiredService<ICacheStore>(),
+            sp.GetRequiredService<CacheKeyBuilder>(),
+            sp.GetRequiredService<TagGenerationStore>(),
+            sp.GetRequiredService<LocalFragmentTier>(),
+            sp.GetRequiredService<FragmentCacheMetrics>(),
+            sp.GetRequiredService<StoreErrorReporter>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<FragmentCacheOptions>>().Value,
+            sp.GetRequiredService<ILogger<DefaultFragmentCache>>()));
+        services.TryAddSingleton(sp => sp.GetRequiredService<FragmentCacheMetrics>().Statistics);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LocalTierPoller>());
     }
 }

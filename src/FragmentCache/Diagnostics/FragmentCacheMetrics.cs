@@ -5,7 +5,9 @@ namespace FragmentCache;
 
 /// <summary>
 /// Counters of the cache core, meter <c>"FragmentCache"</c>. Tags are a small fixed set
-/// (<c>layer</c>, <c>operation</c>); they never carry keys, fragment names or user data.
+/// (<c>layer</c>, <c>operation</c>, <c>outcome</c>) plus, on the per-fragment instruments, <c>fragment</c>: a label
+/// chosen in code (the fragment's name or <see cref="FragmentCacheEntryOptions.MetricName"/>), bounded by
+/// <see cref="FragmentCacheStatistics.MaxLabels"/>. They never carry keys or user data.
 /// </summary>
 internal sealed class FragmentCacheMetrics : IDisposable
 {
@@ -20,6 +22,8 @@ internal sealed class FragmentCacheMetrics : IDisposable
     private readonly Counter<long> _leaseRepairs;
     private readonly Counter<long> _renders;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _lookups;
+    private readonly Histogram<double> _duration;
     private readonly bool _ownsMeter;
 
     public FragmentCacheMetrics(IMeterFactory? meterFactory)
@@ -34,7 +38,34 @@ internal sealed class FragmentCacheMetrics : IDisposable
         _leaseRepairs = _meter.CreateCounter<long>("fragmentcache.lease.repairs", "{lease}", "Won leases settled late, in the background, after the store failed to take the value or the release.");
         _renders = _meter.CreateCounter<long>("fragmentcache.renders", "{render}", "Fragment renders and GetOrSet factory runs.");
         _errors = _meter.CreateCounter<long>("fragmentcache.errors", "{error}", "Store failures, unreadable entries and failed renders.");
+        _lookups = _meter.CreateCounter<long>("fragmentcache.fragment.lookups", "{lookup}", "Fragment lookups by fragment label and outcome (hit, local_hit, stale_hit, miss, not_stored).");
+        _duration = _meter.CreateHistogram<double>("fragmentcache.fragment.duration", "s", "Time of a fragment lookup by fragment label and outcome; for a miss or not_stored, the render's time included.");
     }
+
+    /// <summary>This process's per-fragment figures (the same lookups the per-fragment instruments count).</summary>
+    public FragmentCacheStatistics Statistics { get; } = new();
+
+    /// <summary>One fragment lookup: counted per label in <see cref="Statistics"/> and on the meter.</summary>
+    public void Lookup(string label, FragmentOutcome outcome, long startedTimestamp)
+    {
+        var elapsed = Stopwatch.GetTimestamp() - startedTimestamp;
+        Statistics.For(label, out var bounded).Add(outcome, elapsed);
+        if (_lookups.Enabled || _duration.Enabled)
+        {
+            var tags = new TagList { { "fragment", bounded }, { "outcome", OutcomeName(outcome) } };
+            _lookups.Add(1, tags);
+            _duration.Record(elapsed / (double)Stopwatch.Frequency, tags);
+        }
+    }
+
+    private static string OutcomeName(FragmentOutcome outcome) => outcome switch
+    {
+        FragmentOutcome.Hit => "hit",
+        FragmentOutcome.LocalHit => "local_hit",
+        FragmentOutcome.StaleHit => "stale_hit",
+        FragmentOutcome.NotStored => "not_stored",
+        _ => "miss",
+    };
 
     public void Hit(string layer) => _hits.Add(1, new KeyValuePair<string, object?>("layer", layer));
 

@@ -18,13 +18,12 @@ internal sealed partial class DefaultFragmentCache
 
     private int _leaseRepairs;
 
-    private ValueTask<ReadOnlyMemory<byte>> ResolveAsync(FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, CancellationToken cancellationToken)
+    internal ValueTask<FragmentResult> ResolveAsync(FragmentRequest request, Flight<FragmentResult> flight, CancellationToken cancellationToken)
     {
         var expiration = CacheTimeouts.ToStoreExpiration(request.Options.Expiration, _options.DefaultTimeout);
         if (CacheTimeouts.IsImmediate(expiration))
         {
-            metrics.Render(MetricLayers.Fragment);
-            return request.Render(cancellationToken);
+            return RenderWithoutStoringAsync(request, cancellationToken);
         }
 
         return store is ICacheLeaseStore leases
@@ -33,7 +32,7 @@ internal sealed partial class DefaultFragmentCache
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithoutLeasesAsync(FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
+    private async ValueTask<FragmentResult> ResolveWithoutLeasesAsync(FragmentRequest request, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var requestTags = ReadRequestTagsAsync(request, cancellationToken);
         CacheItem? item = null;
@@ -46,11 +45,11 @@ internal sealed partial class DefaultFragmentCache
         }
 
         var generations = await requestTags.ConfigureAwait(false);
-        if (item is { } found && await ReadValidEntryAsync(found, request, generations, cancellationToken).ConfigureAwait(false) is { } entry)
+        if (item is { } found && await entries.ValidateAsync(found, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } entry)
         {
             metrics.Hit(MetricLayers.Fragment);
-            KeepLocalCopy(request, entry.Content, entry.Tags, expiration);
-            return entry.Content;
+            KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
+            return new FragmentResult(FragmentOutcome.Hit, entry.Content, null);
         }
 
         metrics.Miss(MetricLayers.Fragment);
@@ -58,7 +57,7 @@ internal sealed partial class DefaultFragmentCache
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, TaskCompletionSource<ReadOnlyMemory<byte>> flight, TimeSpan? expiration, CancellationToken cancellationToken)
+    private async ValueTask<FragmentResult> ResolveWithLeasesAsync(ICacheLeaseStore leases, FragmentRequest request, Flight<FragmentResult> flight, TimeSpan? expiration, CancellationToken cancellationToken)
     {
         var stampede = _options.Stampede;
         var stale = NotNegative(request.Options.StaleWhileRevalidate ?? stampede.StaleWhileRevalidate);
@@ -97,16 +96,17 @@ internal sealed partial class DefaultFragmentCache
                 {
                     metrics.Miss(MetricLayers.Fragment);
                 }
-                else if (await ReadValidEntryAsync(result.Item.Value, request, generations, cancellationToken).ConfigureAwait(false) is { } current)
+                else if (await entries.ValidateAsync(result.Item.Value, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } current)
                 {
                     // Only the request that re-renders may wait: the ones that joined it here get the copy at once
                     // (as every other process does), and with a background refresh this one does too.
-                    flight.TrySetResult(current.Content);
+                    var copy = new FragmentResult(IsStale(current, expiration, result.Stale) ? FragmentOutcome.StaleHit : FragmentOutcome.Hit, current.Content, null);
+                    flight.TrySetResult(copy);
                     if (request.Options.BackgroundRefresh)
                     {
                         CountCopyServed(request, current, expiration, result.Stale);
                         RefreshInBackground(request, leases, result.Lease, storeExpiration, generations);
-                        return current.Content;
+                        return copy;
                     }
                 }
 
@@ -115,11 +115,10 @@ internal sealed partial class DefaultFragmentCache
 
             if (result.Item is { } item)
             {
-                var entry = await ReadValidEntryAsync(item, request, generations, cancellationToken).ConfigureAwait(false);
+                var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
-                    CountCopyServed(request, entry, expiration, result.Stale);
-                    return entry.Content;
+                    return new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Content, null);
                 }
 
                 if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
@@ -132,8 +131,7 @@ internal sealed partial class DefaultFragmentCache
                     }
                     catch (Exception ex) when (Report(ex, "invalidate-stale"))
                     {
-                        metrics.Render(MetricLayers.Fragment);
-                        return await request.Render(cancellationToken).ConfigureAwait(false);
+                        return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -143,8 +141,7 @@ internal sealed partial class DefaultFragmentCache
             if (waited >= stampede.LeaseTime)
             {
                 logger.LeaseWaitTimedOut(waited.TotalMilliseconds, request.Key.Name);
-                metrics.Render(MetricLayers.Fragment);
-                return await request.Render(cancellationToken).ConfigureAwait(false);
+                return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
             }
 
             if (!counted)
@@ -159,17 +156,27 @@ internal sealed partial class DefaultFragmentCache
     }
 
     /// <summary>A stored copy served: stale (flagged, or past its expiration) or a hit, which two-tier mode keeps a local copy of.</summary>
-    private void CountCopyServed(FragmentRequest request, FragmentEntry entry, TimeSpan? expiration, bool stale)
+    private FragmentOutcome CountCopyServed(FragmentRequest request, FragmentEntry entry, TimeSpan? expiration, bool stale)
     {
-        if (stale || IsPastExpiration(entry, expiration))
+        if (IsStale(entry, expiration, stale))
         {
             metrics.StaleServe();
+            return FragmentOutcome.StaleHit;
         }
-        else
-        {
-            metrics.Hit(MetricLayers.Fragment);
-            KeepLocalCopy(request, entry.Content, entry.Tags, expiration);
-        }
+
+        metrics.Hit(MetricLayers.Fragment);
+        KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
+        return FragmentOutcome.Hit;
+    }
+
+    private bool IsStale(FragmentEntry entry, TimeSpan? expiration, bool flagged) => flagged || IsPastExpiration(entry, expiration);
+
+    /// <summary>Renders without storing (nothing to store into: the entry is not kept, or the store cannot arbitrate).</summary>
+    private async ValueTask<FragmentResult> RenderWithoutStoringAsync(FragmentRequest request, CancellationToken cancellationToken)
+    {
+        metrics.Render(MetricLayers.Fragment);
+        var rendered = await request.Render(cancellationToken).ConfigureAwait(false);
+        return rendered.ToResult(rendered.Store ? FragmentOutcome.Miss : FragmentOutcome.NotStored, rendered.Bytes());
     }
 
     private static TimeSpan NotNegative(TimeSpan value) => value < TimeSpan.Zero ? TimeSpan.Zero : value;
@@ -193,7 +200,7 @@ internal sealed partial class DefaultFragmentCache
         {
             try
             {
-                return await tags.ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
+                return await entries.Tags.ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Report(ex, "read-tags"))
             {
@@ -202,62 +209,31 @@ internal sealed partial class DefaultFragmentCache
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<FragmentEntry?> ReadValidEntryAsync(CacheItem item, FragmentRequest request, Dictionary<string, ulong>? generations, CancellationToken cancellationToken)
-    {
-        if ((item.Flags & CacheItemFlags.Value) == 0)
-        {
-            return null;
-        }
-
-        if (!FragmentEntryCodec.TryDecode(item.Value, out var entry, out var error, request.Key.Canonical))
-        {
-            metrics.Error(MetricLayers.Fragment, "decode");
-            logger.FragmentEntryCorrupt(error ?? "unknown");
-            return null;
-        }
-
-        if (!string.Equals(entry!.Canonical, request.Key.Canonical, StringComparison.Ordinal) || entry.Kind != request.Kind)
-        {
-            metrics.Error(MetricLayers.Fragment, "key-mismatch");
-            logger.FragmentKeyMismatch(request.FullKey);
-            return null;
-        }
-
-        try
-        {
-            return await tags.AreCurrentAsync(entry.Tags, generations, cancellationToken).ConfigureAwait(false) ? entry : null;
-        }
-        catch (Exception ex) when (Report(ex, "read-tags"))
-        {
-            return null;
-        }
-    }
-
-    private async ValueTask<ReadOnlyMemory<byte>> RenderAndStoreAsync(
+    private async ValueTask<FragmentResult> RenderAndStoreAsync(
         FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease, TimeSpan? storeExpiration, Dictionary<string, ulong>? read, CancellationToken cancellationToken)
     {
         TagGeneration[]? generations = null;
-        ReadOnlyMemory<byte> content;
+        FragmentRender rendered;
         try
         {
             // Generations are read before rendering, so an invalidation during the render makes this entry invalid.
             try
             {
-                generations = await tags.GetOrCreateAsync(request.Options.Tags ?? [], read, storeExpiration, cancellationToken).ConfigureAwait(false);
+                generations = await entries.Tags.GetOrCreateAsync(request.Options.Tags ?? [], read, storeExpiration, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Report(ex, "read-tags"))
             {
             }
 
             metrics.Render(MetricLayers.Fragment);
-            content = await request.Render(cancellationToken).ConfigureAwait(false);
+            rendered = await request.Render(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
             if (ex is UncacheableRenderException)
             {
+                // The MVC layer's callers that still decline by exception (through the name + vary forms): not a failure.
                 logger.FragmentNotCacheable(request.Key.Name, ex.Message);
             }
             else if (ex is not OperationCanceledException)
@@ -269,18 +245,27 @@ internal sealed partial class DefaultFragmentCache
             throw;
         }
 
+        var content = rendered.Bytes();
+        if (!rendered.Store)
+        {
+            // The render said "don't store": give the lease back at once, so nobody waits for a value that will not come.
+            await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            logger.FragmentNotCacheable(request.Key.Name, rendered.Reason ?? "");
+            return rendered.ToResult(FragmentOutcome.NotStored, content);
+        }
+
+        var kind = rendered.Text is null ? FragmentContentKind.Bytes : FragmentContentKind.Utf8Text;
         if (generations is null)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
-            return content;
+            return rendered.ToResult(FragmentOutcome.Miss, content);
         }
 
         // The value is stored even if the requester has gone: others are waiting for it.
         CacheItem? stored = null;
         try
         {
-            var entry = new FragmentEntry(request.Key.Canonical, request.Kind, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), generations, content);
-            stored = new CacheItem(FragmentEntryCodec.Encode(entry), CacheItemFlags.Value | CacheItemFlags.RawBytes);
+            stored = entries.Encode(request.Key, kind, generations, content);
             _ = leases is not null && lease is { } won
                 ? await leases.SetLeasedAsync(request.FullKey, stored.Value, storeExpiration, won, CancellationToken.None).ConfigureAwait(false)
                 : await store.SetAsync(request.FullKey, stored.Value, storeExpiration, CancellationToken.None).ConfigureAwait(false);
@@ -298,11 +283,11 @@ internal sealed partial class DefaultFragmentCache
                 await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
             }
 
-            return content;
+            return rendered.ToResult(FragmentOutcome.Miss, content);
         }
 
-        KeepLocalCopy(request, content, generations, storeExpiration);
-        return content;
+        KeepLocalCopy(request, kind, content, generations, storeExpiration);
+        return rendered.ToResult(FragmentOutcome.Miss, content);
     }
 
     private async ValueTask ReleaseAsync(FragmentRequest request, ICacheLeaseStore? leases, CacheLease? lease)
@@ -384,11 +369,11 @@ internal sealed partial class DefaultFragmentCache
         }
     }
 
-    private void KeepLocalCopy(FragmentRequest request, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)
+    private void KeepLocalCopy(FragmentRequest request, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)
     {
         if (local.Enabled)
         {
-            local.Set(request.Key.Canonical, request.Kind, content, generations, expiration);
+            local.Set(request.Key.Canonical, kind, content, generations, expiration);
         }
     }
 }

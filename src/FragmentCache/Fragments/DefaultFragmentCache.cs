@@ -1,103 +1,117 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FragmentCache;
 
 /// <summary>
-/// The <see cref="IFragmentCache"/> implementation: in-process single-flight per key, then the
-/// store's leases (when it has them) so that one request in the whole farm renders.
+/// The <see cref="IFragmentCache"/> implementation: the two-tier copy, then in-process single-flight per key, then the
+/// store's leases (when it has them) so that one request in the whole farm renders. Entries are read and written
+/// through <see cref="FragmentEntryStore"/>.
 /// </summary>
-internal sealed partial class DefaultFragmentCache(
-    ICacheStore store,
-    CacheKeyBuilder keys,
-    TagGenerationStore tags,
-    LocalFragmentTier local,
-    FragmentCacheMetrics metrics,
-    StoreErrorReporter errors,
-    TimeProvider timeProvider,
-    IOptions<FragmentCacheOptions> options,
-    ILogger<DefaultFragmentCache> logger) : IFragmentCache
+internal sealed partial class DefaultFragmentCache : IFragmentCache
 {
     private static readonly FragmentCacheEntryOptions DefaultEntryOptions = new();
 
-    private readonly FragmentCacheOptions _options = options.Value;
-    // One flight per full key and kind: a text entry and a bytes entry under one key are separate renders.
-    private readonly ConcurrentDictionary<(string FullKey, FragmentContentKind Kind), Task<ReadOnlyMemory<byte>>> _flights = new();
+    private readonly ICacheStore store;
+    private readonly FragmentEntryStore entries;
+    private readonly LocalFragmentTier local;
+    private readonly FragmentCacheMetrics metrics;
+    private readonly StoreErrorReporter errors;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger<DefaultFragmentCache> logger;
+    private readonly FragmentCacheOptions _options;
 
-    public async ValueTask<string> GetOrRenderAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
+    // One flight per full key and accepted kind (a text and a bytes render under one key are separate renders):
+    // joiners share the leader's result (or its stale copy, or its exception).
+    private readonly SingleFlight<(string FullKey, FragmentContentKind? Kind), FragmentResult> _flights = new();
+
+    public DefaultFragmentCache(
+        ICacheStore store,
+        CacheKeyBuilder keys,
+        TagGenerationStore tags,
+        LocalFragmentTier local,
+        FragmentCacheMetrics metrics,
+        StoreErrorReporter errors,
+        TimeProvider timeProvider,
+        IOptions<FragmentCacheOptions> options,
+        ILogger<DefaultFragmentCache> logger)
     {
-        ArgumentNullException.ThrowIfNull(render);
-        var slot = Slot(name, varyValues);
-        if (LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
-        {
-            return copy.Text;
-        }
-
-        var content = await GetOrRenderUtf8Async(slot, options, render, cancellationToken).ConfigureAwait(false);
-        return Encoding.UTF8.GetString(content.Span);
+        this.store = store;
+        this.local = local;
+        this.metrics = metrics;
+        this.errors = errors;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        _options = options.Value;
+        entries = new FragmentEntryStore(store, keys, tags, local, metrics, errors, timeProvider, _options, logger);
     }
 
-    public ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(string name, IReadOnlyList<object?>? varyValues, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
+    /// <summary>The entry store this cache reads and writes through.</summary>
+    internal FragmentEntryStore Entries => entries;
+
+    public ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(render);
-        var slot = Slot(name, varyValues);
-        return LocalCopy(slot, FragmentContentKind.Bytes) is { } copy
-            ? new ValueTask<ReadOnlyMemory<byte>>(copy.Content)
-            : GetOrRenderBytesAsync(slot, options, render, cancellationToken);
+        return GetOrRenderCoreAsync(key, options, null, render, mvcBridge: false, cancellationToken);
     }
+
+    /// <summary>The primitive for a text render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
+    internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: false, cancellationToken);
+
+    /// <summary>The primitive for a bytes render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
+    internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken)
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: false, cancellationToken);
+
+    // The MVC layer's entry points until its callers use the public primitive: a key (once a slot), the local copy
+    // looked up apart, and "don't store" thrown as UncacheableRenderException, which reaches the caller once the lookup
+    // is done (nothing stored; joiners render their own).
+
+    /// <summary>The fragment's key (the MVC layer's slot).</summary>
+    internal FragmentKey Slot(string name, IReadOnlyList<object?>? varyValues) => FragmentKey.Create(name, varyValues);
 
     /// <summary>
-    /// Where a fragment lives: its key, and the way to its full store key. Built once per request without hashing; every
-    /// caller looks at the in-process copy first (<see cref="LocalCopy"/>), and only on a local miss hands the slot to
-    /// <see cref="GetOrRenderUtf8Async"/> or the slot overload of <c>GetOrRenderBytesAsync</c>, which go straight to the
-    /// single-flight and the store.
+    /// In two-tier mode, the fragment's current in-process copy of that kind (counted as a local hit); null when two-tier
+    /// is off or there is no current copy.
     /// </summary>
-    internal FragmentSlot Slot(string name, IReadOnlyList<object?>? varyValues)
+    internal LocalFragmentCopy? LocalCopy(FragmentKey key, FragmentContentKind kind)
     {
-        return new FragmentSlot(FragmentKey.Create(name, varyValues), keys);
-    }
-
-    /// <summary>
-    /// In two-tier mode, the fragment's current in-process copy (counted as a local hit), so a caller can use the form
-    /// the copy keeps decoded (<see cref="LocalFragmentCopy.Text"/>, <see cref="LocalFragmentCopy.GetDecoded{T}"/>);
-    /// null when two-tier is off or there is no current copy of that kind.
-    /// </summary>
-    internal LocalFragmentCopy? LocalCopy(FragmentSlot slot, FragmentContentKind kind)
-    {
-        if (!local.Enabled || local.TryGetCurrent(slot.Key.Canonical, kind) is not { } copy)
+        var started = Stopwatch.GetTimestamp();
+        if (!local.Enabled || local.TryGetCurrent(key.Canonical, kind) is not { } copy)
         {
             return null;
         }
 
         metrics.Hit(MetricLayers.Local);
+        metrics.Lookup(key.Name, FragmentOutcome.LocalHit, started);
         return copy;
     }
 
-    /// <summary>
-    /// <see cref="GetOrRenderAsync"/> after a local miss, without the final decode: the same entries (UTF-8 text), handed
-    /// out as the stored UTF-8 bytes, so a caller that writes them out (the tag helper) never allocates the UTF-16 string.
-    /// </summary>
-    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
+    /// <summary>A text render after a local miss, handed out as the stored UTF-8 bytes.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Utf8Text, null, render, cancellationToken);
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
-    /// <summary><see cref="GetOrRenderBytesAsync(string, IReadOnlyList{object?}?, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{ReadOnlyMemory{byte}}}, CancellationToken)"/> for a slot already computed, after a local miss.</summary>
-    internal ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentSlot slot, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
+    /// <summary>A bytes render after a local miss.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(slot, options, FragmentContentKind.Bytes, render, null, cancellationToken);
+        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
     }
 
-    public async ValueTask<bool> InvalidateAsync(string name, IReadOnlyList<object?>? varyValues, bool soft = false, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> InvalidateAsync(FragmentKey key, bool soft = false, CancellationToken cancellationToken = default)
     {
-        var slot = Slot(name, varyValues);
-        var fullKey = slot.FullKey;
-        local.Remove(slot.Key.Canonical);
+        ArgumentNullException.ThrowIfNull(key);
+        var fullKey = entries.FullKey(key);
+        local.Remove(key.Canonical);
         try
         {
             var existed = soft && store is ICacheLeaseStore leases
@@ -117,72 +131,64 @@ internal sealed partial class DefaultFragmentCache(
     }
 
     public async ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
+        => await entries.EvictByTagAsync(tag, cancellationToken).ConfigureAwait(false);
+
+    private ValueTask<FragmentResult> GetOrRenderCoreAsync(
+        FragmentKey key,
+        FragmentCacheEntryOptions? options,
+        FragmentContentKind? kind,
+        Delegate render,
+        bool mvcBridge,
+        CancellationToken cancellationToken)
     {
-        try
+        var started = Stopwatch.GetTimestamp();
+        var label = options?.MetricName ?? key.Name;
+
+        // The MVC entry points looked at the local copy already.
+        if (!mvcBridge && local.Enabled && local.TryGetCurrent(key.Canonical, kind) is { } copy)
         {
-            var generation = await tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);
-            local.TagInvalidated(tag, generation);
+            metrics.Hit(MetricLayers.Local);
+            metrics.Lookup(label, FragmentOutcome.LocalHit, started);
+            return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
-        catch (Exception ex) when (ShouldSwallow(ex, "invalidate-tag"))
-        {
-        }
+
+        var request = new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render, mvcBridge);
+        return LookupAsync(request, started, cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ReadOnlyMemory<byte>> GetOrRenderCoreAsync(
-        FragmentSlot slot,
-        FragmentCacheEntryOptions? options,
-        FragmentContentKind kind,
-        Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
-        Func<CancellationToken, ValueTask<string>>? renderText,
-        CancellationToken cancellationToken)
+    private async ValueTask<FragmentResult> LookupAsync(FragmentRequest request, long started, CancellationToken cancellationToken)
     {
-        var fullKey = slot.FullKey;
-        var request = new FragmentRequest(slot.Key, fullKey, kind, options ?? DefaultEntryOptions, renderBytes, renderText);
-        var flightKey = (fullKey, kind);
-        while (true)
+        // Joiners wait on the flight; a re-render of a stale or early-recache copy answers them with that copy before it
+        // starts, so only the request that re-renders waits for it.
+        var (result, joined) = await _flights.RunAsync(
+            (request.FullKey, request.Kind),
+            (Cache: this, Request: request),
+            static (state, flight, ct) => state.Cache.ResolveAsync(state.Request, flight, ct),
+            cancellationToken).ConfigureAwait(false);
+        if (joined)
         {
-            if (_flights.TryGetValue(flightKey, out var running))
+            if (result.Outcome == FragmentOutcome.NotStored)
             {
-                try
-                {
-                    return await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The leading request was cancelled (its client went away), not this one: try again.
-                    continue;
-                }
+                // The render this request joined was not to be stored (it may be its own caller's alone): render our own.
+                metrics.Render(MetricLayers.Fragment);
+                var own = await request.Render(cancellationToken).ConfigureAwait(false);
+                result = own.ToResult(FragmentOutcome.NotStored, own.Bytes());
             }
-
-            var completion = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_flights.TryAdd(flightKey, completion.Task))
+            else
             {
-                continue;
-            }
-
-            // Joiners wait on the flight's task; a re-render of a stale or early-recache copy answers them with that
-            // copy before it starts, so only this request waits for it.
-            try
-            {
-                var content = await ResolveAsync(request, completion, cancellationToken).ConfigureAwait(false);
-                completion.TrySetResult(content);
-                return content;
-            }
-            catch (Exception ex)
-            {
-                if (completion.TrySetException(ex))
-                {
-                    _ = completion.Task.Exception; // observed: joiners may be gone
-                }
-
-                throw;
-            }
-            finally
-            {
-                _flights.TryRemove(new KeyValuePair<(string, FragmentContentKind), Task<ReadOnlyMemory<byte>>>(flightKey, completion.Task));
+                // Another request's render (or the copy it served) answers this one: a hit for this caller.
+                result = result.With(result.Outcome == FragmentOutcome.Miss ? FragmentOutcome.Hit : result.Outcome);
             }
         }
+
+        metrics.Lookup(request.Label, result.Outcome, started);
+        if (request.Declined is { } declined)
+        {
+            ExceptionDispatchInfo.Throw(declined);
+        }
+
+        return result;
     }
 
     private bool ShouldSwallow(Exception exception, string operation)

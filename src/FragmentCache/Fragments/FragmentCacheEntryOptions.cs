@@ -37,4 +37,11 @@ public sealed class FragmentCacheEntryOptions
     /// Needs a store with leases (Memcached, memory); without one there is no stale copy to serve.
     /// </summary>
     public bool BackgroundRefresh { get; init; }
+
+    /// <summary>
+    /// The label this fragment's lookups are counted under in <see cref="FragmentCacheStatistics"/> and on the meter's
+    /// <c>fragment</c> tag. The default <see langword="null"/> means the key's <see cref="FragmentKey.Name"/>. Set it to a
+    /// name from a small fixed set (the page cache uses <c>page</c> and the route template), never to a key or user input.
+    /// </summary>
+    public string? MetricName { get; init; }
 }

@@ -3,29 +3,69 @@ using System.Text;
 namespace FragmentCache;
 
 /// <summary>
-/// One fragment lookup in flight. It keeps the caller's render delegate as given (bytes or text) and adapts it only
-/// when a render runs, so a hit allocates no adapter.
+/// One fragment lookup in flight. It keeps the caller's render delegate as given (a <see cref="FragmentRender"/>, text
+/// or bytes) and adapts it only when a render runs, so a hit allocates no adapter; it holds no more than a hit needs.
 /// </summary>
-internal sealed class FragmentRequest(
-    FragmentKey key,
-    string fullKey,
-    FragmentContentKind kind,
-    FragmentCacheEntryOptions options,
-    Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? renderBytes,
-    Func<CancellationToken, ValueTask<string>>? renderText)
+internal sealed class FragmentRequest
 {
-    public FragmentKey Key { get; } = key;
+    // Func<CancellationToken, ValueTask<FragmentRender>>, or, for the text and bytes forms (Kind set),
+    // Func<CancellationToken, ValueTask<string>> or Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>.
+    private readonly Delegate _render;
+    private readonly bool _declinesByException;
 
-    public string FullKey { get; } = fullKey;
+    public FragmentRequest(FragmentKey key, string fullKey, FragmentCacheEntryOptions options, FragmentContentKind? kind, Delegate render, bool declinesByException)
+    {
+        Key = key;
+        FullKey = fullKey;
+        Options = options;
+        Kind = kind;
+        _render = render;
+        _declinesByException = declinesByException;
+    }
 
-    public FragmentContentKind Kind { get; } = kind;
+    public FragmentKey Key { get; }
 
-    public FragmentCacheEntryOptions Options { get; } = options;
+    public string FullKey { get; }
 
-    /// <summary>Renders the fragment: the bytes render, or the text render's string as UTF-8.</summary>
-    public ValueTask<ReadOnlyMemory<byte>> Render(CancellationToken cancellationToken) =>
-        renderText is null ? renderBytes!(cancellationToken) : RenderTextAsync(renderText, cancellationToken);
+    public FragmentCacheEntryOptions Options { get; }
 
-    private static async ValueTask<ReadOnlyMemory<byte>> RenderTextAsync(Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken) =>
-        Encoding.UTF8.GetBytes(await render(cancellationToken).ConfigureAwait(false) ?? "");
+    /// <summary>The only content kind a text or bytes render accepts; null (any) for a <see cref="FragmentRender"/> render.</summary>
+    public FragmentContentKind? Kind { get; }
+
+    /// <summary>The metrics label: <see cref="FragmentCacheEntryOptions.MetricName"/> or the key's name.</summary>
+    public string Label => Options.MetricName ?? Key.Name;
+
+    /// <summary>
+    /// The <see cref="UncacheableRenderException"/> a text or bytes render threw to decline storage, when the caller
+    /// asked for that bridge (<c>declinesByException</c>): the render became <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/>
+    /// and the caller gets the exception back once the lookup is done.
+    /// </summary>
+    public UncacheableRenderException? Declined { get; private set; }
+
+    /// <summary>Renders the fragment.</summary>
+    public ValueTask<FragmentRender> Render(CancellationToken cancellationToken) =>
+        _render is Func<CancellationToken, ValueTask<FragmentRender>> render ? render(cancellationToken) : RenderAdaptedAsync(cancellationToken);
+
+    private async ValueTask<FragmentRender> RenderAdaptedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _render is Func<CancellationToken, ValueTask<string>> text
+                ? FragmentRender.Stored(await text(cancellationToken).ConfigureAwait(false))
+                : FragmentRender.Stored(await ((Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>)_render)(cancellationToken).ConfigureAwait(false));
+        }
+        catch (UncacheableRenderException ex) when (_declinesByException)
+        {
+            Declined = ex;
+            return FragmentRender.NotStored(ReadOnlyMemory<byte>.Empty, ex.Message);
+        }
+    }
+}
+
+/// <summary>A render's content as the cache hands it out: the bytes (encoded once for a string) and the render's own string.</summary>
+internal static class FragmentRenderContent
+{
+    public static FragmentResult ToResult(this FragmentRender render, FragmentOutcome outcome, ReadOnlyMemory<byte> bytes) => new(outcome, bytes, render.Text);
+
+    public static ReadOnlyMemory<byte> Bytes(this FragmentRender render) => render.Text is { } text ? Encoding.UTF8.GetBytes(text) : render.Utf8;
 }

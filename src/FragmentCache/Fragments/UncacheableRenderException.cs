@@ -1,25 +1,22 @@
 namespace FragmentCache;
 
 /// <summary>
-/// Thrown by a render callback whose output is correct but must not be stored (a response that sets a cookie,
-/// a body over the size limit, ...). The fragment cache releases the lease, stores nothing, and neither logs it as a
-/// failure nor counts it as an error; the exception reaches the caller, which serves what it rendered.
+/// Thrown by a render callback of the MVC layer's internal entry points whose output must not be stored; those entry
+/// points turn it into <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/> and hand it back to their
+/// caller once the lookup is done. Public callers return <see cref="FragmentRender.NotStored(string, string)"/> instead.
 /// </summary>
-public class UncacheableRenderException : Exception
+internal class UncacheableRenderException : Exception
 {
-    /// <summary>Creates the exception with a default reason.</summary>
     public UncacheableRenderException()
         : base("The rendered content must not be cached.")
     {
     }
 
-    /// <summary>Creates the exception with the reason the content is not cached.</summary>
     public UncacheableRenderException(string reason)
         : base(reason)
     {
     }
 
-    /// <summary>Creates the exception with a reason and the underlying cause.</summary>
     public UncacheableRenderException(string reason, Exception innerException)
         : base(reason, innerException)
     {

@@ -14,7 +14,7 @@ internal sealed partial class DefaultCache : ICache
     private readonly StoreErrorReporter _errors;
     private readonly FragmentCacheMetrics _metrics;
     private readonly FragmentCacheOptions _options;
-    private readonly ConcurrentDictionary<(string Key, Type Type), Task> _flights;
+    private readonly ConcurrentDictionary<Type, object> _flights;
     private readonly int _version;
     private readonly CacheRefreshContext _refresh;
 
@@ -27,7 +27,7 @@ internal sealed partial class DefaultCache : ICache
         IOptions<FragmentCacheOptions> options,
         TimeProvider timeProvider,
         ILogger<DefaultCache> logger)
-        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<(string, Type), Task>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
+        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<Type, object>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
     {
     }
 
@@ -38,7 +38,7 @@ internal sealed partial class DefaultCache : ICache
         StoreErrorReporter errors,
         FragmentCacheMetrics metrics,
         FragmentCacheOptions options,
-        ConcurrentDictionary<(string Key, Type Type), Task> flights,
+        ConcurrentDictionary<Type, object> flights,
         int version,
         CacheRefreshContext refresh)
     {
@@ -121,44 +121,15 @@ internal sealed partial class DefaultCache : ICache
             return cached.Value!;
         }
 
-        var flightKey = (_keys.Build(key, _version), typeof(T));
-        while (true)
-        {
-            if (_flights.TryGetValue(flightKey, out var running))
-            {
-                try
-                {
-                    return await ((Task<T>)running).WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The leading caller was cancelled, not this one: try again (possibly leading now).
-                    continue;
-                }
-            }
-
-            var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_flights.TryAdd(flightKey, completion.Task))
-            {
-                continue;
-            }
-
-            try
-            {
-                var value = await FillAsync(key, factory, timeout, cancellationToken).ConfigureAwait(false);
-                completion.SetResult(value);
-                return value;
-            }
-            catch (Exception ex)
-            {
-                completion.SetException(ex);
-                throw;
-            }
-            finally
-            {
-                _flights.TryRemove(new KeyValuePair<(string, Type), Task>(flightKey, completion.Task));
-            }
-        }
+        // One flight per full key and type: joiners share the value or the exception; a joiner whose leader was
+        // cancelled starts again.
+        var flights = (SingleFlight<string, T>)_flights.GetOrAdd(typeof(T), static _ => new SingleFlight<string, T>(StringComparer.Ordinal));
+        var (value, _) = await flights.RunAsync(
+            _keys.Build(key, _version),
+            (Cache: this, Key: key, Factory: factory, Timeout: timeout),
+            static (state, _, ct) => state.Cache.FillAsync(state.Key, state.Factory, state.Timeout, ct),
+            cancellationToken).ConfigureAwait(false);
+        return value;
     }
 
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)

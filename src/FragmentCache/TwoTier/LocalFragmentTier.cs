@@ -50,13 +50,13 @@ internal sealed class LocalFragmentTier : IDisposable
 
     private ulong Epoch => (ulong)Interlocked.Read(ref _epoch);
 
-    /// <summary>The copy under <paramref name="key"/> if it is of <paramref name="kind"/> and still current, else null.</summary>
+    /// <summary>The copy under <paramref name="key"/> if it is still current (and of <paramref name="kind"/>, when given), else null.</summary>
     /// <param name="key">The fragment's canonical key (<see cref="FragmentKey.Canonical"/>): prefix and version are the
     /// same for every copy of this process, so the copies need no hashed store key.</param>
-    /// <param name="kind">The content kind the caller wants.</param>
-    public LocalFragmentCopy? TryGetCurrent(string key, FragmentContentKind kind)
+    /// <param name="kind">The content kind the caller accepts; null for any.</param>
+    public LocalFragmentCopy? TryGetCurrent(string key, FragmentContentKind? kind)
     {
-        if (!_copies.TryGetValue(key, out LocalFragmentCopy? copy) || copy is null || copy.Kind != kind)
+        if (!_copies.TryGetValue(key, out LocalFragmentCopy? copy) || copy is null || (kind is { } expected && copy.Kind != expected))
         {
             return null;
         }

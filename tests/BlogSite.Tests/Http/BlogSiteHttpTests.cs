@@ -45,8 +45,8 @@ public sealed class BlogSiteHttpTests(MemcachedServerFixture memcached) : IAsync
         Assert.Equal(1, _site.Renders[ArchiveViewComponent.Name]);
         Assert.Equal(1, _site.Renders[WelcomeBoxViewComponent.Name]);
         Assert.Equal(1, _site.Renders["tag:caching"]);
-        Assert.Equal(6, _site.Stats.Get("popular-posts").Hits + _site.Stats.Get("popular-posts").Misses);
-        Assert.Equal(5, _site.Stats.Get("popular-posts").Hits);
+        Assert.Equal(6, _site.Stats.Get("popular-posts").CachedLookups + _site.Stats.Get("popular-posts").RenderedLookups);
+        Assert.Equal(5, _site.Stats.Get("popular-posts").CachedLookups);
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public sealed class BlogSiteHttpTests(MemcachedServerFixture memcached) : IAsync
         Assert.Equal(lightEnglish.Html, againLight.Html);
 
         var page = _site.Stats.Get("page /");
-        Assert.Equal(3, page.Misses);
-        Assert.Equal(2, page.Hits);
+        Assert.Equal(3, page.RenderedLookups);
+        Assert.Equal(2, page.CachedLookups);
 
         // The sidebar fragments vary by language, not by theme: two renders of each.
         Assert.Equal(2, _site.Renders[PopularPostsViewComponent.Name]);
@@ -187,7 +187,7 @@ public sealed class BlogSiteHttpTests(MemcachedServerFixture memcached) : IAsync
         var third = await client.GetPageAsync("/about");
         Assert.Equal("hit", third.Cache);
         Assert.Equal(second.Html, third.Html);
-        Assert.True(_site.Stats.Get("page /about").Hits >= 1);
+        Assert.True(_site.Stats.Get("page /about").CachedLookups >= 1);
     }
 
     [Fact]

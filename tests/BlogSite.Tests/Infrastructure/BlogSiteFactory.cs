@@ -1,4 +1,4 @@
-using BlogSite.Caching;
+using FragmentCache;
 using BlogSite.Services;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,7 +37,7 @@ public sealed class BlogSiteFactory : WebApplicationFactory<Program>
 
     public WidgetRenders Renders => Services.GetRequiredService<WidgetRenders>();
 
-    public CacheStats Stats => Services.GetRequiredService<CacheStats>();
+    public FragmentCacheStatistics Stats => Services.GetRequiredService<FragmentCacheStatistics>();
 
     public BlogStatistics Statistics => Services.GetRequiredService<BlogStatistics>();
 

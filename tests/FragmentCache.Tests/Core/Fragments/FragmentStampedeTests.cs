@@ -160,11 +160,20 @@ public sealed class UncacheableRenderTests
     {
         using var store = new MemoryCacheStore(TimeProvider.System);
         await using var host = TestHost.Create(store, TimeProvider.System);
-        var renderer = new RenderCounter { Throw = new UncacheableRenderException("Set-Cookie") };
+        var renderer = new RenderCounter();
+        var notStored = true;
+        var key = FragmentKey.Create("page", null);
+        async ValueTask<FragmentRender> Render(CancellationToken ct)
+        {
+            var html = await renderer.RenderAsync(ct);
+            return notStored ? FragmentRender.NotStored(html, "Set-Cookie") : FragmentRender.Stored(html);
+        }
 
-        await Assert.ThrowsAsync<UncacheableRenderException>(async () => await host.Fragments.GetOrRenderAsync("page", null, null, renderer.RenderAsync));
-        renderer.Throw = null;
-        Assert.Equal("<p>fragment</p>", await host.Fragments.GetOrRenderAsync("page", null, null, renderer.RenderAsync));
+        var first = await host.Fragments.GetOrRenderAsync(key, null, Render);
+        Assert.Equal(FragmentOutcome.NotStored, first.Outcome);
+        Assert.Equal("<p>fragment</p>", first.Text);
+        notStored = false;
+        Assert.Equal("<p>fragment</p>", (await host.Fragments.GetOrRenderAsync(key, null, Render)).Text);
 
         Assert.Equal(2, renderer.Calls);
         Assert.DoesNotContain(host.Logs.GetSnapshot(), r => r.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
