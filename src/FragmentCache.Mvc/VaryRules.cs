@@ -4,7 +4,8 @@ namespace FragmentCache.Mvc;
 
 /// <summary>
 /// What a cached entry varies by, beyond its name: one set of rules shared by <c>&lt;memcache-fragment&gt;</c>,
-/// <c>&lt;MemcacheFragment&gt;</c> and <see cref="CacheProfile.Vary"/>. A fragment's own attributes are read into a
+/// <c>&lt;MemcacheFragment&gt;</c>, <see cref="CachePageAttribute"/> and <see cref="CacheProfile.Vary"/>, written into
+/// fragment and page keys alike. A fragment's own attributes (a page's <c>VaryBy*</c> settings) are read into a
 /// <see cref="VaryRules"/> and merged with its profile's (names case-insensitively, flags by "either"). Bound from
 /// configuration as <c>FragmentCache:Mvc:Profiles:{name}:Vary:Headers:0</c> and so on; <see cref="Values"/> is set in code.
 /// </summary>
@@ -28,7 +29,10 @@ public sealed class VaryRules
     /// </summary>
     public IList<string> Headers => _headers ??= [];
 
-    /// <summary>Query keys (names case-insensitive, values case-sensitive). The default is none.</summary>
+    /// <summary>
+    /// Query keys (names case-insensitive, values case-sensitive). The default is none; a page whose attribute and profile
+    /// name none varies by every query key (<see cref="CachePageAttribute.VaryByQueryKeys"/>).
+    /// </summary>
     public IList<string> QueryKeys => _queryKeys ??= [];
 
     /// <summary>Route values, formatted culture-invariantly. The default is none.</summary>

@@ -20,6 +20,8 @@ builder.Services.AddFragmentCacheMvc(o =>
     o.Profiles["sidebar"] = sidebar;
     o.Profiles["tenant"] = new CacheProfile();
     o.Profiles["tenant"].Vary.Values["tenant"] = ctx => ctx.User.FindFirst("tenant")?.Value;
+    o.Profiles["by-id"] = new CacheProfile();
+    o.Profiles["by-id"].Vary.RouteValues.Add("id");
 });
 // Named stores of the Stores controller and views, in memory unless the test configures them; TestApp:NamedStores =
 // "none" leaves them out (so [CachePage(Store = "shared")] names an unknown store).

@@ -24,7 +24,7 @@ public class PageHitBenchmarks
 {
     private BenchmarkServer? _server;
     private ServiceProvider? _services;
-    private static readonly PagePolicy CachePagePolicy = new(TimeSpan.FromMinutes(10), [], [], null, VaryByUser: false, [], PerSite: false);
+    private static readonly PagePolicy CachePagePolicy = new(TimeSpan.FromMinutes(10), new VaryRules { Culture = true }, [], PerSite: false);
 
     private RequestDelegate _app = null!;
     private RequestDelegate _cachePageApp = null!;

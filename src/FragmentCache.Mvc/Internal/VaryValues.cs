@@ -13,7 +13,7 @@ namespace FragmentCache.Mvc.Internal;
 /// marker, a count and (name, value) pairs into a list that <see cref="FragmentKey"/> length-prefixes,
 /// so no value can imitate another dimension or another pair.
 /// </summary>
-internal static class VaryValues
+internal static partial class VaryValues
 {
     /// <summary>
     /// The vary values of a fragment, in one fixed order: <c>vary-on</c>, <c>vary-by</c>, then the rules of
@@ -35,44 +35,30 @@ internal static class VaryValues
 
         if (http is not null)
         {
-            var headers = Names(own?.HeadersOrNull, profile?.HeadersOrNull);
-            if (headers.Count > 0)
-            {
-                AddHeaders(parts, headers, http.Request.Headers);
-            }
-
-            var query = Names(own?.QueryKeysOrNull, profile?.QueryKeysOrNull);
-            if (query.Count > 0)
-            {
-                AddQuery(parts, query, http.Request.Query);
-            }
-
-            var route = Names(own?.RouteValuesOrNull, profile?.RouteValuesOrNull);
-            if (route.Count > 0)
-            {
-                AddRoute(parts, route, routeValues ?? http.Request.RouteValues);
-            }
-
-            var cookies = Names(own?.CookiesOrNull, profile?.CookiesOrNull);
-            if (cookies.Count > 0)
-            {
-                AddCookies(parts, cookies, http.Request.Cookies);
-            }
+            AddRequest(
+                parts,
+                http,
+                Names(own?.HeadersOrNull, profile?.HeadersOrNull),
+                Names(own?.QueryKeysOrNull, profile?.QueryKeysOrNull),
+                Names(own?.RouteValuesOrNull, profile?.RouteValuesOrNull),
+                routeValues,
+                Names(own?.CookiesOrNull, profile?.CookiesOrNull),
+                own?.User == true || profile?.User == true,
+                own?.Culture == true || profile?.Culture == true ? (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) : null,
+                own?.ValuesOrNull,
+                profile?.ValuesOrNull);
         }
-
-        if (own?.User == true || profile?.User == true)
+        else
         {
-            AddUser(parts, http?.User);
-        }
+            if (own?.User == true || profile?.User == true)
+            {
+                AddUser(parts, null);
+            }
 
-        if (own?.Culture == true || profile?.Culture == true)
-        {
-            AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-        }
-
-        if (http is not null && (own?.ValuesOrNull is { Count: > 0 } || profile?.ValuesOrNull is { Count: > 0 }))
-        {
-            AddCallbackValues(parts, own?.ValuesOrNull, profile?.ValuesOrNull, http);
+            if (own?.Culture == true || profile?.Culture == true)
+            {
+                AddCulture(parts, CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+            }
         }
 
         if (viewDigest is not null)
@@ -81,6 +67,86 @@ internal static class VaryValues
         }
 
         return parts;
+    }
+
+    /// <summary>
+    /// The vary values of a page's <paramref name="rules"/> (already merged from its attribute and profile), written as
+    /// <see cref="Build"/> writes a fragment's, dimension by dimension: headers, query keys, route values, cookies, user,
+    /// culture, callback values. Where a page's model differs, the caller says so: <paramref name="headers"/> are the
+    /// rules' headers and the <c>Vary</c> headers learned for the URL; query keys the rules never set (a
+    /// <see langword="null"/> list) mean the whole query; the culture, when the rules vary by it, is the one request
+    /// localization resolved (<paramref name="culture"/>, none when it did not run).
+    /// </summary>
+    public static void AddRules(
+        List<object?> parts, VaryRules rules, HttpContext http, IReadOnlyList<string> headers, CultureInfo? culture, CultureInfo? uiCulture)
+        => AddRequest(
+            parts,
+            http,
+            headers,
+            rules.QueryKeysOrNull is { } query ? Names(query, null) : null,
+            Names(rules.RouteValuesOrNull, null),
+            null,
+            Names(rules.CookiesOrNull, null),
+            rules.User,
+            rules.Culture && culture is not null ? (culture, uiCulture ?? culture) : null,
+            rules.ValuesOrNull,
+            null);
+
+    /// <summary>
+    /// The request dimensions of one key, in the one order and format fragments and pages share; an empty dimension is
+    /// left out, except the whole query (<paramref name="query"/> <see langword="null"/>), which is always written.
+    /// </summary>
+    private static void AddRequest(
+        List<object?> parts,
+        HttpContext http,
+        IReadOnlyList<string> headers,
+        IReadOnlyList<string>? query,
+        IReadOnlyList<string> route,
+        RouteValueDictionary? routeValues,
+        IReadOnlyList<string> cookies,
+        bool user,
+        (CultureInfo Culture, CultureInfo UICulture)? culture,
+        IReadOnlyDictionary<string, Func<HttpContext, string?>>? ownValues,
+        IReadOnlyDictionary<string, Func<HttpContext, string?>>? profileValues)
+    {
+        if (headers.Count > 0)
+        {
+            AddHeaders(parts, headers, http.Request.Headers);
+        }
+
+        if (query is null)
+        {
+            AddAllQuery(parts, http.Request.Query);
+        }
+        else if (query.Count > 0)
+        {
+            AddQuery(parts, query, http.Request.Query);
+        }
+
+        if (route.Count > 0)
+        {
+            AddRoute(parts, route, routeValues ?? http.Request.RouteValues);
+        }
+
+        if (cookies.Count > 0)
+        {
+            AddCookies(parts, cookies, http.Request.Cookies);
+        }
+
+        if (user)
+        {
+            AddUser(parts, http.User);
+        }
+
+        if (culture is { } c)
+        {
+            AddCulture(parts, c.Culture, c.UICulture);
+        }
+
+        if (ownValues is { Count: > 0 } || profileValues is { Count: > 0 })
+        {
+            AddCallbackValues(parts, ownValues, profileValues, http);
+        }
     }
 
     /// <summary>
@@ -202,167 +268,5 @@ internal static class VaryValues
         }
 
         return [.. result];
-    }
-
-    public static void AddText(List<object?> parts, string marker, string? value)
-    {
-        parts.Add(marker);
-        parts.Add(value);
-    }
-
-    public static void AddValues(List<object?> parts, string marker, IReadOnlyList<object?> values)
-    {
-        parts.Add(marker);
-        parts.Add(values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            parts.Add(values[i]);
-        }
-    }
-
-    /// <summary>
-    /// Adds request headers (names case-insensitive; every value of a multi-value header; a missing header is an empty
-    /// list). The values of <c>Cookie</c>, <c>Authorization</c> and <c>Proxy-Authorization</c> go in as digests
-    /// (<see cref="Secret"/>): the canonical key is stored inside the entry, so a raw value would put session cookies
-    /// and credentials into the shared store.
-    /// </summary>
-    public static void AddHeaders(List<object?> parts, IReadOnlyList<string> names, IHeaderDictionary headers)
-        => AddPairs(parts, "header", names, name => headers.TryGetValue(name, out var v) ? (IsCredentialHeader(name) ? Digests(v) : v) : StringValues.Empty);
-
-    /// <summary>Adds query values (names case-insensitive, values case-sensitive).</summary>
-    public static void AddQuery(List<object?> parts, IReadOnlyList<string> names, IQueryCollection query)
-        => AddPairs(parts, "query", names, name => query.TryGetValue(name, out var v) ? v : StringValues.Empty);
-
-    /// <summary>Adds every query key (sorted by lower-cased name, values in request order).</summary>
-    public static void AddAllQuery(List<object?> parts, IQueryCollection query)
-    {
-        var names = new string[query.Count];
-        var i = 0;
-        foreach (var pair in query)
-        {
-            names[i++] = pair.Key;
-        }
-
-        Array.Sort(names, StringComparer.OrdinalIgnoreCase);
-        AddPairs(parts, "query*", names, name => query[name]);
-    }
-
-    /// <summary>Adds cookie values as digests (<see cref="Secret"/>: a cookie may be a session); a missing cookie is
-    /// <see langword="null"/>, distinct from an empty one.</summary>
-    public static void AddCookies(List<object?> parts, IReadOnlyList<string> names, IRequestCookieCollection cookies)
-    {
-        parts.Add("cookie");
-        parts.Add(names.Count);
-        foreach (var name in names)
-        {
-            parts.Add(name);
-            parts.Add(cookies.TryGetValue(name, out var value) ? Secret(value) : null);
-        }
-    }
-
-    /// <summary>
-    /// A value that must not be readable in the store: <c>sha256:</c> and the hex SHA-256 of its UTF-16 code units
-    /// (not of UTF-8, which would map every invalid surrogate to U+FFFD and make different values collide). Equal
-    /// values give equal digests and different values different ones, so the key varies exactly as with the value.
-    /// </summary>
-    public static string Secret(string value) =>
-        "sha256:" + Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(value.AsSpan())));
-
-    /// <summary>Adds route values, formatted culture-invariantly.</summary>
-    public static void AddRoute(List<object?> parts, IReadOnlyList<string> names, RouteValueDictionary values)
-    {
-        parts.Add("route");
-        parts.Add(names.Count);
-        foreach (var name in names)
-        {
-            parts.Add(name);
-            parts.Add(values.TryGetValue(name, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null);
-        }
-    }
-
-    /// <summary>Adds the current culture and UI culture (by name, so <c>fr-FR</c> equals <c>fr-fr</c>).</summary>
-    public static void AddCulture(List<object?> parts, CultureInfo culture, CultureInfo uiCulture)
-    {
-        parts.Add("culture");
-        parts.Add(culture.Name);
-        parts.Add(uiCulture.Name);
-    }
-
-    /// <summary>Adds the stable user id (<see langword="null"/> when anonymous).</summary>
-    public static void AddUser(List<object?> parts, ClaimsPrincipal? user)
-    {
-        parts.Add("user");
-        parts.Add(StableUserId(user));
-    }
-
-    /// <summary>
-    /// A stable id of the signed-in user: the <see cref="ClaimTypes.NameIdentifier"/> claim, then <c>sub</c>,
-    /// then the name; failing all three, a digest of every claim. <see langword="null"/> when nobody is signed in;
-    /// never empty for an authenticated user.
-    /// </summary>
-    public static string? StableUserId(ClaimsPrincipal? user)
-    {
-        if (user?.Identity is not { IsAuthenticated: true } identity)
-        {
-            return null;
-        }
-
-        var id = user.FindFirst(ClaimTypes.NameIdentifier)?.Value;
-        if (string.IsNullOrEmpty(id))
-        {
-            id = user.FindFirst("sub")?.Value;
-        }
-
-        if (!string.IsNullOrEmpty(id))
-        {
-            return "id:" + id;
-        }
-
-        if (!string.IsNullOrEmpty(identity.Name))
-        {
-            return "name:" + identity.Name;
-        }
-
-        var claims = new List<string>();
-        foreach (var claim in user.Claims)
-        {
-            claims.Add(claim.Type.Length.ToString(CultureInfo.InvariantCulture) + ":" + claim.Type + "=" + claim.Value);
-        }
-
-        claims.Sort(StringComparer.Ordinal);
-        var text = (identity.AuthenticationType ?? "") + "\n" + string.Join('\n', claims);
-        return "claims:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
-
-    private static bool IsCredentialHeader(string name) =>
-        name.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
-
-    private static StringValues Digests(StringValues values)
-    {
-        var digests = new string[values.Count];
-        for (var i = 0; i < digests.Length; i++)
-        {
-            digests[i] = Secret(values[i] ?? "");
-        }
-
-        return digests;
-    }
-
-    private static void AddPairs(List<object?> parts, string marker, IReadOnlyList<string> names, Func<string, StringValues> lookup)
-    {
-        parts.Add(marker);
-        parts.Add(names.Count);
-        foreach (var name in names)
-        {
-            var values = lookup(name);
-            parts.Add(name.ToLowerInvariant());
-            parts.Add(values.Count);
-            foreach (var value in values)
-            {
-                parts.Add(value);
-            }
-        }
     }
 }

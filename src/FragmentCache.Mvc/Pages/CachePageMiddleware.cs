@@ -99,8 +99,8 @@ internal sealed partial class CachePageMiddleware(
     {
         var feature = new CachePageFeature(context.User)
         {
-            VaryByCulture = policy.VaryByCulture,
-            Culture = policy.VaryByCulture ? PageCulture.Of(context) : null,
+            VaryByCulture = policy.Vary.Culture,
+            Culture = policy.Vary.Culture ? PageCulture.Of(context) : null,
         };
         context.Features.Set(feature);
         ExceptionDispatchInfo? failure = null;

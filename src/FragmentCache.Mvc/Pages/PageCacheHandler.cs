@@ -41,7 +41,7 @@ internal sealed class PageCacheHandler(
     /// </summary>
     public async Task HandleAsync(HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next)
     {
-        if (PageCachePolicy.RequestBypass(context.Request, policy.VaryByUser) is { } reason)
+        if (PageCachePolicy.RequestBypass(context.Request, policy.KeysUser) is { } reason)
         {
             PageCacheLog.Bypass(logger, reason);
             await next().ConfigureAwait(false);
@@ -50,8 +50,8 @@ internal sealed class PageCacheHandler(
 
         // What the key does not carry must not reach the page (hits and misses alike, so both see one request).
         UnkeyedInput.Strip(context, policy);
-        var culture = policy.VaryByCulture ? PageCulture.Of(context) : null;
-        var varyHeaders = policy.VaryByHeaders;
+        var culture = policy.Vary.Culture ? PageCulture.Of(context) : null;
+        IReadOnlyList<string> varyHeaders = policy.Vary.HeadersOrNull ?? (IReadOnlyList<string>)[];
         if (policy.PerSite)
         {
             varyHeaders = VaryValues.Merge(varyHeaders, await LearnedVary.GetAsync(context).ConfigureAwait(false));

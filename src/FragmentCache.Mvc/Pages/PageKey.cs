@@ -20,37 +20,18 @@ internal static class PageKey
     }
 
     /// <summary>
-    /// The vary values of a page: key prefix, method, URL, the query (the policy's keys, else every key), the headers
-    /// <paramref name="varyHeaders"/>, the policy's cookies, the user when it varies by user, and <paramref name="culture"/>.
+    /// The vary values of a page: key prefix, method and URL, then the dimensions of the policy's
+    /// <see cref="PagePolicy.Vary"/> as the shared builder writes a fragment's (<see cref="VaryValues.AddRules"/>), with the
+    /// headers <paramref name="varyHeaders"/> (the policy's and those learned for the URL) and <paramref name="culture"/>.
     /// </summary>
-    public static List<object?> Build(HttpContext context, PagePolicy policy, string[] varyHeaders, RequestCulture? culture, PageCacheOptions options)
+    public static List<object?> Build(HttpContext context, PagePolicy policy, IReadOnlyList<string> varyHeaders, RequestCulture? culture, PageCacheOptions options)
     {
         var request = context.Request;
         var parts = new List<object?>();
         VaryValues.AddText(parts, "prefix", options.KeyPrefix);
         VaryValues.AddText(parts, "method", request.Method.ToUpperInvariant());
         VaryValues.AddText(parts, "url", Url(request, options.CaseSensitivePaths));
-        if (policy.VaryByQueryKeys is null)
-        {
-            VaryValues.AddAllQuery(parts, request.Query);
-        }
-        else
-        {
-            VaryValues.AddQuery(parts, policy.VaryByQueryKeys, request.Query);
-        }
-
-        VaryValues.AddHeaders(parts, varyHeaders, request.Headers);
-        VaryValues.AddCookies(parts, policy.VaryByCookies, request.Cookies);
-        if (policy.VaryByUser)
-        {
-            VaryValues.AddUser(parts, context.User);
-        }
-
-        if (culture is not null)
-        {
-            VaryValues.AddCulture(parts, culture.Culture, culture.UICulture);
-        }
-
+        VaryValues.AddRules(parts, policy.Vary, context, varyHeaders, culture?.Culture, culture?.UICulture);
         return parts;
     }
 

@@ -8,7 +8,7 @@ namespace FragmentCache.Mvc.Pages;
 /// One request's render of a page that was not in the store: runs the wrapped pipeline under a <see cref="PageCapture"/>
 /// and turns what it produced into the bytes to store, or the reason it is not stored.
 /// </summary>
-internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next, string[] varyHeaders, RequestCulture? culture)
+internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next, IReadOnlyList<string> varyHeaders, RequestCulture? culture)
 {
     private PageVerdict _verdict;
 
@@ -51,7 +51,7 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
             return (null, "response started before the body was complete");
         }
 
-        if (policy.VaryByCulture && !PageCulture.SameAs(culture, PageCulture.Of(context)))
+        if (policy.Vary.Culture && !PageCulture.SameAs(culture, PageCulture.Of(context)))
         {
             // Localization ran after the key was built (a middleware placed before UseRequestLocalization): the page may
             // be in a language its key does not name.

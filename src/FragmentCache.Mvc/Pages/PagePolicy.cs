@@ -2,23 +2,30 @@ using FragmentCache.Mvc.Internal;
 
 namespace FragmentCache.Mvc.Pages;
 
-/// <summary>The resolved settings of one page-cache decision.</summary>
+/// <summary>
+/// The resolved settings of one page-cache decision. <paramref name="Vary"/> holds what the key varies by, merged once
+/// (names trimmed, case-insensitively distinct), with one page rule of its own: query keys it never set
+/// (<see cref="VaryRules.QueryKeysOrNull"/> <see langword="null"/>) mean the whole query, an empty list none.
+/// </summary>
 internal sealed record PagePolicy(
     TimeSpan Duration,
-    string[] VaryByHeaders,
-    string[] VaryByCookies,
-    string[]? VaryByQueryKeys,
-    bool VaryByUser,
+    VaryRules Vary,
     string[] Tags,
     bool PerSite,
-    bool VaryByCulture = true,
     bool KeepUnkeyedQuery = false,
     bool StripUnkeyedCookies = false,
     string? Store = null)
 {
     /// <summary>
+    /// Whether a signed-in request is cached: the key carries the user, or the callback values the application named
+    /// for what of the user (a tenant claim) the page depends on.
+    /// </summary>
+    public bool KeysUser => Vary.User || Vary.ValuesOrNull is { Count: > 0 };
+
+    /// <summary>
     /// The settings of <paramref name="attribute"/> over its profile's, over the defaults (one rule for the filter and
-    /// the middleware). An unknown profile throws, naming it.
+    /// the middleware): the attribute's <c>VaryBy*</c> names merged with the profile's <see cref="CacheProfile.Vary"/>,
+    /// whose route values and callback values apply as they are. An unknown profile throws, naming it.
     /// </summary>
     public static PagePolicy Resolve(CachePageAttribute attribute, FragmentCacheMvcOptions mvc, PageCacheOptions pages)
     {
@@ -31,24 +38,55 @@ internal sealed record PagePolicy(
         var duration = attribute.Duration > 0
             ? TimeSpan.FromSeconds(attribute.Duration)
             : profile?.Duration ?? pages.DefaultDuration;
-        string[]? query = attribute.VaryByQueryKeys is { } keys
-            ? VaryValues.Merge(keys, null)
-            : profile is { Vary.QueryKeys.Count: > 0 } ? VaryValues.Merge(profile.Vary.QueryKeys, null) : null;
+        var shared = profile?.Vary;
+        var vary = new VaryRules
+        {
+            User = attribute.VaryByUser || shared?.User == true,
+            Culture = attribute.VaryByCulture && pages.VaryByCulture,
+        };
+        Add(vary.Headers, VaryValues.Merge(attribute.VaryByHeaders, shared?.HeadersOrNull));
+        Add(vary.Cookies, VaryValues.Merge(attribute.VaryByCookies, shared?.CookiesOrNull));
+        Add(vary.RouteValues, VaryValues.Merge(shared?.RouteValuesOrNull, null));
+        if (attribute.VaryByQueryKeys is { } keys)
+        {
+            // Named by the attribute, even as none (the list exists, empty): an empty array ignores the query string.
+            Add(vary.QueryKeys, VaryValues.Merge(keys, null));
+        }
+        else if (shared is { QueryKeysOrNull.Count: > 0 })
+        {
+            Add(vary.QueryKeys, VaryValues.Merge(shared.QueryKeysOrNull, null));
+        }
+
+        if (shared?.ValuesOrNull is { Count: > 0 } values)
+        {
+            foreach (var (name, callback) in values)
+            {
+                vary.Values[name] = callback;
+            }
+        }
+
         return new PagePolicy(
             duration,
-            VaryValues.Merge(attribute.VaryByHeaders, profile?.Vary.Headers),
-            VaryValues.Merge(attribute.VaryByCookies, profile?.Vary.Cookies),
-            query,
-            attribute.VaryByUser || profile?.Vary.User == true,
+            vary,
             VaryValues.Merge(attribute.Tags, profile?.Tags),
             PerSite: false,
-            VaryByCulture: attribute.VaryByCulture && pages.VaryByCulture,
             KeepUnkeyedQuery: attribute.KeepUnkeyedQuery,
             StripUnkeyedCookies: pages.StripUnkeyedCookies,
             Store: string.IsNullOrEmpty(attribute.Store) ? profile?.Store : attribute.Store);
     }
 
-    /// <summary>The per-site cache's policy: every response's own lifetime (at most <see cref="PageCacheOptions.MaxDuration"/>) and learned <c>Vary</c>.</summary>
+    /// <summary>
+    /// The per-site cache's policy: every response's own lifetime (at most <see cref="PageCacheOptions.MaxDuration"/>),
+    /// the whole query, the culture unless <see cref="PageCacheOptions.VaryByCulture"/> is off, and learned <c>Vary</c>.
+    /// </summary>
     public static PagePolicy Site(PageCacheOptions pages) =>
-        new(pages.MaxDuration, [], [], null, VaryByUser: false, [], PerSite: true, VaryByCulture: pages.VaryByCulture);
+        new(pages.MaxDuration, new VaryRules { Culture = pages.VaryByCulture }, [], PerSite: true);
+
+    private static void Add(IList<string> target, string[] names)
+    {
+        foreach (var name in names)
+        {
+            target.Add(name);
+        }
+    }
 }

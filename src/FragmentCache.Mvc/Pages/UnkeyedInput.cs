@@ -15,7 +15,7 @@ internal static class UnkeyedInput
     public static void Strip(HttpContext context, PagePolicy policy)
     {
         var request = context.Request;
-        if (policy.VaryByQueryKeys is { } keys && !policy.KeepUnkeyedQuery && request.QueryString.HasValue)
+        if (policy.Vary.QueryKeysOrNull is { } keys && !policy.KeepUnkeyedQuery && request.QueryString.HasValue)
         {
             if (KeepQuery(request.QueryString.Value!, keys) is { } kept)
             {
@@ -26,7 +26,7 @@ internal static class UnkeyedInput
 
         if (policy.StripUnkeyedCookies && request.Headers.Cookie.Count > 0)
         {
-            if (KeepCookies(request.Headers.Cookie, policy.VaryByCookies) is { } cookies)
+            if (KeepCookies(request.Headers.Cookie, policy.Vary.CookiesOrNull ?? (IReadOnlyList<string>)[]) is { } cookies)
             {
                 if (cookies.Length == 0)
                 {

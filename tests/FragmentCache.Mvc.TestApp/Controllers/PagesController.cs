@@ -30,6 +30,14 @@ public sealed class PagesController(RenderCounter counter, PageGate gate) : Cont
     [CachePage(VaryByUser = true)]
     public IActionResult ByUser() => Content("user " + User.Identity?.Name + " " + counter.Next("pages-user"), "text/plain");
 
+    /// <summary>Varies by the "tenant" profile's callback value (a claim): one entry per tenant, signed in or not.</summary>
+    [CachePage(Profile = "tenant")]
+    public IActionResult Tenant() => Content("[tenant:" + (User.FindFirst("tenant")?.Value ?? "none") + ":" + counter.Next("pages-tenant") + "]", "text/plain");
+
+    /// <summary>Varies by the "by-id" profile's route value <c>id</c>, which the (case-insensitive) URL alone does not tell apart.</summary>
+    [CachePage(Profile = "by-id")]
+    public IActionResult Routed(string id) => Content("[routed:" + id + ":" + counter.Next("pages-routed") + "]", "text/plain");
+
     /// <summary>Writes the request's host into the page: the kind of output a Host-header poisoning attack targets.</summary>
     public IActionResult Host() => Content("<a href=\"https://" + Request.Host.Value + "/login\">login</a> " + counter.Next("pages-host"), "text/html");
 

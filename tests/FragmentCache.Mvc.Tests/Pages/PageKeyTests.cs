@@ -9,7 +9,8 @@ namespace FragmentCache.Mvc.Tests.Pages;
 /// <summary>What a page is keyed by: two requests share an entry exactly when their keys are equal.</summary>
 public sealed class PageKeyTests
 {
-    private static readonly PagePolicy AllQuery = new(TimeSpan.FromMinutes(1), [], [], null, VaryByUser: false, [], PerSite: false);
+    /// <summary>No rules but the default culture: the whole query (its query keys were never set).</summary>
+    private static readonly PagePolicy AllQuery = new(TimeSpan.FromMinutes(1), new VaryRules { Culture = true }, [], PerSite: false);
 
     [Theory]
     [InlineData("https", "Example.COM", "", "/Blog/Post", false, "https://example.com/blog/post")]
@@ -75,7 +76,7 @@ public sealed class PageKeyTests
     [InlineData("GET http://h/a?X=1", "GET http://h/a?x=1", true)]
     public void NamedQueryKeys_OnlyThoseCount(string first, string second, bool shared)
     {
-        var policy = AllQuery with { VaryByQueryKeys = ["x", "y"] };
+        var policy = Varying(v => { v.QueryKeys.Add("x"); v.QueryKeys.Add("y"); });
         Assert.Equal(shared, Key(first, policy) == Key(second, policy));
     }
 
@@ -83,7 +84,7 @@ public sealed class PageKeyTests
     public void NamedQueryKey_NameIsPartOfTheKey()
     {
         // One value under two keyed names: only the name tells them apart.
-        var policy = AllQuery with { VaryByQueryKeys = ["x", "y"] };
+        var policy = Varying(v => { v.QueryKeys.Add("x"); v.QueryKeys.Add("y"); });
         Assert.NotEqual(Key("GET http://h/a?x=1", policy), Key("GET http://h/a?y=1", policy));
     }
 
@@ -105,7 +106,7 @@ public sealed class PageKeyTests
     [Fact]
     public void Cookies_OnlyTheKeyedOnesCount()
     {
-        var policy = AllQuery with { VaryByCookies = ["theme"] };
+        var policy = Varying(v => v.Cookies.Add("theme"));
         string KeyWith(string cookie) => Key("GET http://h/a", policy, request => request.Headers.Cookie = cookie);
 
         Assert.NotEqual(KeyWith("theme=dark"), KeyWith("theme=light"));
@@ -119,10 +120,45 @@ public sealed class PageKeyTests
         static Action<HttpRequest> As(string id) => request =>
             request.HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id)], "test"));
 
-        var byUser = AllQuery with { VaryByUser = true };
+        var byUser = Varying(v => v.User = true);
         Assert.NotEqual(Key("GET http://h/a", byUser, As("1")), Key("GET http://h/a", byUser, As("2")));
         Assert.NotEqual(Key("GET http://h/a", byUser, As("1")), Key("GET http://h/a", byUser));
         Assert.Equal(Key("GET http://h/a", AllQuery, As("1")), Key("GET http://h/a", AllQuery, As("2")));
+    }
+
+    [Fact]
+    public void EmptyQueryKeys_IgnoreTheQuery()
+    {
+        var policy = Varying(v => _ = v.QueryKeys);
+        Assert.Equal(Key("GET http://h/a?x=1", policy), Key("GET http://h/a?x=2", policy));
+        Assert.NotEqual(Key("GET http://h/a?x=1", AllQuery), Key("GET http://h/a?x=2", AllQuery));
+    }
+
+    [Fact]
+    public void RouteValues_CountWhenNamed()
+    {
+        // One URL (paths are keyed lower-cased), two route values: only a named route value tells them apart.
+        var policy = Varying(v => v.RouteValues.Add("id"));
+        static Action<HttpRequest> Id(string id) => request => request.RouteValues["id"] = id;
+
+        Assert.NotEqual(Key("GET http://h/p/ABC", policy, Id("ABC")), Key("GET http://h/p/abc", policy, Id("abc")));
+        Assert.Equal(Key("GET http://h/p/abc", policy, Id("abc")), Key("GET http://h/p/abc", policy, Id("abc")));
+        Assert.Equal(Key("GET http://h/p/ABC", AllQuery, Id("ABC")), Key("GET http://h/p/abc", AllQuery, Id("abc")));
+    }
+
+    [Fact]
+    public void CallbackValues_CountByValueNotByUser()
+    {
+        var policy = Varying(v => v.Values["tenant"] = ctx => ctx.User.FindFirst("tenant")?.Value);
+        static Action<HttpRequest> As(string id, string? tenant) => request =>
+            request.HttpContext.User = new ClaimsPrincipal(new ClaimsIdentity(
+                tenant is null ? [new Claim(ClaimTypes.NameIdentifier, id)] : [new Claim(ClaimTypes.NameIdentifier, id), new Claim("tenant", tenant)], "test"));
+
+        Assert.Equal(Key("GET http://h/a", policy, As("alice", "acme")), Key("GET http://h/a", policy, As("bob", "acme")));
+        Assert.NotEqual(Key("GET http://h/a", policy, As("alice", "acme")), Key("GET http://h/a", policy, As("carol", "globex")));
+        Assert.NotEqual(Key("GET http://h/a", policy, As("alice", "")), Key("GET http://h/a", policy, As("dave", null)));
+        Assert.Equal(Key("GET http://h/a", policy, As("dave", null)), Key("GET http://h/a", policy));
+        Assert.Equal(Key("GET http://h/a", AllQuery, As("alice", "acme")), Key("GET http://h/a", AllQuery, As("carol", "globex")));
     }
 
     [Fact]
@@ -155,6 +191,14 @@ public sealed class PageKeyTests
         => Assert.NotEqual(
             PageKey.LearnedVaryKey(Request("GET", "http://h/a"), new PageCacheOptions { KeyPrefix = "one" }),
             PageKey.LearnedVaryKey(Request("GET", "http://h/a"), new PageCacheOptions { KeyPrefix = "two" }));
+
+    /// <summary><see cref="AllQuery"/> with rules of its own.</summary>
+    private static PagePolicy Varying(Action<VaryRules> configure)
+    {
+        var rules = new VaryRules { Culture = true };
+        configure(rules);
+        return AllQuery with { Vary = rules };
+    }
 
     private static string Key(string request, PagePolicy policy, Action<HttpRequest>? configure = null, string[]? varyHeaders = null, RequestCulture? culture = null, PageCacheOptions? options = null)
     {
