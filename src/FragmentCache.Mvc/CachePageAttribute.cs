@@ -8,8 +8,8 @@ namespace FragmentCache.Mvc;
 /// Caches the whole response of an action or of every action of a controller (Django's <c>cache_page</c>);
 /// an action's attribute wins over its controller's. Safe by default: only GET and HEAD, only 200, never a
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
-/// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user) or the
-/// profile's callback values (<see cref="VaryRules.Values"/>: then one entry per value, a tenant claim say); one entry per
+/// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user; a
+/// profile's callback values, <see cref="VaryRules.Values"/>, do not lift this rule); one entry per
 /// request culture; the profile's <see cref="CacheProfile.Vary"/> (headers, cookies, query keys, route values, user,
 /// callback values) merged with the <c>VaryBy*</c> settings here; query keys the key ignores are removed from the request (<see cref="KeepUnkeyedQuery"/>); a response
 /// that streams (flushes, starts, or outgrows <see cref="PageCacheOptions.MaxBodySize"/>) passes through unstored.

@@ -20,6 +20,9 @@ builder.Services.AddFragmentCacheMvc(o =>
     o.Profiles["sidebar"] = sidebar;
     o.Profiles["tenant"] = new CacheProfile();
     o.Profiles["tenant"].Vary.Values["tenant"] = ctx => ctx.User.FindFirst("tenant")?.Value;
+    // A value of the application's own: the release channel a visitor opted into (a cookie), normalised to two buckets.
+    o.Profiles["channel"] = new CacheProfile();
+    o.Profiles["channel"].Vary.Values["channel"] = ctx => ctx.Request.Cookies["channel"] == "beta" ? "beta" : "stable";
     o.Profiles["by-id"] = new CacheProfile();
     o.Profiles["by-id"].Vary.RouteValues.Add("id");
 });

@@ -17,10 +17,10 @@ internal sealed record PagePolicy(
     string? Store = null)
 {
     /// <summary>
-    /// Whether a signed-in request is cached: the key carries the user, or the callback values the application named
-    /// for what of the user (a tenant claim) the page depends on.
+    /// Whether a signed-in request is cached: only when the key carries the user. Callback values do not lift the rule: a
+    /// page keyed by a tenant claim may still greet its user by name, so sharing it needs the user in the key.
     /// </summary>
-    public bool KeysUser => Vary.User || Vary.ValuesOrNull is { Count: > 0 };
+    public bool KeysUser => Vary.User;
 
     /// <summary>
     /// The settings of <paramref name="attribute"/> over its profile's, over the defaults (one rule for the filter and

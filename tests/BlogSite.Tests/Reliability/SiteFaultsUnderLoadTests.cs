@@ -125,7 +125,7 @@ public sealed class SiteFaultsUnderLoadTests
         await cluster.Servers[0].RestartAsync(ct);
         await WaitUntilAsync(() => isAvailable(0), ct);
         var restarted = report.Add(await load.RunAsync("server 0 restarted empty", phase, MaxRequestsPerPhase, null, ct));
-        Assert.InRange(restarted.Renders, 0, distinctKeys);
+        Assert.InRange(restarted.Renders, 0, RefillBound(distinctKeys));
         report.Add(await AssertFullHitRateAsync(load, "sweep after restart", ct));
 
         // 2. One stalled (replies held) for the whole phase, far longer than the operation timeout. Each probe is a
@@ -163,7 +163,7 @@ public sealed class SiteFaultsUnderLoadTests
         await cluster.RestartAllAsync(ct);
         await WaitUntilAsync(() => isAvailable(0) && isAvailable(1) && isAvailable(2), ct);
         var back = report.Add(await load.RunAsync("all back (empty)", phase, MaxRequestsPerPhase, null, ct));
-        Assert.InRange(back.Renders, 0, distinctKeys);
+        Assert.InRange(back.Renders, 0, RefillBound(distinctKeys));
         report.Add(await AssertFullHitRateAsync(load, "sweep after all back", ct));
 
         report.Note(string.Create(CultureInfo.InvariantCulture,
@@ -171,6 +171,11 @@ public sealed class SiteFaultsUnderLoadTests
     }
 
     /// <summary>A breaker probes at most once per half break (the shortest jittered break), plus one in flight.</summary>
+    // A refill renders each key about once, where a cache that failed to refill would render once per request (thousands
+    // per phase). The slack covers an operation that times out on a loaded machine just after the breaker closes: that
+    // request renders its fragment without storing it, and the next one stores it.
+    private static int RefillBound(int distinctKeys) => 2 * distinctKeys;
+
     private static void AssertOnlyProbes(long reached, int perProbe, LoadPhase phase)
     {
         var probes = 1 + (int)Math.Ceiling(phase.Elapsed / (BreakDuration / 2));

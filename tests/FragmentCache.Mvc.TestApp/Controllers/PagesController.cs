@@ -30,7 +30,11 @@ public sealed class PagesController(RenderCounter counter, PageGate gate) : Cont
     [CachePage(VaryByUser = true)]
     public IActionResult ByUser() => Content("user " + User.Identity?.Name + " " + counter.Next("pages-user"), "text/plain");
 
-    /// <summary>Varies by the "tenant" profile's callback value (a claim): one entry per tenant, signed in or not.</summary>
+    /// <summary>Varies by the "channel" profile's callback value (a cookie normalised to "beta" or "stable").</summary>
+    [CachePage(Profile = "channel")]
+    public IActionResult Channel() => Content("[channel:" + (Request.Cookies["channel"] == "beta" ? "beta" : "stable") + ":" + counter.Next("pages-channel") + "]", "text/plain");
+
+    /// <summary>Varies by the "tenant" profile's callback value (a claim); signed-in requests are not cached (the key does not carry the user).</summary>
     [CachePage(Profile = "tenant")]
     public IActionResult Tenant() => Content("[tenant:" + (User.FindFirst("tenant")?.Value ?? "none") + ":" + counter.Next("pages-tenant") + "]", "text/plain");
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace FragmentCache.Mvc.Tests.EndToEnd;
 
 /// <summary>
-/// A profile's <see cref="VaryRules"/> applies to <c>[CachePage]</c> as to fragments: a callback value (a claim) and a
+/// A profile's <see cref="VaryRules"/> applies to <c>[CachePage]</c> as to fragments: a callback value and a
 /// route value vary the page, end to end over HTTP, through the filter; <see cref="PageVaryMiddlewareModeTests"/> runs
 /// them again with <c>app.UseCachePage()</c>.
 /// </summary>
@@ -15,15 +15,15 @@ public class PageVaryTests
     protected virtual string? CachePageMode => null;
 
     [Fact]
-    public async Task VaryByClaim_OnMemory_SameTenantSharesOnePageOtherTenantGetsItsOwn()
+    public async Task VaryByCallback_OnMemory_OneEntryPerValueSignedInNotShared()
     {
         var (factory, _) = TestAppFactory.Create(cachePage: CachePageMode);
         await using var _f = factory;
-        await AssertVariesByTenantAsync(factory, factory);
+        await AssertVariesByCallbackAsync(factory, factory);
     }
 
     [Fact]
-    public async Task VaryByClaim_OnMemcached_SameTenantSharesOnePageAcrossHosts()
+    public async Task VaryByCallback_OnMemcached_OneEntryPerValueAcrossHosts()
     {
         await using var memcached = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
         var server = "127.0.0.1:" + memcached.Port;
@@ -31,7 +31,7 @@ public class PageVaryTests
         await using var one = new TestAppFactory(server, time, cachePage: CachePageMode);
         await using var two = new TestAppFactory(server, time, cachePage: CachePageMode);
 
-        await AssertVariesByTenantAsync(one, two);
+        await AssertVariesByCallbackAsync(one, two);
         Assert.True(await memcached.ItemCountAsync(TestContext.Current.CancellationToken) > 0);
     }
 
@@ -56,29 +56,35 @@ public class PageVaryTests
         Assert.Equal(2, factory.Counter.Count("pages-routed"));
     }
 
-    private static async Task AssertVariesByTenantAsync(TestAppFactory first, TestAppFactory second)
+    private static async Task AssertVariesByCallbackAsync(TestAppFactory first, TestAppFactory second)
     {
         var one = first.CreateClient();
         var two = second.CreateClient();
 
-        var (aliceResponse, alice) = await one.SendAsync("/Pages/Tenant", ("X-Test-User", "alice"), ("X-Test-Tenant", "acme"));
-        var (bobResponse, bob) = await two.SendAsync("/Pages/Tenant", ("X-Test-User", "bob"), ("X-Test-Tenant", "acme"));
-        var (carolResponse, carol) = await two.SendAsync("/Pages/Tenant", ("X-Test-User", "carol"), ("X-Test-Tenant", "globex"));
+        // A callback value varies the page: visitors who opted into the beta share one entry, everyone else another; the
+        // raw cookie never reaches the key (an unknown channel is "stable").
+        var (betaMiss, beta) = await one.SendAsync("/Pages/Channel", ("Cookie", "channel=beta"));
+        var (betaHit, betaAgain) = await two.SendAsync("/Pages/Channel", ("Cookie", "channel=beta"));
+        var (stableMiss, stable) = await two.SendAsync("/Pages/Channel");
+        var (otherHit, other) = await one.SendAsync("/Pages/Channel", ("Cookie", "channel=nightly"));
+        Assert.Equal("[channel:beta:1]", beta);
+        Assert.Equal(beta, betaAgain);
+        Assert.StartsWith("[channel:stable:", stable, StringComparison.Ordinal);
+        Assert.Equal(stable, other);
+        Assert.Equal(["miss", "hit", "miss", "hit"], new[] { betaMiss, betaHit, stableMiss, otherHit }.Select(r => r.Header("X-Fragment-Cache")));
+        Assert.Equal(2, first.Counter.Count("pages-channel") + (ReferenceEquals(first, second) ? 0 : second.Counter.Count("pages-channel")));
+
+        // A claim in a callback value does not make a page shareable between signed-in users: without the user in the
+        // key, signed-in requests are not cached (one user's page is never served to another); anonymous ones share.
+        var (_, alice) = await one.SendAsync("/Pages/Tenant", ("X-Test-User", "alice"), ("X-Test-Tenant", "acme"));
+        var (_, bob) = await two.SendAsync("/Pages/Tenant", ("X-Test-User", "bob"), ("X-Test-Tenant", "acme"));
         var (_, anonymous) = await one.SendAsync("/Pages/Tenant");
-        var (signedInResponse, signedInWithoutTenant) = await one.SendAsync("/Pages/Tenant", ("X-Test-User", "dave"));
-
-        // Signed-in requests are cached (the callback names what of the user the page depends on), one entry per tenant.
-        Assert.Equal("[tenant:acme:1]", alice);
-        Assert.Equal("[tenant:acme:1]", bob);
-        Assert.Equal("miss", aliceResponse.Header("X-Fragment-Cache"));
-        Assert.Equal("hit", bobResponse.Header("X-Fragment-Cache"));
-        Assert.Equal("miss", carolResponse.Header("X-Fragment-Cache"));
-        Assert.StartsWith("[tenant:globex:", carol, StringComparison.Ordinal);
+        var (_, anonymousAgain) = await two.SendAsync("/Pages/Tenant");
+        Assert.StartsWith("[tenant:acme:", alice, StringComparison.Ordinal);
+        Assert.StartsWith("[tenant:acme:", bob, StringComparison.Ordinal);
         Assert.StartsWith("[tenant:none:", anonymous, StringComparison.Ordinal);
-
-        // No claim at all is one more entry, shared by every visitor without one.
-        Assert.Equal(anonymous, signedInWithoutTenant);
-        Assert.Equal("hit", signedInResponse.Header("X-Fragment-Cache"));
+        Assert.Equal(anonymous, anonymousAgain);
+        // Alice and Bob each rendered; the anonymous visitors shared one render.
         Assert.Equal(3, first.Counter.Count("pages-tenant") + (ReferenceEquals(first, second) ? 0 : second.Counter.Count("pages-tenant")));
     }
 }

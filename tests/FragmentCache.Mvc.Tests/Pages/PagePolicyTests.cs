@@ -63,7 +63,7 @@ public sealed class PagePolicyTests
         => Assert.Equal(expected, Resolve(new CachePageAttribute { VaryByCulture = attribute }, null, new PageCacheOptions { VaryByCulture = option }).Vary.Culture);
 
     [Fact]
-    public void Resolve_ProfileCallbackValues_ApplyAndLetSignedInRequestsIn()
+    public void Resolve_ProfileCallbackValues_ApplyButKeepSignedInRequestsOut()
     {
         Func<Microsoft.AspNetCore.Http.HttpContext, string?> tenant = ctx => ctx.User.FindFirst("tenant")?.Value;
         var profile = new CacheProfile();
@@ -72,7 +72,7 @@ public sealed class PagePolicyTests
 
         Assert.Same(tenant, policy.Vary.Values["tenant"]);
         Assert.False(policy.Vary.User);
-        Assert.True(policy.KeysUser);
+        Assert.False(policy.KeysUser);
         Assert.False(Resolve(new CachePageAttribute(), null).KeysUser);
     }
 
