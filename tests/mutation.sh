@@ -18,7 +18,7 @@ GUARDED=(
   "reply-parser        src/FragmentCache/Memcached/Protocol/MetaReplyParser.cs  tests/FragmentCache.Tests      90  FullyQualifiedName~MetaRe"
   "fragment-key        src/FragmentCache/Fragments/FragmentKey.cs               tests/FragmentCache.Tests      90  FullyQualifiedName~FragmentKey|FullyQualifiedName~FragmentFullKey"
   "fragment-key-parts  src/FragmentCache.Mvc/Internal/FragmentKeyParts.cs       tests/FragmentCache.Mvc.Tests  90  FullyQualifiedName~FragmentKeyParts"
-  "endpoint-selection  src/FragmentCache.Mvc/Pages/CachePageEndpoint.cs         tests/FragmentCache.Mvc.Tests  90  FullyQualifiedName~CachePageEndpoint|FullyQualifiedName~CachePageMiddleware"
+  "endpoint-selection  src/FragmentCache.Mvc/Pages/CachePageEndpoint.cs         tests/FragmentCache.Mvc.Tests  90  FullyQualifiedName~CachePageEndpoint"
 )
 
 timeout_s=${MUTATION_TIMEOUT:-1800}

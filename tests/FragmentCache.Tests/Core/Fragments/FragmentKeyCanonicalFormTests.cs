@@ -102,6 +102,32 @@ public sealed class FragmentKeyCanonicalFormTests
         Assert.Equal(Sha256Url(key.Canonical), FragmentKey.Hash(key.Canonical));
     }
 
+    [Fact]
+    public void StoreKey_LongValueOnASmallStack_Hashed()
+    {
+        // A long canonical form is hashed from a pooled buffer, never from the stack: a 256 KiB thread stack holds the
+        // key of a 200 000-character value.
+        var value = new string('v', 200_000);
+        string? storeKey = null;
+        Exception? error = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                storeKey = FragmentKey.Create("big", [value]).StoreKey;
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+        }, maxStackSize: 256 * 1024);
+        thread.Start();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(60)), "hashing did not finish");
+
+        Assert.Null(error);
+        Assert.Equal("fragment:big:" + Sha256Url("3:big200000:" + value), storeKey);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("fc:1:")]
