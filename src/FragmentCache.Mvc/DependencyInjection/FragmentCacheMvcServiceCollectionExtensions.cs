@@ -53,7 +53,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection ConfigureFragmentCachePages(this IServiceCollection services, Action<PageCacheOptions> configure)
+    public static IServiceCollection ConfigurePageCache(this IServiceCollection services, Action<PageCacheOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
