@@ -11,6 +11,7 @@ namespace FragmentCache.Mvc.Pages;
 internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next, string[] varyHeaders, RequestCulture? culture)
 {
     private PageVerdict _verdict;
+    private Func<CancellationToken, ValueTask<FragmentRender>>? _render;
 
     /// <summary>The capture, once this request rendered the page (it did not when it was served from the store or joined another's render).</summary>
     public PageCapture? Captured { get; private set; }
@@ -21,12 +22,18 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
     /// <summary>Why the render is not stored, once <see cref="RenderAsync"/> declined it.</summary>
     public string? NotStored { get; private set; }
 
-    /// <summary>Renders the page: the encoded entry to store, or <see langword="null"/> with <see cref="NotStored"/> set.</summary>
-    public async ValueTask<byte[]?> RenderAsync()
+    /// <summary>
+    /// The render callback of the page's lookup: the encoded entry to store, or
+    /// <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/> with <see cref="NotStored"/> set (the request
+    /// that rendered writes its capture, not the render's content).
+    /// </summary>
+    public Func<CancellationToken, ValueTask<FragmentRender>> Render => _render ??= RenderAsync;
+
+    private async ValueTask<FragmentRender> RenderAsync(CancellationToken cancellationToken)
     {
         var (entry, reason) = await TryRenderAsync().ConfigureAwait(false);
         NotStored = reason;
-        return entry;
+        return entry is not null ? FragmentRender.Stored(entry) : FragmentRender.NotStored(ReadOnlyMemory<byte>.Empty, reason ?? "not stored");
     }
 
     private async ValueTask<(byte[]? Entry, string? NotStored)> TryRenderAsync()
