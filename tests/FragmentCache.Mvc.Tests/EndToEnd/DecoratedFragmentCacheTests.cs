@@ -61,6 +61,24 @@ public sealed class DecoratedFragmentCacheTests
     }
 
     [Fact]
+    public async Task Fragment_OverMaxSize_ThroughADecorator_RenderedEveryTimeAsNotStored()
+    {
+        var (factory, _) = TestAppFactory.Create(services => Decorate(services, twoTier: false));
+        await using var _f = factory;
+        var client = factory.CreateClient();
+
+        // Over MaxFragmentSize: served, never stored, and the decorator sees an outcome, not an exception.
+        var (first, body1) = await client.SendAsync("/Fragments/Features");
+        var (_, body2) = await client.SendAsync("/Fragments/Features");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("[big:1]" + new string('x', 3000), body1);
+        Assert.Contains("[big:2]" + new string('x', 3000), body2);
+        Assert.Equal(2, factory.Counter.Count("f-big"));
+        Assert.Equal([FragmentOutcome.NotStored, FragmentOutcome.NotStored], factory.Services.GetRequiredService<CountingFragmentCache>().Outcomes("f-big"));
+    }
+
+    [Fact]
     public async Task CachePage_NotStorable_ThroughADecorator_RendersEveryTimeAsNotStored()
     {
         var (factory, _) = TestAppFactory.Create(services => Decorate(services, twoTier: false));
