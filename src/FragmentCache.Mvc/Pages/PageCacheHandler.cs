@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,11 @@ internal sealed class PageCacheHandler(
     /// <summary>The fragment name under which pages are stored.</summary>
     public const string FragmentName = "page";
 
+    /// <summary>Bounds the paths whose entry options are reused (an options object and its tags each).</summary>
+    private const int MaxReusedEntryOptions = 4096;
+
+    private readonly ConcurrentDictionary<string, FragmentCacheEntryOptions> _entryOptions = new(StringComparer.Ordinal);
+    private int _entryOptionsCount;
     private int _cultureAfterKeyLogged;
 
     public PageCacheOptions Options { get; } = options.Value;
@@ -130,16 +136,65 @@ internal sealed class PageCacheHandler(
     /// The one call into <see cref="IFragmentCache"/>, through its public primitive (a decorator sees every lookup): the
     /// page stored under <paramref name="vary"/>, or <paramref name="miss"/> rendered and, when the rules allow, stored.
     /// A render that must not be stored returns <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/>
-    /// (outcome <see cref="FragmentOutcome.NotStored"/>; whoever joined it renders for itself).
+    /// (outcome <see cref="FragmentOutcome.NotStored"/>; whoever joined it renders for itself). The render is one static
+    /// delegate with <paramref name="miss"/> as its state: a hit allocates no closure.
     /// </summary>
     private ValueTask<FragmentResult> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss)
+        => fragments.GetOrRenderAsync(
+            FragmentKey.Create(FragmentName, vary),
+            EntryOptions(context, policy),
+            miss,
+            static (state, _) => state.RenderAsync(),
+            context.RequestAborted);
+
+    /// <summary>
+    /// The entry options of the request's page: reused per path while its policy gives the same ones (so a hit builds
+    /// neither options nor its path tag), for at most <see cref="MaxReusedEntryOptions"/> paths; past that, built per request.
+    /// </summary>
+    private FragmentCacheEntryOptions EntryOptions(HttpContext context, PagePolicy policy)
     {
-        var entryOptions = new FragmentCacheEntryOptions
+        var path = context.Request.Path.Value ?? "/";
+        var metricName = PageMetricName.For(context);
+        if (_entryOptions.TryGetValue(path, out var known) && SameOptions(known, policy, metricName))
+        {
+            return known;
+        }
+
+        var built = new FragmentCacheEntryOptions
         {
             Expiration = policy.Duration,
-            Tags = [.. policy.Tags, PathTag(context.Request.Path.Value ?? "/")],
-            MetricName = PageMetricName.For(context),
+            Tags = [.. policy.Tags, PathTag(path)],
+            MetricName = metricName,
         };
-        return fragments.GetOrRenderAsync(FragmentKey.Create(FragmentName, vary), entryOptions, miss.Render, context.RequestAborted);
+        if (known is not null)
+        {
+            _entryOptions[path] = built;
+        }
+        else if (Volatile.Read(ref _entryOptionsCount) < MaxReusedEntryOptions && _entryOptions.TryAdd(path, built))
+        {
+            Interlocked.Increment(ref _entryOptionsCount);
+        }
+
+        return built;
+    }
+
+    private static bool SameOptions(FragmentCacheEntryOptions options, PagePolicy policy, string metricName)
+    {
+        var tags = options.Tags;
+        if (options.Expiration != policy.Duration || !string.Equals(options.MetricName, metricName, StringComparison.Ordinal) || tags.Count != policy.Tags.Length + 1)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < policy.Tags.Length; i++)
+        {
+            if (!string.Equals(tags[i], policy.Tags[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        // The last tag is the path's, and the path is the key.
+        return true;
     }
 }

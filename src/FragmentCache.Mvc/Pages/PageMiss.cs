@@ -11,7 +11,6 @@ namespace FragmentCache.Mvc.Pages;
 internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next, string[] varyHeaders, RequestCulture? culture)
 {
     private PageVerdict _verdict;
-    private Func<CancellationToken, ValueTask<FragmentRender>>? _render;
 
     /// <summary>The capture, once this request rendered the page (it did not when it was served from the store or joined another's render).</summary>
     public PageCapture? Captured { get; private set; }
@@ -23,13 +22,11 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
     public string? NotStored { get; private set; }
 
     /// <summary>
-    /// The render callback of the page's lookup: the encoded entry to store, or
+    /// Renders the page for its lookup: the encoded entry to store, or
     /// <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/> with <see cref="NotStored"/> set (the request
     /// that rendered writes its capture, not the render's content).
     /// </summary>
-    public Func<CancellationToken, ValueTask<FragmentRender>> Render => _render ??= RenderAsync;
-
-    private async ValueTask<FragmentRender> RenderAsync(CancellationToken cancellationToken)
+    public async ValueTask<FragmentRender> RenderAsync()
     {
         var (entry, reason) = await TryRenderAsync().ConfigureAwait(false);
         NotStored = reason;

@@ -55,16 +55,23 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(key, options, null, render, cancellationToken);
+        return GetOrRenderCoreAsync(key, options, null, render, null, null, cancellationToken);
+    }
+
+    /// <summary>The primitive with a state argument for the render (kept with the lookup past the local copy).</summary>
+    internal ValueTask<FragmentResult> GetOrRenderAsync<TState>(FragmentKey key, FragmentCacheEntryOptions? options, TState state, Func<TState, CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GetOrRenderCoreAsync(key, options, null, render, state, StatefulRender<TState>.Invoke, cancellationToken);
     }
 
     /// <summary>The primitive for a text render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, null, null, cancellationToken);
 
     /// <summary>The primitive for a bytes render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, null, null, cancellationToken);
 
     public async ValueTask<bool> InvalidateAsync(FragmentKey key, bool soft = false, CancellationToken cancellationToken = default)
     {
@@ -97,6 +104,8 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         FragmentCacheEntryOptions? options,
         FragmentContentKind? kind,
         Delegate render,
+        object? state,
+        StatefulRender? invoke,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -109,7 +118,9 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
-        var request = new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render);
+        var request = invoke is null
+            ? new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render)
+            : new StatefulFragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, render, state, invoke);
         return LookupAsync(request, started, cancellationToken);
     }
 
