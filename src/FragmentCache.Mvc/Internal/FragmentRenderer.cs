@@ -50,73 +50,48 @@ internal sealed class FragmentRenderer(
         var aborted = http?.RequestAborted ?? default;
 
         string? rendered = null;
-        FragmentOutput result;
+        FragmentResult result;
         try
         {
-            result = await GetOrRenderAsync(fragments, directive.Name, vary, entryOptions, async _ =>
+            result = await GetOrRenderAsync(fragments, FragmentKey.Create(directive.Name, vary), entryOptions, async _ =>
             {
                 var tokens = AntiforgeryDetector.Mark(http);
                 rendered = await render().ConfigureAwait(false);
                 if (AntiforgeryDetector.IssuedDuring(http, tokens, rendered))
                 {
                     warnings.AntiforgeryNotStored(directive.Name);
-                    throw new UncacheableContentException("fragment issued an antiforgery token");
+                    return FragmentRender.NotStored(rendered, "fragment issued an antiforgery token");
                 }
 
-                if (Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize)
-                {
-                    throw new UncacheableContentException("fragment over MaxFragmentSize");
-                }
-
-                return rendered;
+                // Too large: ours is served uncached; a caller that joined this render renders its own.
+                return Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize
+                    ? FragmentRender.NotStored(rendered, "fragment over MaxFragmentSize")
+                    : FragmentRender.Stored(rendered);
             }, aborted).ConfigureAwait(false);
-            if (rendered is not null)
-            {
-                result = new FragmentOutput(rendered, default);
-            }
-        }
-        catch (UncacheableContentException)
-        {
-            // Too large or holding a visitor's antiforgery token: ours is served uncached; a caller that joined another's
-            // flight renders its own.
-            rendered ??= await render().ConfigureAwait(false);
-            result = new FragmentOutput(rendered, default);
         }
         catch (OperationCanceledException) when (rendered is null && !aborted.IsCancellationRequested)
         {
             // We joined a render whose own client went away: render for ourselves.
             rendered = await render().ConfigureAwait(false);
-            result = new FragmentOutput(rendered, default);
+            result = default;
         }
 
         if (http is not null)
         {
-            status.Report(http, rendered is null ? CacheStatus.Hit : CacheStatus.Miss);
+            status.Report(http, result.IsFromCache ? CacheStatus.Hit : CacheStatus.Miss);
         }
 
-        return result;
+        // A string the result holds (this render's, a two-tier copy's decoded once) is written as is; otherwise the
+        // stored UTF-8, which the page's writer transcodes in chunks: a hit never builds the fragment as a UTF-16 string.
+        return result.IsFromCache
+            ? result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8)
+            : new FragmentOutput(result.HasText ? result.Text : rendered ?? result.Text, default);
     }
 
-    /// <summary>The one call into the fragment cache, by name and vary values.</summary>
-    private static async ValueTask<FragmentOutput> GetOrRenderAsync(
-        IFragmentCache fragments, string name, List<object?> vary, FragmentCacheEntryOptions entryOptions, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
-    {
-        // Our own cache hands out the stored UTF-8 and the page's writer transcodes it in chunks: a hit never
-        // allocates the fragment as a UTF-16 string (twice its UTF-8 size). A two-tier copy keeps its string,
-        // decoded once, so such a hit writes it as the built-in <cache> does. Any other IFragmentCache: strings.
-        if (fragments is DefaultFragmentCache ours)
-        {
-            var slot = ours.Slot(name, vary);
-            if (ours.LocalCopy(slot, FragmentContentKind.Utf8Text) is { } copy)
-            {
-                return new FragmentOutput(copy.Text, default);
-            }
-
-            return new FragmentOutput(null, await ours.GetOrRenderUtf8Async(slot, entryOptions, render, cancellationToken).ConfigureAwait(false));
-        }
-
-        return new FragmentOutput(await fragments.GetOrRenderAsync(name, vary, entryOptions, render, cancellationToken).ConfigureAwait(false), default);
-    }
+    /// <summary>The one call into the fragment cache: its public primitive, so a decorator of <see cref="IFragmentCache"/> sees every lookup.</summary>
+    private static ValueTask<FragmentResult> GetOrRenderAsync(
+        IFragmentCache fragments, FragmentKey key, FragmentCacheEntryOptions entryOptions, Func<CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken)
+        => fragments.GetOrRenderAsync(key, entryOptions, render, cancellationToken);
 
     private static CacheProfile? Profile(FragmentDirective directive, FragmentCacheMvcOptions settings)
     {

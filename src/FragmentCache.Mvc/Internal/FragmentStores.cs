@@ -21,6 +21,6 @@ internal static class FragmentStores
             ?? throw new InvalidOperationException($"{FragmentExpiry.Owner(component, name)}: a named store needs AddFragmentCache.");
         return stores.Contains(store)
             ? stores.GetFragmentCache(store)
-            : throw new InvalidOperationException($"{FragmentExpiry.Owner(component, name)}: " + FragmentCacheStores.Unknown(store, stores.Names));
+            : throw new InvalidOperationException($"{FragmentExpiry.Owner(component, name)}: " + StoreNames.Unknown(store, stores.Names));
     }
 }

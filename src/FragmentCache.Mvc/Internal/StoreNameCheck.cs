@@ -26,7 +26,7 @@ internal sealed class StoreNameCheck(IServiceProvider services, IOptions<Fragmen
         {
             if (!string.IsNullOrEmpty(profile?.Store) && !stores.Contains(profile.Store))
             {
-                errors.Add($"FragmentCache:Mvc:Profiles:{name}:Store: " + FragmentCacheStores.Unknown(profile.Store, stores.Names));
+                errors.Add($"FragmentCache:Mvc:Profiles:{name}:Store: " + StoreNames.Unknown(profile.Store, stores.Names));
             }
         }
 
@@ -41,7 +41,7 @@ internal sealed class StoreNameCheck(IServiceProvider services, IOptions<Fragmen
                     var where = filter.Scope == FilterScope.Controller && action is ControllerActionDescriptor controller
                         ? controller.ControllerTypeInfo.FullName
                         : action.DisplayName;
-                    errors.Add($"[CachePage(Store = \"{store}\")] on {where}: " + FragmentCacheStores.Unknown(store, stores.Names));
+                    errors.Add($"[CachePage(Store = \"{store}\")] on {where}: " + StoreNames.Unknown(store, stores.Names));
                 }
             }
         }

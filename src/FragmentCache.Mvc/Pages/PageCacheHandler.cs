@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,11 @@ internal sealed class PageCacheHandler(
     /// <summary>The fragment name under which pages are stored.</summary>
     public const string FragmentName = "page";
 
+    /// <summary>Bounds the paths whose entry options are reused (an options object and its tags each).</summary>
+    private const int MaxReusedEntryOptions = 4096;
+
+    private readonly ConcurrentDictionary<string, FragmentCacheEntryOptions> _entryOptions = new(StringComparer.Ordinal);
+    private int _entryOptionsCount;
     private int _cultureAfterKeyLogged;
 
     public PageCacheOptions Options { get; } = options.Value;
@@ -61,28 +67,22 @@ internal sealed class PageCacheHandler(
         var miss = new PageMiss(this, context, policy, next, varyHeaders, culture);
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            ReadOnlyMemory<byte> stored;
-            PageEntry? local;
+            FragmentResult result;
             try
             {
-                stored = await GetOrRenderAsync(context, policy, vary, miss, out local).ConfigureAwait(false);
-            }
-            catch (UncacheableContentException) when (miss.NotStored is not null)
-            {
-                // This request rendered the page and it is not stored (see GetOrRenderAsync): written below.
-                stored = default;
-                local = null;
+                result = await GetOrRenderAsync(context, policy, vary, miss).ConfigureAwait(false);
             }
             catch (Exception) when (miss.Captured is null && !context.RequestAborted.IsCancellationRequested)
             {
-                // The request we joined produced nothing storable, failed or was aborted by its client: run our own.
+                // The request we joined failed or was aborted by its client: run our own.
                 await next().ConfigureAwait(false);
                 return;
             }
 
             if (miss.Captured is { } captured)
             {
-                // Rendered here: stored or not, this request writes what it captured once the pipeline has finished.
+                // Rendered here (a miss, or not stored: this render's or the joined one's verdict): stored or not, this
+                // request writes what it captured once the pipeline has finished.
                 await captured.Run.ConfigureAwait(false);
                 var verdict = miss.Verdict;
                 if (miss.NotStored is { } notStored)
@@ -98,8 +98,10 @@ internal sealed class PageCacheHandler(
                 return;
             }
 
+            // Served from the store (or a render this request joined): the entry decoded once, a two-tier copy's decode
+            // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule.
             var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if ((local ?? PageEntry.TryDecode(stored)) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now))
+            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now))
             {
                 await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
                 return;
@@ -131,42 +133,68 @@ internal sealed class PageCacheHandler(
     }
 
     /// <summary>
-    /// The one call into <see cref="IFragmentCache"/>: the page stored under <paramref name="vary"/> (the in-process copy's
-    /// entry in <paramref name="local"/>, else the stored bytes), or <paramref name="miss"/> rendered and, when it allows,
-    /// stored. A render that must not be stored surfaces as <see cref="UncacheableContentException"/>, with
-    /// <see cref="PageMiss.NotStored"/> set. Not async: a hit adds no state machine to the request's.
+    /// The one call into <see cref="IFragmentCache"/>, through its public primitive (a decorator sees every lookup): the
+    /// page stored under <paramref name="vary"/>, or <paramref name="miss"/> rendered and, when the rules allow, stored.
+    /// A render that must not be stored returns <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/>
+    /// (outcome <see cref="FragmentOutcome.NotStored"/>; whoever joined it renders for itself). The render is one static
+    /// delegate with <paramref name="miss"/> as its state: a hit allocates no closure.
     /// </summary>
-    private ValueTask<ReadOnlyMemory<byte>> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss, out PageEntry? local)
+    private ValueTask<FragmentResult> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss)
+        => fragments.GetOrRenderAsync(
+            FragmentKey.Create(FragmentName, vary),
+            EntryOptions(context, policy),
+            miss,
+            static (state, _) => state.RenderAsync(),
+            context.RequestAborted);
+
+    /// <summary>
+    /// The entry options of the request's page: reused per path while its policy gives the same ones (so a hit builds
+    /// neither options nor its path tag), for at most <see cref="MaxReusedEntryOptions"/> paths; past that, built per request.
+    /// </summary>
+    private FragmentCacheEntryOptions EntryOptions(HttpContext context, PagePolicy policy)
     {
-        var ours = fragments as DefaultFragmentCache;
-        var slot = ours?.Slot(FragmentName, vary);
-        local = slot is { } computed ? ours!.LocalCopy(computed, FragmentContentKind.Bytes)?.GetDecoded(PageEntry.TryDecode) : null;
-        if (local is not null)
+        var path = context.Request.Path.Value ?? "/";
+        var metricName = PageMetricName.For(context);
+        if (_entryOptions.TryGetValue(path, out var known) && SameOptions(known, policy, metricName))
         {
-            // Two-tier: the in-process copy's entry, decoded once and shared (PageReplay never hands out its arrays).
-            return default;
+            return known;
         }
 
-        var entryOptions = new FragmentCacheEntryOptions
+        var built = new FragmentCacheEntryOptions
         {
             Expiration = policy.Duration,
-            Tags = [.. policy.Tags, PathTag(context.Request.Path.Value ?? "/")],
-            MetricName = PageMetricName.For(context),
+            Tags = [.. policy.Tags, PathTag(path)],
+            MetricName = metricName,
         };
+        if (known is not null)
         {
-            // A block of its own: the closure is allocated only past the in-process copy.
-            var rendering = miss;
-            Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render = async _ =>
-                await rendering.RenderAsync().ConfigureAwait(false) is { } entry
-                    ? entry
-                    // The fragment cache takes "do not store" only as an exception from the render (whoever joined this
-                    // render sees it too and renders for itself).
-                    : throw new UncacheableContentException(rendering.NotStored ?? "not stored");
-
-            // Our own cache takes the slot computed above (the key is hashed once per request).
-            return slot is { } known
-                ? ours!.GetOrRenderBytesAsync(known, entryOptions, render, context.RequestAborted)
-                : fragments.GetOrRenderBytesAsync(FragmentName, vary, entryOptions, render, context.RequestAborted);
+            _entryOptions[path] = built;
         }
+        else if (Volatile.Read(ref _entryOptionsCount) < MaxReusedEntryOptions && _entryOptions.TryAdd(path, built))
+        {
+            Interlocked.Increment(ref _entryOptionsCount);
+        }
+
+        return built;
+    }
+
+    private static bool SameOptions(FragmentCacheEntryOptions options, PagePolicy policy, string metricName)
+    {
+        var tags = options.Tags;
+        if (options.Expiration != policy.Duration || !string.Equals(options.MetricName, metricName, StringComparison.Ordinal) || tags.Count != policy.Tags.Length + 1)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < policy.Tags.Length; i++)
+        {
+            if (!string.Equals(tags[i], policy.Tags[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        // The last tag is the path's, and the path is the key.
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FragmentCache.Mvc.Internal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.Mvc.Pages;
@@ -15,7 +16,7 @@ internal sealed class PageCacheHandlers(IServiceProvider services)
     /// <summary>The handler of <paramref name="store"/>: <paramref name="main"/> (else the container's) for none or <c>"default"</c>.</summary>
     public static PageCacheHandler For(IServiceProvider services, PageCacheHandler? main, string? store)
     {
-        if (string.IsNullOrEmpty(store) || string.Equals(store, FragmentCacheStores.DefaultName, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrEmpty(store) || string.Equals(store, StoreNames.Default, StringComparison.OrdinalIgnoreCase))
         {
             return main ?? services.GetRequiredService<PageCacheHandler>();
         }
@@ -34,7 +35,7 @@ internal sealed class PageCacheHandlers(IServiceProvider services)
         var stores = services.GetRequiredService<IFragmentCacheStores>();
         if (!stores.Contains(store))
         {
-            throw new InvalidOperationException($"[CachePage(Store = \"{store}\")]: " + FragmentCacheStores.Unknown(store, stores.Names));
+            throw new InvalidOperationException($"[CachePage(Store = \"{store}\")]: " + StoreNames.Unknown(store, stores.Names));
         }
 
         return _named.GetOrAdd(store, name => ActivatorUtilities.CreateInstance<PageCacheHandler>(

@@ -21,12 +21,16 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
     /// <summary>Why the render is not stored, once <see cref="RenderAsync"/> declined it.</summary>
     public string? NotStored { get; private set; }
 
-    /// <summary>Renders the page: the encoded entry to store, or <see langword="null"/> with <see cref="NotStored"/> set.</summary>
-    public async ValueTask<byte[]?> RenderAsync()
+    /// <summary>
+    /// Renders the page for its lookup: the encoded entry to store, or
+    /// <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/> with <see cref="NotStored"/> set (the request
+    /// that rendered writes its capture, not the render's content).
+    /// </summary>
+    public async ValueTask<FragmentRender> RenderAsync()
     {
         var (entry, reason) = await TryRenderAsync().ConfigureAwait(false);
         NotStored = reason;
-        return entry;
+        return entry is not null ? FragmentRender.Stored(entry) : FragmentRender.NotStored(ReadOnlyMemory<byte>.Empty, reason ?? "not stored");
     }
 
     private async ValueTask<(byte[]? Entry, string? NotStored)> TryRenderAsync()

@@ -231,12 +231,7 @@ internal sealed partial class DefaultFragmentCache
         catch (Exception ex)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
-            if (ex is UncacheableRenderException)
-            {
-                // The MVC layer's callers that still decline by exception (through the name + vary forms): not a failure.
-                logger.FragmentNotCacheable(request.Key.Name, ex.Message);
-            }
-            else if (ex is not OperationCanceledException)
+            if (ex is not OperationCanceledException)
             {
                 metrics.Error(MetricLayers.Fragment, "render");
                 logger.FragmentRenderFailed(ex, request.Key.Name);

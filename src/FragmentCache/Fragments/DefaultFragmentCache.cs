@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -56,56 +55,23 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(render);
-        return GetOrRenderCoreAsync(key, options, null, render, mvcBridge: false, cancellationToken);
+        return GetOrRenderCoreAsync(key, options, null, render, null, null, cancellationToken);
+    }
+
+    /// <summary>The primitive with a state argument for the render (kept with the lookup past the local copy).</summary>
+    internal ValueTask<FragmentResult> GetOrRenderAsync<TState>(FragmentKey key, FragmentCacheEntryOptions? options, TState state, Func<TState, CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GetOrRenderCoreAsync(key, options, null, render, state, StatefulRender<TState>.Invoke, cancellationToken);
     }
 
     /// <summary>The primitive for a text render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: false, cancellationToken);
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, null, null, cancellationToken);
 
     /// <summary>The primitive for a bytes render, without a <see cref="FragmentRender"/> adapter on a hit (the name + vary extension methods).</summary>
     internal ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken)
-        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: false, cancellationToken);
-
-    // The MVC layer's entry points until its callers use the public primitive: a key (once a slot), the local copy
-    // looked up apart, and "don't store" thrown as UncacheableRenderException, which reaches the caller once the lookup
-    // is done (nothing stored; joiners render their own).
-
-    /// <summary>The fragment's key (the MVC layer's slot).</summary>
-    internal FragmentKey Slot(string name, IReadOnlyList<object?>? varyValues) => FragmentKey.Create(name, varyValues);
-
-    /// <summary>
-    /// In two-tier mode, the fragment's current in-process copy of that kind (counted as a local hit); null when two-tier
-    /// is off or there is no current copy.
-    /// </summary>
-    internal LocalFragmentCopy? LocalCopy(FragmentKey key, FragmentContentKind kind)
-    {
-        var started = Stopwatch.GetTimestamp();
-        if (!local.Enabled || local.TryGetCurrent(key.Canonical, kind) is not { } copy)
-        {
-            return null;
-        }
-
-        metrics.Hit(MetricLayers.Local);
-        metrics.Lookup(key.Name, FragmentOutcome.LocalHit, started);
-        return copy;
-    }
-
-    /// <summary>A text render after a local miss, handed out as the stored UTF-8 bytes.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderUtf8Async(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<string>> render, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Utf8Text, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
-    }
-
-    /// <summary>A bytes render after a local miss.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<ReadOnlyMemory<byte>> GetOrRenderBytesAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>> render, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(render);
-        return (await GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, mvcBridge: true, cancellationToken).ConfigureAwait(false)).Utf8;
-    }
+        => GetOrRenderCoreAsync(key, options, FragmentContentKind.Bytes, render, null, null, cancellationToken);
 
     public async ValueTask<bool> InvalidateAsync(FragmentKey key, bool soft = false, CancellationToken cancellationToken = default)
     {
@@ -138,21 +104,23 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         FragmentCacheEntryOptions? options,
         FragmentContentKind? kind,
         Delegate render,
-        bool mvcBridge,
+        object? state,
+        StatefulRender? invoke,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var label = options?.MetricName ?? key.Name;
 
-        // The MVC entry points looked at the local copy already.
-        if (!mvcBridge && local.Enabled && local.TryGetCurrent(key.Canonical, kind) is { } copy)
+        if (local.Enabled && local.TryGetCurrent(key.Canonical, kind) is { } copy)
         {
             metrics.Hit(MetricLayers.Local);
             metrics.Lookup(label, FragmentOutcome.LocalHit, started);
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
-        var request = new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render, mvcBridge);
+        var request = invoke is null
+            ? new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render)
+            : new StatefulFragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, render, state, invoke);
         return LookupAsync(request, started, cancellationToken);
     }
 
@@ -183,11 +151,6 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         }
 
         metrics.Lookup(request.Label, result.Outcome, started);
-        if (request.Declined is { } declined)
-        {
-            ExceptionDispatchInfo.Throw(declined);
-        }
-
         return result;
     }
 

@@ -46,6 +46,29 @@ public static class FragmentCacheExtensions
     }
 
     /// <summary>
+    /// <see cref="IFragmentCache.GetOrRenderAsync(FragmentKey, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{FragmentRender}}, CancellationToken)"/>
+    /// with a state argument for the render, so a caller passes one static delegate instead of a closure per call. The
+    /// core's own cache keeps the state with the lookup, past its two-tier copy (a local hit allocates nothing for it);
+    /// any other implementation, such as a decorator, is called through the primitive with a closure over the state.
+    /// </summary>
+    /// <typeparam name="TState">The render's state; a reference type avoids boxing on a miss.</typeparam>
+    /// <param name="cache">The fragment cache.</param>
+    /// <param name="key">The fragment's key.</param>
+    /// <param name="options">How to cache it; <see langword="null"/> for the defaults.</param>
+    /// <param name="state">Passed to <paramref name="render"/>.</param>
+    /// <param name="render">Renders the fragment, as the primitive's render does.</param>
+    /// <param name="cancellationToken">Cancels the wait and the render.</param>
+    /// <returns>The outcome, the content's bytes and its text.</returns>
+    public static ValueTask<FragmentResult> GetOrRenderAsync<TState>(this IFragmentCache cache, FragmentKey key, FragmentCacheEntryOptions? options, TState state, Func<TState, CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentNullException.ThrowIfNull(render);
+        return cache is DefaultFragmentCache ours
+            ? ours.GetOrRenderAsync(key, options, state, render, cancellationToken)
+            : cache.GetOrRenderAsync(key, options, Bind(state, render), cancellationToken);
+    }
+
+    /// <summary>
     /// Invalidates one fragment (Django's <c>cache.delete(make_template_fragment_key(name, vary_on))</c>).
     /// </summary>
     /// <param name="cache">The fragment cache.</param>
@@ -65,6 +88,9 @@ public static class FragmentCacheExtensions
 
     // Apart, so that only a decorated cache pays for the adapter (a lambda capturing a parameter allocates its closure
     // when the method starts, whichever branch runs).
+    private static Func<CancellationToken, ValueTask<FragmentRender>> Bind<TState>(TState state, Func<TState, CancellationToken, ValueTask<FragmentRender>> render)
+        => ct => render(state, ct);
+
     private static Func<CancellationToken, ValueTask<FragmentRender>> Adapt(Func<CancellationToken, ValueTask<string>> render)
         => async ct => FragmentRender.Stored(await render(ct).ConfigureAwait(false));
 

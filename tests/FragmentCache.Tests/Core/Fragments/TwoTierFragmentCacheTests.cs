@@ -55,9 +55,11 @@ public sealed class TwoTierFragmentCacheTests : IAsyncDisposable
     [Fact]
     public async Task LocalCopyText_CurrentCopy_IsTheDecodedTextKeptWithTheCopy_GoneWhenTheTagMoves()
     {
+        // The in-process copy alone, through the public primitive: a local hit, else a render that is not stored.
         static bool TryGetLocalText(DefaultFragmentCache cache, string name, object?[] vary, out string? text)
         {
-            text = cache.LocalCopy(cache.Slot(name, vary), FragmentContentKind.Utf8Text)?.Text;
+            var result = cache.GetOrRenderAsync(FragmentKey.Create(name, vary), null, _ => ValueTask.FromResult(FragmentRender.NotStored("", "probe"))).AsTask().GetAwaiter().GetResult();
+            text = result.Outcome == FragmentOutcome.LocalHit ? result.Text : null;
             return text is not null;
         }
 
