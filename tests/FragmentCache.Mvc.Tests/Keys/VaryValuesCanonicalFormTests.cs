@@ -140,26 +140,35 @@ public sealed class VaryValuesCanonicalFormTests
         var headers = new HeaderDictionary
         {
             ["Cookie"] = new[] { "a", "b" },
-            ["Proxy-Authorization"] = "a",
             ["Authorization"] = "a",
             ["X-Plain"] = "a",
         };
+        headers["Proxy-Authorization"] = new Microsoft.Extensions.Primitives.StringValues(new string?[] { "a", null });
         var parts = new List<object?>();
 
         VaryValues.AddHeaders(parts, ["Cookie", "proxy-authorization", "AUTHORIZATION", "X-Plain"], headers);
 
         var a = VaryValues.Secret("a");
         Assert.Equal<object?>(
-            ["header", 4, "cookie", 2, a, VaryValues.Secret("b"), "proxy-authorization", 1, a, "authorization", 1, a, "x-plain", 1, "a"],
+            ["header", 4, "cookie", 2, a, VaryValues.Secret("b"), "proxy-authorization", 2, a, VaryValues.Secret(""), "authorization", 1, a, "x-plain", 1, "a"],
             parts);
     }
 
     [Fact]
     public void StableUserId_NoIdClaims_DigestOfTheAuthenticationTypeAndSortedClaims()
     {
-        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim("role", "admin"), new Claim("email", "a@b")], "test"));
+        // Claims in an order their sort changes: the digest is of "4:role=admin" before "5:email=a@b".
+        var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim("email", "a@b"), new Claim("role", "admin")], "test"));
 
         Assert.Equal("claims:FB550543B855B958217FAFAC4E21CBF488A4EFF65BDD4164FD8AE57A7F1C1075", VaryValues.StableUserId(user));
+    }
+
+    [Fact]
+    public void StableUserId_AuthenticatedWithoutAnAuthenticationType_DigestOfTheClaimsAlone()
+    {
+        var user = new ClaimsPrincipal(new AuthenticatedWithoutType([new Claim("email", "a@b"), new Claim("role", "admin")]));
+
+        Assert.Equal("claims:ACCCFB8DF64B2D31AA09D4DEA972FD2A0AFD5D707C9622DB895F2FF499F63846", VaryValues.StableUserId(user));
     }
 
     [Theory]
@@ -188,6 +197,12 @@ public sealed class VaryValuesCanonicalFormTests
         var user = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, ""), new Claim("sub", "s1"), new Claim(ClaimTypes.Name, "ann")], "test"));
 
         Assert.Equal("id:s1", VaryValues.StableUserId(user));
+    }
+
+    /// <summary>An identity that says it is signed in without naming how (a custom identity can).</summary>
+    private sealed class AuthenticatedWithoutType(IEnumerable<Claim> claims) : ClaimsIdentity(claims)
+    {
+        public override bool IsAuthenticated => true;
     }
 
     private static DefaultHttpContext Request()
