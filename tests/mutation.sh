@@ -18,11 +18,19 @@ GUARDED=(
   "reply-parser        src/FragmentCache.Memcached/Protocol/MetaReplyParser.cs  tests/FragmentCache.Memcached.Tests  90  FullyQualifiedName~MetaRe"
   "fragment-key        src/FragmentCache/Keys/FragmentKey.cs                    tests/FragmentCache.Tests            90  FullyQualifiedName~FragmentKey|FullyQualifiedName~FragmentFullKey"
   "endpoint-selection  src/FragmentCache.Mvc/Pages/CachePageEndpoint.cs         tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~CachePageEndpoint"
+  "page-policy         src/FragmentCache.Mvc/Pages/PageCachePolicy.cs           tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~PageCachePolicy|FullyQualifiedName~PageRulesOverHttp"
+  "page-key            src/FragmentCache.Mvc/Pages/PageKey.cs                   tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~PageKey|FullyQualifiedName~PageAndFragmentVary"
+  "page-replay         src/FragmentCache.Mvc/Pages/PageReplay.cs                tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~PageReplay|FullyQualifiedName~PageRulesOverHttp"
+  "learned-vary        src/FragmentCache.Mvc/Pages/LearnedVaryStore.cs          tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~LearnedVary|FullyQualifiedName~SiteCacheMiddleware"
+  "vary-values         src/FragmentCache.Mvc/Internal/VaryValues.cs             tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~VaryValues|FullyQualifiedName~VaryRules|FullyQualifiedName~PageAndFragmentVary"
+  "vary-parts          src/FragmentCache.Mvc/Internal/VaryValues.Parts.cs       tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~VaryValues|FullyQualifiedName~VaryRules|FullyQualifiedName~PageAndFragmentVary"
+  "page-handler        src/FragmentCache.Mvc/Pages/PageCacheHandler.cs          tests/FragmentCache.Mvc.Tests        90  FullyQualifiedName~Page|FullyQualifiedName~SiteCache|FullyQualifiedName~CachePoisoning|FullyQualifiedName~UnkeyedInput"
 )
 
 timeout_s=${MUTATION_TIMEOUT:-1800}
 concurrency=${MUTATION_CONCURRENCY:-1}
 output=$(realpath -m "${MUTATION_OUTPUT:-artifacts/mutation}")
+config=$(realpath tests/stryker-config.json)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet tool restore >/dev/null
@@ -42,7 +50,7 @@ for row in "${GUARDED[@]}"; do
   project=${project%%/*}
   within=${file#src/"$project"/}
   log="$output/$name.log"
-  args=(--test-runner mtp --project "$project.csproj" --mutate "**/$within" --configuration Release
+  args=(--config-file "$config" --test-runner mtp --project "$project.csproj" --mutate "**/$within" --configuration Release
         --concurrency "$concurrency" --break-at "$threshold" --threshold-low "$threshold" --threshold-high "$threshold"
         --reporter json --reporter html --reporter cleartext --output "$output/$name" --skip-version-check)
   [[ -n $filter ]] && args+=(--test-case-filter "$filter")

@@ -22,7 +22,7 @@ internal sealed class LearnedVaryStore(ICache cache, PageCacheOptions options, I
     public async ValueTask<string[]> GetAsync(HttpContext context)
     {
         var key = PageKey.LearnedVaryKey(context.Request, options);
-        if (_local.TryGetValue(key, out string[]? known) && known is not null)
+        if (_local.Get(key) is string[] known)
         {
             return known;
         }

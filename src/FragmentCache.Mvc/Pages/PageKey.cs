@@ -15,8 +15,8 @@ internal static class PageKey
     /// </summary>
     public static string Url(HttpRequest request, bool caseSensitivePaths)
     {
-        var path = request.PathBase.Add(request.Path).Value ?? "/";
-        return request.Scheme + "://" + (request.Host.Value ?? "").ToLowerInvariant() + (caseSensitivePaths ? path : path.ToLowerInvariant());
+        var path = request.PathBase.Add(request.Path).Value;
+        return request.Scheme + "://" + request.Host.Value?.ToLowerInvariant() + (caseSensitivePaths ? path : path?.ToLowerInvariant());
     }
 
     /// <summary>
