@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace FragmentCache.Mvc.TestApp.Controllers;
 
 /// <summary>Under <c>/site</c>, cached by the per-site middleware only.</summary>
-public sealed class SiteController(RenderCounter counter) : Controller
+public sealed class SiteController(RenderCounter counter, PageGate gate) : Controller
 {
     /// <summary>No caching headers: the default duration.</summary>
     public IActionResult Plain() => Content("plain " + counter.Next("site-plain"), "text/plain");
@@ -41,4 +41,12 @@ public sealed class SiteController(RenderCounter counter) : Controller
     /// <summary>Also has [CachePage]: the middleware steps aside.</summary>
     [CachePage(Duration = 60)]
     public IActionResult Attributed() => Content("attributed " + counter.Next("site-attributed"), "text/plain");
+
+    /// <summary>Waits for the test's gate; its first run then throws, later runs answer with their run number.</summary>
+    public async Task<IActionResult> HeldFailsFirst()
+    {
+        var run = counter.Next("site-held-fails-first");
+        await gate.Release.Task;
+        return run == 1 ? throw new InvalidOperationException("first render failed on purpose") : Content("held " + run, "text/plain");
+    }
 }

@@ -21,6 +21,12 @@ public sealed class FlakyStore(ICacheStore inner) : ICacheStore, ICacheLeaseStor
 
     public int Sets { get; private set; }
 
+    /// <summary>When set, deletes fail as a dead server's would while every other call goes through.</summary>
+    public bool DeletesDown { get; set; }
+
+    /// <summary>The deletes asked of this store, failed ones included.</summary>
+    public int Deletes { get; private set; }
+
     /// <summary>Every key and value written with <see cref="SetAsync"/>, for tests that check what reaches the store.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Key, byte[] Value)> Written { get; } = new();
 
@@ -61,6 +67,12 @@ public sealed class FlakyStore(ICacheStore inner) : ICacheStore, ICacheLeaseStor
     public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         Check();
+        Deletes++;
+        if (DeletesDown)
+        {
+            throw new TimeoutException("store delete down (test)");
+        }
+
         return inner.DeleteAsync(key, cancellationToken);
     }
 
