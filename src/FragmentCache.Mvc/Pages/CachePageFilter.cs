@@ -14,6 +14,7 @@ internal sealed class CachePageFilter : IAsyncResourceFilter
     private readonly CachePageAttribute _attribute;
     private readonly FragmentCacheMvcOptions _mvc;
     private readonly PageCacheOptions _pages;
+    private PagePolicy? _policy;
 
     /// <summary>Creates the filter for one attribute.</summary>
     /// <param name="attribute">The attribute's settings.</param>
@@ -69,7 +70,8 @@ internal sealed class CachePageFilter : IAsyncResourceFilter
         }
 
         // From the request's services: a reusable filter outlives the scope it was created in.
-        var policy = PagePolicy.Resolve(_attribute, _mvc, _pages);
+        // Resolved once per filter (the options are read once too), so the page cache can tell the same policy by reference.
+        var policy = _policy ??= PagePolicy.Resolve(_attribute, _mvc, _pages);
         var handler = PageCacheHandlers.For(context.HttpContext.RequestServices, null, policy.Store);
         return handler.HandleAsync(context.HttpContext, policy, async () =>
         {

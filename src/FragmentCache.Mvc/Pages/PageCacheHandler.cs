@@ -26,7 +26,7 @@ internal sealed class PageCacheHandler(
     /// <summary>Bounds the paths whose entry options are reused (an options object and its tags each).</summary>
     private const int MaxReusedEntryOptions = 4096;
 
-    private readonly ConcurrentDictionary<string, FragmentCacheEntryOptions> _entryOptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (PagePolicy Policy, FragmentCacheEntryOptions Options)> _entryOptions = new(StringComparer.Ordinal);
     private int _entryOptionsCount;
     private int _cultureAfterKeyLogged;
 
@@ -148,16 +148,18 @@ internal sealed class PageCacheHandler(
             context.RequestAborted);
 
     /// <summary>
-    /// The entry options of the request's page: reused per path while its policy gives the same ones (so a hit builds
-    /// neither options nor its path tag), for at most <see cref="MaxReusedEntryOptions"/> paths; past that, built per request.
+    /// The entry options of the request's page: reused per path while the same policy instance serves it (each caller
+    /// resolves its policy once: per filter, per endpoint, per site), so a hit builds neither options nor its path tag;
+    /// for at most <see cref="MaxReusedEntryOptions"/> paths, past that built per request.
     /// </summary>
     private FragmentCacheEntryOptions EntryOptions(HttpContext context, PagePolicy policy)
     {
         var path = context.Request.Path.Value ?? "/";
         var metricName = PageMetricName.For(context);
-        if (_entryOptions.TryGetValue(path, out var known) && SameOptions(known, policy, metricName))
+        var found = _entryOptions.TryGetValue(path, out var known);
+        if (found && ReferenceEquals(known.Policy, policy) && string.Equals(known.Options.MetricName, metricName, StringComparison.Ordinal))
         {
-            return known;
+            return known.Options;
         }
 
         var built = new FragmentCacheEntryOptions
@@ -166,35 +168,15 @@ internal sealed class PageCacheHandler(
             Tags = [.. policy.Tags, PathTag(path)],
             MetricName = metricName,
         };
-        if (known is not null)
+        if (found)
         {
-            _entryOptions[path] = built;
+            _entryOptions[path] = (policy, built);
         }
-        else if (Volatile.Read(ref _entryOptionsCount) < MaxReusedEntryOptions && _entryOptions.TryAdd(path, built))
+        else if (Volatile.Read(ref _entryOptionsCount) < MaxReusedEntryOptions && _entryOptions.TryAdd(path, (policy, built)))
         {
             Interlocked.Increment(ref _entryOptionsCount);
         }
 
         return built;
-    }
-
-    private static bool SameOptions(FragmentCacheEntryOptions options, PagePolicy policy, string metricName)
-    {
-        var tags = options.Tags;
-        if (options.Expiration != policy.Duration || !string.Equals(options.MetricName, metricName, StringComparison.Ordinal) || tags.Count != policy.Tags.Length + 1)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < policy.Tags.Length; i++)
-        {
-            if (!string.Equals(tags[i], policy.Tags[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        // The last tag is the path's, and the path is the key.
-        return true;
     }
 }
