@@ -40,6 +40,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ViewDigestProvider>>()));
         services.TryAddSingleton<PageCacheHandler>();
+        services.TryAddSingleton<FragmentCache.Mvc.Holes.HoleRenderer>();
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
         services.TryAddSingleton<FragmentWarnings>();

@@ -15,11 +15,11 @@ internal sealed class AntiforgeryIssuance
     private string? _token;
     private List<string>? _otherTokens;
 
-    /// <summary>How many times tokens were handed out so far in this request.</summary>
+    /// <summary>How many times tokens were handed out so far in this request, outside holes.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Records one hand-out.</summary>
-    public void Record(AntiforgeryTokenSet tokens)
+    /// <summary>Records one hand-out; one inside a hole (<paramref name="counted"/> false) is remembered but not counted.</summary>
+    public void Record(AntiforgeryTokenSet tokens, bool counted = true)
     {
         lock (_lock)
         {
@@ -35,7 +35,10 @@ internal sealed class AntiforgeryIssuance
                 }
             }
 
-            _count++;
+            if (counted)
+            {
+                _count++;
+            }
         }
     }
 

@@ -17,14 +17,14 @@ internal sealed class TrackingAntiforgery(IAntiforgery inner) : IAntiforgery
     public AntiforgeryTokenSet GetAndStoreTokens(HttpContext httpContext)
     {
         var tokens = inner.GetAndStoreTokens(httpContext);
-        AntiforgeryIssuance.For(httpContext).Record(tokens);
+        AntiforgeryIssuance.For(httpContext).Record(tokens, counted: !Holes.HoleScope.IsActive(httpContext));
         return tokens;
     }
 
     public AntiforgeryTokenSet GetTokens(HttpContext httpContext)
     {
         var tokens = inner.GetTokens(httpContext);
-        AntiforgeryIssuance.For(httpContext).Record(tokens);
+        AntiforgeryIssuance.For(httpContext).Record(tokens, counted: !Holes.HoleScope.IsActive(httpContext));
         return tokens;
     }
 

@@ -13,22 +13,33 @@ namespace FragmentCache.Mvc.Internal;
 /// </summary>
 internal sealed class Utf8HtmlContent(ReadOnlyMemory<byte> utf8) : IHtmlContent
 {
-    private const int ChunkChars = 4096;
-
     public void WriteTo(TextWriter writer, HtmlEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var bytes = utf8.Span;
+        Utf8HtmlWriter.Write(utf8.Span, writer);
+    }
+
+    /// <summary>The HTML as a string (debugging, tests); the write path never calls this.</summary>
+    public override string ToString() => Encoding.UTF8.GetString(utf8.Span);
+}
+
+/// <summary>Writes stored UTF-8 HTML to a text writer, transcoding in pooled chunks (no string of the whole).</summary>
+internal static class Utf8HtmlWriter
+{
+    private const int ChunkChars = 4096;
+
+    public static void Write(ReadOnlySpan<byte> bytes, TextWriter writer)
+    {
         if (bytes.IsEmpty)
         {
             return;
         }
 
-        var chars = ArrayPool<char>.Shared.Rent(ChunkChars);
+        var chars = ArrayPool<char>.Shared.Rent(Math.Min(ChunkChars, bytes.Length));
         try
         {
-            // The bytes are the whole fragment, so every call is a final block: a chunk that fills up stops before a
-            // character it cannot hold, and the next one starts there. No decoder object per write.
+            // The bytes are a whole fragment or segment, so every call is a final block: a chunk that fills up stops before
+            // a character it cannot hold, and the next one starts there. No decoder object per write.
             while (!bytes.IsEmpty)
             {
                 Utf8.ToUtf16(bytes, chars, out var bytesRead, out var charsWritten, replaceInvalidSequences: true, isFinalBlock: true);
@@ -41,7 +52,4 @@ internal sealed class Utf8HtmlContent(ReadOnlyMemory<byte> utf8) : IHtmlContent
             ArrayPool<char>.Shared.Return(chars);
         }
     }
-
-    /// <summary>The HTML as a string (debugging, tests); the write path never calls this.</summary>
-    public override string ToString() => Encoding.UTF8.GetString(utf8.Span);
 }

@@ -49,7 +49,7 @@ internal sealed partial class DefaultFragmentCache
         {
             metrics.Hit(MetricLayers.Fragment);
             KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
-            return new FragmentResult(FragmentOutcome.Hit, entry.Content, null);
+            return new FragmentResult(FragmentOutcome.Hit, entry.Kind, entry.Content, null);
         }
 
         metrics.Miss(MetricLayers.Fragment);
@@ -100,7 +100,7 @@ internal sealed partial class DefaultFragmentCache
                 {
                     // Only the request that re-renders may wait: the ones that joined it here get the copy at once
                     // (as every other process does), and with a background refresh this one does too.
-                    var copy = new FragmentResult(IsStale(current, expiration, result.Stale) ? FragmentOutcome.StaleHit : FragmentOutcome.Hit, current.Content, null);
+                    var copy = new FragmentResult(IsStale(current, expiration, result.Stale) ? FragmentOutcome.StaleHit : FragmentOutcome.Hit, current.Kind, current.Content, null);
                     flight.TrySetResult(copy);
                     if (request.Options.BackgroundRefresh)
                     {
@@ -118,7 +118,7 @@ internal sealed partial class DefaultFragmentCache
                 var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false);
                 if (entry is not null)
                 {
-                    return new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Content, null);
+                    return new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Kind, entry.Content, null);
                 }
 
                 if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
@@ -249,7 +249,7 @@ internal sealed partial class DefaultFragmentCache
             return rendered.ToResult(FragmentOutcome.NotStored, content);
         }
 
-        var kind = rendered.Text is null ? FragmentContentKind.Bytes : FragmentContentKind.Utf8Text;
+        var kind = FragmentHolesLayout.KindOf(rendered);
         if (generations is null)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace FragmentCache;
 /// The fragment entry format, version 1 (all integers big-endian):
 /// <code>
 /// byte    format version (1)
-/// byte    content kind (0 = UTF-8 text, 1 = bytes)
+/// byte    content kind (0 = UTF-8 text, 1 = bytes, 2 = UTF-8 text with a hole table: see FragmentHolesLayout)
 /// int64   created, Unix milliseconds
 /// uint16  canonical key length, then the canonical key (UTF-8)
 /// byte    tag count, then per tag: uint16 length, tag (UTF-8), uint64 generation
@@ -101,7 +101,7 @@ internal static class FragmentEntryCodec
         }
 
         error = "truncated";
-        if (span.Length < 12 || span[1] > (byte)FragmentContentKind.Bytes)
+        if (span.Length < 12 || span[1] > (byte)FragmentContentKind.Utf8TextWithHoles)
         {
             error = span.Length < 12 ? error : "unknown content kind";
             return false;
@@ -138,6 +138,12 @@ internal static class FragmentEntryCodec
         if (contentLength != (uint)(span.Length - at))
         {
             error = contentLength > (uint)(span.Length - at) ? "truncated" : "trailing bytes";
+            return false;
+        }
+
+        if (!FragmentHolesLayout.IsValid(kind, span[at..]))
+        {
+            error = "malformed hole table";
             return false;
         }
 

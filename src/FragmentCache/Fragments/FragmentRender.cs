@@ -7,12 +7,13 @@ namespace FragmentCache;
 /// </summary>
 public readonly struct FragmentRender
 {
-    private FragmentRender(ReadOnlyMemory<byte> utf8, string? text, bool store, string? reason)
+    private FragmentRender(ReadOnlyMemory<byte> utf8, string? text, bool store, string? reason, ReadOnlyMemory<byte> holes = default)
     {
         Utf8 = utf8;
         Text = text;
         Store = store;
         Reason = reason;
+        Holes = holes;
     }
 
     /// <summary>The content as bytes; empty when the render gave a string (<see cref="Text"/>). The default is empty.</summary>
@@ -23,6 +24,12 @@ public readonly struct FragmentRender
 
     /// <summary>Whether the content may be stored. The default (a <see langword="default"/> instance) is <see langword="false"/>.</summary>
     public bool Store { get; }
+
+    /// <summary>
+    /// The caller's hole table: per-request parts of the markup, kept beside it (never inside it) and handed back on every hit
+    /// as <see cref="FragmentResult.Holes"/>. The core never reads it. The default is empty: no holes.
+    /// </summary>
+    public ReadOnlyMemory<byte> Holes { get; }
 
     /// <summary>Why the content is not stored (logged at Debug); <see langword="null"/> (the default) when it is stored.</summary>
     public string? Reason { get; }
@@ -36,6 +43,21 @@ public readonly struct FragmentRender
     /// <param name="text">The content; <see langword="null"/> counts as empty.</param>
     /// <returns>The render.</returns>
     public static FragmentRender Stored(string? text) => new(default, text ?? "", store: true, null);
+
+    /// <summary>
+    /// Markup to store with a hole table beside it: the table comes back with every hit as <see cref="FragmentResult.Holes"/>,
+    /// so the caller can fill the holes for each request. An empty table stores plain text.
+    /// </summary>
+    /// <param name="text">The markup; <see langword="null"/> counts as empty.</param>
+    /// <param name="holes">The caller's hole table (opaque to the cache).</param>
+    /// <returns>The render.</returns>
+    public static FragmentRender Stored(string? text, ReadOnlyMemory<byte> holes) => new(default, text ?? "", store: true, null, holes);
+
+    /// <summary>Markup as UTF-8 bytes to store with a hole table beside it (see <see cref="Stored(string, ReadOnlyMemory{byte})"/>).</summary>
+    /// <param name="utf8">The markup.</param>
+    /// <param name="holes">The caller's hole table (opaque to the cache).</param>
+    /// <returns>The render.</returns>
+    public static FragmentRender Stored(ReadOnlyMemory<byte> utf8, ReadOnlyMemory<byte> holes) => new(utf8, null, store: true, null, holes);
 
     /// <summary>Content to hand to the caller without storing it.</summary>
     /// <param name="utf8">The content.</param>

@@ -69,7 +69,7 @@ internal static class StatefulRender<TState>
 /// <summary>A render's content as the cache hands it out: the bytes (encoded once for a string) and the render's own string.</summary>
 internal static class FragmentRenderContent
 {
-    public static FragmentResult ToResult(this FragmentRender render, FragmentOutcome outcome, ReadOnlyMemory<byte> bytes) => new(outcome, bytes, render.Text);
+    public static FragmentResult ToResult(this FragmentRender render, FragmentOutcome outcome, ReadOnlyMemory<byte> bytes) => new(outcome, FragmentHolesLayout.KindOf(render), bytes, render.Text);
 
-    public static ReadOnlyMemory<byte> Bytes(this FragmentRender render) => render.Text is { } text ? Encoding.UTF8.GetBytes(text) : render.Utf8;
+    public static ReadOnlyMemory<byte> Bytes(this FragmentRender render) => FragmentHolesLayout.Encode(render);
 }

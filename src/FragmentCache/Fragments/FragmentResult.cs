@@ -12,21 +12,32 @@ public readonly struct FragmentResult
     private readonly object? _source;
 
     internal FragmentResult(FragmentOutcome outcome, ReadOnlyMemory<byte> utf8, string? text)
-        : this(outcome, utf8, (object?)text)
+        : this(outcome, utf8, (object?)text, default)
     {
     }
 
-    private FragmentResult(FragmentOutcome outcome, ReadOnlyMemory<byte> utf8, object? source)
+    /// <summary>A result from stored content of <paramref name="kind"/>: the markup, and the hole table when it has one.</summary>
+    internal FragmentResult(FragmentOutcome outcome, FragmentContentKind kind, ReadOnlyMemory<byte> content, string? text)
+    {
+        Outcome = outcome;
+        Utf8 = FragmentHolesLayout.Split(kind, content, out var holes);
+        Holes = holes;
+        _source = text;
+    }
+
+    private FragmentResult(FragmentOutcome outcome, ReadOnlyMemory<byte> utf8, object? source, ReadOnlyMemory<byte> holes)
     {
         Outcome = outcome;
         Utf8 = utf8;
         _source = source;
+        Holes = holes;
     }
 
     internal FragmentResult(LocalFragmentCopy copy)
     {
         Outcome = FragmentOutcome.LocalHit;
-        Utf8 = copy.Content;
+        Utf8 = copy.Markup;
+        Holes = copy.Holes;
         _source = copy;
     }
 
@@ -35,6 +46,12 @@ public readonly struct FragmentResult
 
     /// <summary>The content's bytes (UTF-8 for text), as stored: write them out without building a string. The default is empty.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <summary>
+    /// The hole table stored beside the markup (<see cref="FragmentRender.Stored(string, ReadOnlyMemory{byte})"/>), for the
+    /// caller to fill the holes for this request; empty (the default) when the fragment has none.
+    /// </summary>
+    public ReadOnlyMemory<byte> Holes { get; }
 
     /// <summary>
     /// Whether the content came from the cache or from another call's render (<see cref="FragmentOutcome.Hit"/>,
@@ -75,5 +92,5 @@ public readonly struct FragmentResult
     }
 
     /// <summary>The same content under another outcome (a joiner's view of a flight).</summary>
-    internal FragmentResult With(FragmentOutcome outcome) => new(outcome, Utf8, _source);
+    internal FragmentResult With(FragmentOutcome outcome) => new(outcome, Utf8, _source, Holes);
 }

@@ -5,14 +5,26 @@ namespace FragmentCache;
 /// <summary>An in-process copy of a fragment: its content, the tag generations and the invalidation epoch it was taken under.</summary>
 internal sealed record LocalFragmentCopy(FragmentContentKind Kind, ReadOnlyMemory<byte> Content, IReadOnlyList<TagGeneration> Tags, ulong Epoch)
 {
+    /// <summary>The markup: <see cref="Content"/> without its hole table.</summary>
+    public ReadOnlyMemory<byte> Markup { get; } = FragmentHolesLayout.Split(Kind, Content, out _);
+
+    /// <summary>The hole table stored beside the markup; empty when the fragment has none.</summary>
+    public ReadOnlyMemory<byte> Holes => Kind == FragmentContentKind.Utf8TextWithHoles ? HolesOf(Content) : default;
+
     private string? _text;
+
+    private static ReadOnlyMemory<byte> HolesOf(ReadOnlyMemory<byte> content)
+    {
+        FragmentHolesLayout.Split(FragmentContentKind.Utf8TextWithHoles, content, out var holes);
+        return holes;
+    }
 
     /// <summary>
     /// The UTF-8 text as a string, decoded on first use and then kept with the copy, so a page that writes the
     /// fragment to a text writer (the tag helper) does not transcode it on every hit. Two racing first uses
     /// decode twice and keep either result: equal strings.
     /// </summary>
-    public string Text => _text ??= Encoding.UTF8.GetString(Content.Span);
+    public string Text => _text ??= Encoding.UTF8.GetString(Markup.Span);
 
     private object? _decoded;
 
@@ -30,7 +42,7 @@ internal sealed record LocalFragmentCopy(FragmentContentKind Kind, ReadOnlyMemor
             return known;
         }
 
-        var decoded = decode(Content);
+        var decoded = decode(Markup);
         Volatile.Write(ref _decoded, decoded);
         return decoded;
     }
