@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
+using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc.Rendering;
@@ -153,18 +153,20 @@ public sealed class MemcacheFragmentTagHelper(HtmlEncoder htmlEncoder) : TagHelp
             },
             http,
             ViewContext.RouteData.Values,
-            () => RenderAsync(output)).ConfigureAwait(false);
+            () => RenderAsync(output),
+            ViewContext).ConfigureAwait(false);
         if (html is { } h)
         {
-            output.Content.SetHtmlContent(h.Text is { } text ? new HtmlString(text) : new Utf8HtmlContent(h.Utf8));
+            output.Content.SetHtmlContent(h.Holed ?? (h.Text is { } text ? new HtmlString(text) : (IHtmlContent)new Utf8HtmlContent(h.Utf8)));
         }
     }
 
-    private async Task<string> RenderAsync(TagHelperOutput output)
+    /// <summary>Renders the content: its markup, and the holes (<c>&lt;fragment-hole&gt;</c>) written into it, kept apart.</summary>
+    private async Task<HoledMarkup> RenderAsync(TagHelperOutput output)
     {
         var content = await output.GetChildContentAsync().ConfigureAwait(false);
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        using var writer = new HoleRecordingWriter();
         content.WriteTo(writer, htmlEncoder);
-        return writer.ToString();
+        return writer.ToMarkup();
     }
 }

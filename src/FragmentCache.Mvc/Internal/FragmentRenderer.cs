@@ -1,5 +1,8 @@
 using System.Text;
+using FragmentCache.Mvc.Holes;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +21,8 @@ internal sealed class FragmentRenderer(
     IServiceProvider services,
     ViewDigestProvider digests,
     CacheStatus status,
-    FragmentWarnings warnings)
+    FragmentWarnings warnings,
+    HoleRenderer holes)
 {
     /// <summary>
     /// The fragment's HTML: the cached copy, or <paramref name="render"/>'s output (stored when it may be).
@@ -27,8 +31,22 @@ internal sealed class FragmentRenderer(
     /// <param name="directive">What the author wrote.</param>
     /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
     /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
-    /// <param name="render">Renders the content to HTML; may be called again when a joined render could not be shared.</param>
-    public async ValueTask<FragmentOutput?> RenderAsync(FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<string>> render)
+    /// <param name="render">Renders the content to HTML (without holes); may be called again when a joined render could not be shared.</param>
+    public ValueTask<FragmentOutput?> RenderAsync(FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<string>> render)
+        => RenderAsync(directive, http, routeValues, async () => new HoledMarkup(await render().ConfigureAwait(false), [], []), viewContext: null);
+
+    /// <summary>
+    /// The fragment's HTML with its holes: the cached copy with every hole rendered fresh for this request, or
+    /// <paramref name="render"/>'s output (its markup and hole table stored when it may be, its holes as rendered).
+    /// <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off: the shell renders its content as usual.
+    /// </summary>
+    /// <param name="directive">What the author wrote.</param>
+    /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
+    /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
+    /// <param name="render">Renders the content into a <see cref="HoleRecordingWriter"/>; may be called again when a joined render could not be shared.</param>
+    /// <param name="viewContext">The view the holes of a cached copy render in; <see langword="null"/>: one made for the request.</param>
+    public async ValueTask<FragmentOutput?> RenderAsync(
+        FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, ViewContext? viewContext)
     {
         FragmentExpiry.Validate(directive.Component, directive.Name, directive.ExpiresAfter, directive.ExpiresSliding);
         if (!directive.Enabled)
@@ -48,32 +66,53 @@ internal sealed class FragmentRenderer(
         };
         var vary = VaryValues.Build(directive.VaryOn, directive.VaryBy, directive.Vary, profile?.Vary, http, routeValues, Digest(directive, settings));
         var aborted = http?.RequestAborted ?? default;
+        var key = FragmentKey.Create(directive.Name, vary);
 
-        string? rendered = null;
+        HoledMarkup? rendered = null;
         FragmentResult result;
-        try
-        {
-            result = await GetOrRenderAsync(fragments, FragmentKey.Create(directive.Name, vary), entryOptions, async _ =>
-            {
-                var tokens = AntiforgeryDetector.Mark(http);
-                rendered = await render().ConfigureAwait(false);
-                if (AntiforgeryDetector.IssuedDuring(http, tokens, rendered))
-                {
-                    warnings.AntiforgeryNotStored(directive.Name);
-                    return FragmentRender.NotStored(rendered, "fragment issued an antiforgery token");
-                }
+        HoledHtmlContent? filled = null;
 
-                // Too large: ours is served uncached; a caller that joined this render renders its own.
-                return Encoding.UTF8.GetByteCount(rendered) > settings.MaxFragmentSize
-                    ? FragmentRender.NotStored(rendered, "fragment over MaxFragmentSize")
-                    : FragmentRender.Stored(rendered);
-            }, aborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (rendered is null && !aborted.IsCancellationRequested)
+        // A cached copy whose holes cannot be filled (a table that does not decode, a component a deploy removed) is
+        // dropped and looked up once more, which renders it; should the store hand such a copy back again, render uncached.
+        for (var attempt = 0; ; attempt++)
         {
-            // We joined a render whose own client went away: render for ourselves.
-            rendered = await render().ConfigureAwait(false);
-            result = default;
+            try
+            {
+                result = await GetOrRenderAsync(fragments, key, entryOptions, async _ =>
+                {
+                    var tokens = AntiforgeryDetector.Mark(http);
+                    var own = await render().ConfigureAwait(false);
+                    rendered = own;
+                    return Decide(directive, http, settings, tokens, own);
+                }, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (rendered is null && !aborted.IsCancellationRequested)
+            {
+                // We joined a render whose own client went away: render for ourselves.
+                rendered = await render().ConfigureAwait(false);
+                result = default;
+            }
+
+            if (!result.IsFromCache || result.Holes.IsEmpty)
+            {
+                break;
+            }
+
+            var (content, problem) = await FillAsync(result, viewContext, http).ConfigureAwait(false);
+            if (content is not null)
+            {
+                filled = content;
+                break;
+            }
+
+            warnings.HolesUnusable(directive.Name, problem!);
+            await fragments.InvalidateAsync(key, cancellationToken: aborted).ConfigureAwait(false);
+            if (attempt > 0)
+            {
+                rendered = await render().ConfigureAwait(false);
+                result = default;
+                break;
+            }
         }
 
         if (http is not null)
@@ -81,11 +120,83 @@ internal sealed class FragmentRenderer(
             status.Report(http, result.IsFromCache ? CacheStatus.Hit : CacheStatus.Miss);
         }
 
+        if (filled is not null)
+        {
+            return new FragmentOutput(null, default, filled);
+        }
+
+        if (!result.IsFromCache && rendered is { Holes.Length: > 0 } holed)
+        {
+            // This render's holes, as rendered (never twice in one request), between the markup's segments.
+            var markup = result.HasText && ReferenceEquals(result.Text, holed.Markup) ? result.Utf8 : Encoding.UTF8.GetBytes(holed.Markup);
+            return new FragmentOutput(null, default, new HoledHtmlContent(markup, holed.Holes, holed.Contents));
+        }
+
         // A string the result holds (this render's, a two-tier copy's decoded once) is written as is; otherwise the
         // stored UTF-8, which the page's writer transcodes in chunks: a hit never builds the fragment as a UTF-16 string.
         return result.IsFromCache
             ? result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8)
-            : new FragmentOutput(result.HasText ? result.Text : rendered ?? result.Text, default);
+            : new FragmentOutput(result.HasText ? result.Text : rendered?.Markup ?? result.Text, default);
+    }
+
+    /// <summary>
+    /// Whether a render may be stored: not with a visitor's antiforgery token outside its holes (a hole's token is its own),
+    /// not over <see cref="FragmentCacheMvcOptions.MaxFragmentSize"/> (counting the markup). The holes' table goes beside it.
+    /// </summary>
+    private FragmentRender Decide(FragmentDirective directive, HttpContext? http, FragmentCacheMvcOptions settings, int tokens, HoledMarkup rendered)
+    {
+        var markup = rendered.Markup;
+        if (AntiforgeryDetector.IssuedDuring(http, tokens, markup))
+        {
+            warnings.AntiforgeryNotStored(directive.Name);
+            return FragmentRender.NotStored(markup, "fragment issued an antiforgery token");
+        }
+
+        // Too large: ours is served uncached; a caller that joined this render renders its own.
+        if (Encoding.UTF8.GetByteCount(markup) > settings.MaxFragmentSize)
+        {
+            return FragmentRender.NotStored(markup, "fragment over MaxFragmentSize");
+        }
+
+        return rendered.Holes.Length == 0 ? FragmentRender.Stored(markup) : FragmentRender.Stored(markup, HoleTable.Encode(rendered.Holes));
+    }
+
+    /// <summary>
+    /// A cached copy with its holes rendered for this request, all before anything is written (a hole may set cookies or
+    /// headers); else why its holes cannot be filled. A hole that throws fails the request, as an uncached render would.
+    /// </summary>
+    private async Task<(HoledHtmlContent? Content, string? Problem)> FillAsync(FragmentResult result, ViewContext? viewContext, HttpContext? http)
+    {
+        if (!HoleTable.TryDecode(result.Holes.Span, result.Utf8.Length, out var placed))
+        {
+            return (null, "the hole table does not decode");
+        }
+
+        foreach (var (_, hole) in placed)
+        {
+            if (!holes.Exists(hole))
+            {
+                return (null, hole.Label + " names a component that does not exist");
+            }
+        }
+
+        if (viewContext is null)
+        {
+            if (http is null)
+            {
+                return (null, "no request to render the holes in");
+            }
+
+            viewContext = holes.CreateViewContext(http);
+        }
+
+        var contents = new IHtmlContent[placed.Length];
+        for (var i = 0; i < placed.Length; i++)
+        {
+            contents[i] = await holes.RenderAsync(placed[i].Hole, viewContext).ConfigureAwait(false);
+        }
+
+        return (new HoledHtmlContent(result.Utf8, placed, contents), null);
     }
 
     /// <summary>The one call into the fragment cache: its public primitive, so a decorator of <see cref="IFragmentCache"/> sees every lookup.</summary>
@@ -129,9 +240,12 @@ internal sealed class FragmentRenderer(
     }
 }
 
-/// <summary>A fragment's HTML: a string (a miss, a two-tier copy, another cache), else the stored UTF-8.</summary>
-internal readonly record struct FragmentOutput(string? Text, ReadOnlyMemory<byte> Utf8)
+/// <summary>
+/// A fragment's HTML: with holes, the markup and this request's holes (<see cref="Holed"/>); else a string (a miss, a
+/// two-tier copy, another cache), else the stored UTF-8.
+/// </summary>
+internal readonly record struct FragmentOutput(string? Text, ReadOnlyMemory<byte> Utf8, HoledHtmlContent? Holed = null)
 {
-    /// <summary>The HTML as a string, decoding the UTF-8 when that is what the store handed out.</summary>
-    public string ToText() => Text ?? Encoding.UTF8.GetString(Utf8.Span);
+    /// <summary>The HTML as a string (holes filled in), decoding the UTF-8 when that is what the store handed out.</summary>
+    public string ToText() => Holed?.ToString() ?? Text ?? Encoding.UTF8.GetString(Utf8.Span);
 }

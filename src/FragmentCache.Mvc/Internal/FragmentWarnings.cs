@@ -36,6 +36,12 @@ internal sealed partial class FragmentWarnings(ILoggerFactory loggers)
         }
     }
 
+    /// <summary>
+    /// Logs that a stored copy of <paramref name="fragment"/> could not have its holes filled (<paramref name="reason"/>:
+    /// a table that does not decode, or a component this build no longer has): the copy is dropped and the fragment renders.
+    /// </summary>
+    public void HolesUnusable(string fragment, string reason) => LogHolesUnusable(_logger, fragment, reason);
+
     private bool First(string key) => _logged.Count < MaxRemembered && _logged.TryAdd(key, 0);
 
     [LoggerMessage(130, LogLevel.Warning,
@@ -47,4 +53,9 @@ internal sealed partial class FragmentWarnings(ILoggerFactory loggers)
         "Fragment '{Fragment}' issued an antiforgery token while rendering (a form or @Html.AntiForgeryToken() inside it): it is served and not stored, since every visitor needs a token and cookie of their own. Move the form out of the fragment to cache it.",
         EventName = "FragmentNotStoredAntiforgery")]
     private static partial void LogAntiforgeryNotStored(ILogger logger, string fragment);
+
+    [LoggerMessage(132, LogLevel.Warning,
+        "Fragment '{Fragment}' was found in the cache with holes it cannot fill ({Reason}): the copy is invalidated and the fragment renders as a miss.",
+        EventName = "FragmentHolesUnusable")]
+    private static partial void LogHolesUnusable(ILogger logger, string fragment, string reason);
 }

@@ -30,9 +30,10 @@ public sealed class TestAppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>A host on a real memcached (the store AddFragmentCache selects when Servers is set).</summary>
-    public TestAppFactory(string server, FakeTimeProvider time, bool realClock = false, string? cachePage = null)
+    public TestAppFactory(string server, FakeTimeProvider time, bool realClock = false, string? cachePage = null, Action<IServiceCollection>? configure = null)
     {
         _server = server;
+        _configure = configure;
         Time = time;
         _realClock = realClock;
         _cachePage = cachePage;
