@@ -16,10 +16,18 @@ namespace FragmentCache.Mvc.Holes;
 /// Renders a view-component hole for the current request: on the render that fills the cache and on every hit. The
 /// render runs inside a <see cref="HoleScope"/>, so the cookies and caching headers it sets stay this response's own.
 /// </summary>
-internal sealed class HoleRenderer(IViewComponentSelector selector, IModelMetadataProvider metadata)
+/// <remarks>
+/// MVC's services are resolved on first use, not by the constructor: an app without MVC (Razor components only)
+/// registers this too, and a container that validates on build must still build.
+/// </remarks>
+internal sealed class HoleRenderer(IServiceProvider services)
 {
+    private IViewComponentSelector Selector => field ??= services.GetRequiredService<IViewComponentSelector>();
+
+    private IModelMetadataProvider Metadata => field ??= services.GetRequiredService<IModelMetadataProvider>();
+
     /// <summary>Whether the hole's component exists in this build of the app.</summary>
-    public bool Exists(Hole hole) => hole.Kind == HoleKind.ViewComponent && selector.SelectComponent(hole.Component) is not null;
+    public bool Exists(Hole hole) => hole.Kind == HoleKind.ViewComponent && Selector.SelectComponent(hole.Component) is not null;
 
     /// <summary>The hole for <paramref name="component"/> and <paramref name="arguments"/>; throws, naming it, for an unknown component or arguments that cannot be stored.</summary>
     public Hole Describe(string? component, object? arguments)
@@ -61,7 +69,7 @@ internal sealed class HoleRenderer(IViewComponentSelector selector, IModelMetada
         return new ViewContext(
             actionContext,
             HoleView.Instance,
-            new ViewDataDictionary(metadata, new ModelStateDictionary()),
+            new ViewDataDictionary(Metadata, new ModelStateDictionary()),
             tempData,
             TextWriter.Null,
             new HtmlHelperOptions());

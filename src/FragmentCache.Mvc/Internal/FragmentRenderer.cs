@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace FragmentCache.Mvc.Internal;
@@ -21,9 +22,11 @@ internal sealed class FragmentRenderer(
     IServiceProvider services,
     ViewDigestProvider digests,
     CacheStatus status,
-    FragmentWarnings warnings,
-    HoleRenderer holes)
+    FragmentWarnings warnings)
 {
+    // Resolved when a cached copy first has holes to fill: an app without MVC never needs it.
+    private HoleRenderer Holes => field ??= services.GetRequiredService<HoleRenderer>();
+
     /// <summary>
     /// The fragment's HTML: the cached copy, or <paramref name="render"/>'s output (stored when it may be).
     /// <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off: the shell renders its content as usual.
@@ -174,7 +177,7 @@ internal sealed class FragmentRenderer(
 
         foreach (var (_, hole) in placed)
         {
-            if (!holes.Exists(hole))
+            if (!Holes.Exists(hole))
             {
                 return (null, hole.Label + " names a component that does not exist");
             }
@@ -187,13 +190,13 @@ internal sealed class FragmentRenderer(
                 return (null, "no request to render the holes in");
             }
 
-            viewContext = holes.CreateViewContext(http);
+            viewContext = Holes.CreateViewContext(http);
         }
 
         var contents = new IHtmlContent[placed.Length];
         for (var i = 0; i < placed.Length; i++)
         {
-            contents[i] = await holes.RenderAsync(placed[i].Hole, viewContext).ConfigureAwait(false);
+            contents[i] = await Holes.RenderAsync(placed[i].Hole, viewContext).ConfigureAwait(false);
         }
 
         return (new HoledHtmlContent(result.Utf8, placed, contents), null);
