@@ -1,4 +1,5 @@
 using System.Text;
+using FragmentCache.Mvc.Holes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
@@ -86,6 +87,112 @@ internal sealed class FragmentRenderer(
         return result.IsFromCache
             ? result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8)
             : new FragmentOutput(result.HasText ? result.Text : rendered ?? result.Text, default);
+    }
+
+    /// <summary>
+    /// <see cref="RenderAsync"/> for content with holes (<c>&lt;MemcacheFragment&gt;</c>'s <c>&lt;FragmentHole&gt;</c>):
+    /// <paramref name="render"/> gives the markup with the holes cut out and the holes at their byte offsets, and the hole
+    /// table is stored beside the markup. A hit hands back the stored markup and its holes; a hit whose table does not
+    /// decode, or names a hole <paramref name="exists"/> rejects (a component gone since it was stored), is invalidated
+    /// and rendered as a miss. <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off.
+    /// </summary>
+    /// <param name="directive">What the author wrote.</param>
+    /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
+    /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
+    /// <param name="render">Renders the content; may be called again when a joined render could not be shared.</param>
+    /// <param name="exists">Whether this build of the app can fill a stored hole.</param>
+    public async ValueTask<HoledFragmentOutput?> RenderWithHolesAsync(
+        FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, Func<Hole, bool> exists)
+    {
+        FragmentExpiry.Validate(directive.Component, directive.Name, directive.ExpiresAfter, directive.ExpiresSliding);
+        if (!directive.Enabled)
+        {
+            return null;
+        }
+
+        var settings = options.Value;
+        var profile = Profile(directive, settings);
+        var fragments = FragmentStores.Select(cache, string.IsNullOrEmpty(directive.Store) ? profile?.Store : directive.Store, services, directive.Component, directive.Name);
+        var entryOptions = new FragmentCacheEntryOptions
+        {
+            Expiration = FragmentExpiry.Compute(directive.ExpiresAfter, directive.ExpiresOn, directive.ExpiresSliding, profile, time),
+            Tags = Tags(directive.Tags, profile),
+            StaleWhileRevalidate = directive.StaleWhileRevalidate,
+            EarlyRecacheWindow = directive.EarlyRecache,
+        };
+        var vary = VaryValues.Build(directive.VaryOn, directive.VaryBy, directive.Vary, profile?.Vary, http, routeValues, Digest(directive, settings));
+        var key = FragmentKey.Create(directive.Name, vary);
+        var aborted = http?.RequestAborted ?? default;
+
+        // Through the cache twice at most: a second unfillable entry (stored meanwhile by another build) is not chased;
+        // the third pass renders this request's own copy.
+        for (var attempt = 0; ; attempt++)
+        {
+            HoledMarkup? rendered = null;
+            FragmentResult result;
+            try
+            {
+                result = attempt == 2 ? default : await GetOrRenderAsync(fragments, key, entryOptions, async _ =>
+                {
+                    var tokens = AntiforgeryDetector.Mark(http);
+                    var own = await render().ConfigureAwait(false);
+                    rendered = own;
+
+                    // The markup holds no hole's HTML, and holes render outside this capture: a form in a hole is no reason not to store.
+                    if (AntiforgeryDetector.IssuedDuring(http, tokens, own.Markup))
+                    {
+                        warnings.AntiforgeryNotStored(directive.Name);
+                        return FragmentRender.NotStored(own.Markup, "fragment issued an antiforgery token");
+                    }
+
+                    return Encoding.UTF8.GetByteCount(own.Markup) > settings.MaxFragmentSize
+                        ? FragmentRender.NotStored(own.Markup, "fragment over MaxFragmentSize")
+                        : own.Holes.Length == 0 ? FragmentRender.Stored(own.Markup) : FragmentRender.Stored(own.Markup, HoleTable.Encode(own.Holes));
+                }, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (rendered is null && !aborted.IsCancellationRequested)
+            {
+                // We joined a render whose own client went away: render for ourselves.
+                result = default;
+            }
+
+            if (!result.IsFromCache)
+            {
+                rendered ??= await render().ConfigureAwait(false);
+                if (http is not null)
+                {
+                    status.Report(http, CacheStatus.Miss);
+                }
+
+                return new HoledFragmentOutput(new FragmentOutput(rendered.Markup, default), rendered.Holes);
+            }
+
+            if (HoleTable.TryDecode(result.Holes.Span, result.Utf8.Length, out var holes) && AllExist(holes, exists))
+            {
+                if (http is not null)
+                {
+                    status.Report(http, CacheStatus.Hit);
+                }
+
+                return new HoledFragmentOutput(result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8), holes);
+            }
+
+            // A table this build cannot fill (malformed, or naming a component that is gone): drop the entry, render afresh.
+            await fragments.InvalidateAsync(key, cancellationToken: aborted).ConfigureAwait(false);
+        }
+    }
+
+    private static bool AllExist(PlacedHole[] holes, Func<Hole, bool> exists)
+    {
+        foreach (var placed in holes)
+        {
+            if (!exists(placed.Hole))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The one call into the fragment cache: its public primitive, so a decorator of <see cref="IFragmentCache"/> sees every lookup.</summary>
