@@ -43,7 +43,15 @@ public sealed class FragmentHole : ComponentBase
         }
 
         var arguments = HoleArguments.From(Parameters, label);
-        _placeholder = Recorder?.Add(new Hole(HoleKind.RazorComponent, type.AssemblyQualifiedName!, arguments));
+        if (Recorder is not null)
+        {
+            RazorComponentHoles.Remember(type);
+            _placeholder = Recorder.Add(new Hole(HoleKind.RazorComponent, type.AssemblyQualifiedName!, arguments));
+        }
+        else
+        {
+            _placeholder = null;
+        }
     }
 
     /// <inheritdoc/>

@@ -40,6 +40,12 @@ internal static class RazorComponentHoles
         return type;
     }
 
+    /// <summary>
+    /// Remembers <paramref name="component"/> under its name when a <see cref="FragmentHole"/> records it: the component
+    /// exists in this process, even where <see cref="Type.GetType(string)"/> cannot load it by name (a non-default load context).
+    /// </summary>
+    public static void Remember(Type component) => Known[component.AssemblyQualifiedName!] = component;
+
     /// <summary>Whether this build can fill <paramref name="hole"/>.</summary>
     public static bool Exists(Hole hole) => Resolve(hole) is not null;
 

@@ -174,7 +174,8 @@ internal sealed class FragmentRenderer(
                     status.Report(http, CacheStatus.Hit);
                 }
 
-                return new HoledFragmentOutput(result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8), holes);
+                // With holes the markup is cut at byte offsets: the stored UTF-8, never a string encoded again per hit.
+                return new HoledFragmentOutput(holes.Length == 0 && result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8), holes);
             }
 
             // A table this build cannot fill (malformed, or naming a component that is gone): drop the entry, render afresh.

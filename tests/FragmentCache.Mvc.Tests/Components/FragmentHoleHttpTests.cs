@@ -155,6 +155,39 @@ public sealed partial class FragmentHoleHttpTests
         Assert.EndsWith("ComponentHoleUserBox", Assert.Single(holes).Hole.Component.Split(',')[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Hole_TwoTierCopyWithStoreDown_EachVisitorStillGetsOwnHole()
+    {
+        var (factory, store) = TestAppFactory.Create(services => services.Configure<FragmentCacheOptions>(o => o.TwoTier.Enabled = true));
+        await using var _f = factory;
+
+        var (first, aliceBody) = await Client(factory, "alice").SendAsync(Page);
+        store.Down = true; // only the in-process copy can answer now
+        var (second, bobBody) = await Client(factory, "bob").SendAsync(Page);
+
+        Assert.Equal("miss", first.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", second.Header("X-Fragment-Cache"));
+        Assert.Matches(@"\[hole-user:alice:hi:1:1\]", aliceBody);
+        Assert.Matches(@"\[hole-user:bob:hi:1:2\]", bobBody);
+        Assert.Contains("<p>[comp-holes:1:1]</p>", bobBody, StringComparison.Ordinal);
+        Assert.Equal(1, factory.Counter.Count("comp-holes"));
+    }
+
+    [Fact]
+    public async Task Hole_StoreDown_RendersWithHolesNeverAnError()
+    {
+        var (factory, store) = TestAppFactory.Create();
+        await using var _f = factory;
+        store.Down = true;
+
+        var (response, body) = await Client(factory, "alice").SendAsync(Page);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<p>[comp-holes:1:1]</p>", body, StringComparison.Ordinal);
+        Assert.Matches(@"\[hole-user:alice:hi:1:1\]", body);
+        Assert.Single(HoleUser().Matches(body));
+    }
+
     private static string Token(string body)
     {
         var form = Regex.Match(body, "<form[^>]*id=\"hole-form\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
