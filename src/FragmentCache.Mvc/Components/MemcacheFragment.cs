@@ -231,7 +231,9 @@ public sealed class MemcacheFragment : ComponentBase
                 [nameof(FragmentContentHost.Content)] = content,
                 [nameof(FragmentContentHost.Recorder)] = recorder,
             });
-            var output = await renderer.RenderComponentAsync<FragmentContentHost>(parameters).ConfigureAwait(false);
+            // Stay on the renderer's dispatcher: content that awaits (an async OnInitializedAsync) completes this render
+            // elsewhere, and ToHtmlString must run on the dispatcher.
+            var output = await renderer.RenderComponentAsync<FragmentContentHost>(parameters).ConfigureAwait(true);
             return output.ToHtmlString();
         }).ConfigureAwait(false);
         return recorder.Split(html);

@@ -229,6 +229,51 @@ public sealed class FragmentHoleComponentTests : IDisposable
     }
 
     [Fact]
+    public void Render_ChildContentAwaits_CapturesItsHtmlOnTheDispatcher()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RenderFragment child = builder =>
+        {
+            builder.OpenComponent<Held>(0);
+            builder.AddComponentParameter(1, nameof(Held.Gate), gate.Task);
+            builder.CloseComponent();
+        };
+
+        var component = _context.Render<MemcacheFragment>(p => p.Add(x => x.Name, "awaits").Add(x => x.ChildContent, child));
+        gate.SetResult();
+        component.WaitForState(() => component.Markup.Length > 0, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("held", component.Markup);
+    }
+
+    [Fact]
+    public void Render_SecondVisitorJoinsTheRunningRender_EachGetsOwnCascadedValueInTheHole()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RenderFragment child = builder =>
+        {
+            _renders++;
+            builder.OpenComponent<Held>(0);
+            builder.AddComponentParameter(1, nameof(Held.Gate), gate.Task);
+            builder.CloseComponent();
+            builder.AddContent(2, Hole(component: typeof(CascadeBox)));
+        };
+        IRenderedComponent<CascadingValue<string>> Visit(string name) => _context.Render<CascadingValue<string>>(p => p
+            .Add(x => x.Value, name)
+            .AddChildContent<MemcacheFragment>(f => f.Add(x => x.Name, "joined").Add(x => x.ChildContent, child)));
+
+        var alice = Visit("alice");
+        var bob = Visit("bob");
+        gate.SetResult();
+        alice.WaitForState(() => alice.Markup.Length > 0, TimeSpan.FromSeconds(5));
+        bob.WaitForState(() => bob.Markup.Length > 0, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("held[hi alice]", alice.Markup);
+        Assert.Equal("held[hi bob]", bob.Markup);
+        Assert.Equal(1, _renders);
+    }
+
+    [Fact]
     public void Split_MultiByteMarkup_OffsetsCountUtf8Bytes()
     {
         var recorder = new HoleRecorder();
@@ -242,6 +287,32 @@ public sealed class FragmentHoleComponentTests : IDisposable
 
         Assert.Equal("é€😀z", markup.Markup);
         Assert.Equal([new PlacedHole(5, two), new PlacedHole(9, one)], markup.Holes);
+    }
+
+    /// <summary>Content whose render waits for a gate (so a second visitor joins it).</summary>
+    public sealed class Held : ComponentBase
+    {
+        [Parameter]
+        public Task? Gate { get; set; }
+
+        protected override Task OnInitializedAsync() => Gate ?? Task.CompletedTask;
+
+        protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddContent(0, "held");
+    }
+
+    /// <summary>A hole that shows a cascading value of the live tree.</summary>
+    public sealed class CascadeBox : ComponentBase
+    {
+        [Parameter]
+        public string? Greeting { get; set; }
+
+        [Parameter]
+        public int Post { get; set; }
+
+        [CascadingParameter]
+        public string? Name { get; set; }
+
+        protected override void BuildRenderTree(RenderTreeBuilder builder) => builder.AddContent(0, $"[{Greeting} {Name}]");
     }
 
     /// <summary>Who is visiting now, as a hole sees it.</summary>
