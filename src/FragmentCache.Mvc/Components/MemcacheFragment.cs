@@ -1,3 +1,5 @@
+using System.Text;
+using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Rendering;
@@ -16,11 +18,16 @@ namespace FragmentCache.Mvc;
 /// is served and not stored. It shares the tag helper's rules (profile, expiry, vary, tags, stores, status header)
 /// through one renderer, so the same name, vary values and settings address the same entry from either. Its key carries
 /// a digest of its source only with <see cref="ViewDigest"/>; without it <see cref="TemplateFragmentKeys.For"/> with no
-/// view path addresses it.
+/// view path addresses it. A <see cref="FragmentHole"/> in the child content is a hole: the entry keeps the markup around it
+/// and the hole's component and parameters beside it (never in it), and the component renders fresh for every request in
+/// the live render tree, on a miss and on a hit alike. An entry naming a component this build lacks is rendered again.
 /// </summary>
 public sealed class MemcacheFragment : ComponentBase
 {
-    private string? _html;
+    // The markup between the holes (one more than the holes) and the component filling each hole, for this request.
+    private string[]? _segments;
+    private PlacedHole[] _holes = [];
+    private Type[] _types = [];
 
     /// <summary>The fragment's name (required).</summary>
     [Parameter]
@@ -129,8 +136,8 @@ public sealed class MemcacheFragment : ComponentBase
             throw new InvalidOperationException("<MemcacheFragment> needs a Name parameter (it forms the cache key on every server).");
         }
 
-        _html = null;
-        var html = await Renderer.RenderAsync(
+        _segments = null;
+        var output = await Renderer.RenderWithHolesAsync(
             new FragmentDirective
             {
                 Name = Name,
@@ -152,17 +159,32 @@ public sealed class MemcacheFragment : ComponentBase
             },
             HttpContext,
             HttpContext?.Request.RouteValues,
-            RenderChildAsync).ConfigureAwait(false);
-        _html = html?.ToText();
+            RenderChildAsync,
+            RazorComponentHoles.Exists).ConfigureAwait(false);
+        if (output is { } o)
+        {
+            (_segments, _holes, _types) = Cut(o);
+        }
     }
 
     /// <inheritdoc/>
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (_html is not null)
+        if (_segments is not null)
         {
-            builder.AddMarkupContent(0, _html);
+            builder.AddMarkupContent(0, _segments[0]);
+            for (var i = 0; i < _holes.Length; i++)
+            {
+                // Each hole through <FragmentHole>: in a fragment recording around this one it is a hole there too.
+                builder.OpenRegion(2);
+                builder.OpenComponent<FragmentHole>(0);
+                builder.AddComponentParameter(1, nameof(FragmentHole.Component), _types[i]);
+                builder.AddComponentParameter(2, nameof(FragmentHole.Parameters), _holes[i].Hole.ArgumentDictionary());
+                builder.CloseComponent();
+                builder.AddMarkupContent(3, _segments[i + 1]);
+                builder.CloseRegion();
+            }
         }
         else if (!Enabled)
         {
@@ -170,16 +192,50 @@ public sealed class MemcacheFragment : ComponentBase
         }
     }
 
-    private async Task<string> RenderChildAsync()
+    /// <summary>The markup cut at the holes, and the component filling each (all found: the renderer checked they exist).</summary>
+    private static (string[] Segments, PlacedHole[] Holes, Type[] Types) Cut(HoledFragmentOutput output)
+    {
+        var holes = output.Holes;
+        if (holes.Length == 0)
+        {
+            return ([output.Markup.ToText()], [], []);
+        }
+
+        var utf8 = output.Markup.Text is { } text ? Encoding.UTF8.GetBytes(text) : output.Markup.Utf8;
+        var segments = new string[holes.Length + 1];
+        var types = new Type[holes.Length];
+        var at = 0;
+        for (var i = 0; i < holes.Length; i++)
+        {
+            segments[i] = Encoding.UTF8.GetString(utf8.Span[at..holes[i].Offset]);
+            types[i] = RazorComponentHoles.Resolve(holes[i].Hole)
+                ?? throw new InvalidOperationException($"<MemcacheFragment>: no Razor component {holes[i].Hole.Component} in this build.");
+            at = holes[i].Offset;
+        }
+
+        segments[^1] = Encoding.UTF8.GetString(utf8.Span[at..]);
+        return (segments, holes, types);
+    }
+
+    /// <summary>Renders the child content in an HTML renderer of its own, recording the holes in it (a new nonce per capture).</summary>
+    private async Task<HoledMarkup> RenderChildAsync()
     {
         var loggers = Services.GetService(typeof(ILoggerFactory)) as ILoggerFactory ?? NullLoggerFactory.Instance;
         await using var renderer = new HtmlRenderer(Services, loggers);
         var content = ChildContent;
-        return await renderer.Dispatcher.InvokeAsync(async () =>
+        var recorder = new HoleRecorder();
+        var html = await renderer.Dispatcher.InvokeAsync(async () =>
         {
-            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?> { [nameof(FragmentContentHost.Content)] = content });
-            var output = await renderer.RenderComponentAsync<FragmentContentHost>(parameters).ConfigureAwait(false);
+            var parameters = ParameterView.FromDictionary(new Dictionary<string, object?>
+            {
+                [nameof(FragmentContentHost.Content)] = content,
+                [nameof(FragmentContentHost.Recorder)] = recorder,
+            });
+            // Stay on the renderer's dispatcher: content that awaits (an async OnInitializedAsync) completes this render
+            // elsewhere, and ToHtmlString must run on the dispatcher.
+            var output = await renderer.RenderComponentAsync<FragmentContentHost>(parameters).ConfigureAwait(true);
             return output.ToHtmlString();
         }).ConfigureAwait(false);
+        return recorder.Split(html);
     }
 }

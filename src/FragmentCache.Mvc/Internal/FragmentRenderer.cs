@@ -51,6 +51,79 @@ internal sealed class FragmentRenderer(
     public async ValueTask<FragmentOutput?> RenderAsync(
         FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, ViewContext? viewContext)
     {
+        if (await LookupAsync(directive, http, routeValues, render, hole => Holes.Exists(hole)).ConfigureAwait(false) is not { } found)
+        {
+            return null;
+        }
+
+        var (result, rendered, placed) = found;
+        if (placed.Length > 0)
+        {
+            // A cached copy: every hole rendered for this request before anything is written (a hole may set cookies or
+            // headers). A hole that throws fails the request, as an uncached render would.
+            viewContext ??= Holes.CreateViewContext(http ?? throw new InvalidOperationException($"{FragmentExpiry.Owner(directive.Component, directive.Name)}: holes need a request to render in."));
+            var contents = new IHtmlContent[placed.Length];
+            for (var i = 0; i < placed.Length; i++)
+            {
+                contents[i] = await Holes.RenderAsync(placed[i].Hole, viewContext).ConfigureAwait(false);
+            }
+
+            return new FragmentOutput(null, default, new HoledHtmlContent(result.Utf8, placed, contents));
+        }
+
+        if (!result.IsFromCache && rendered is { Holes.Length: > 0 } holed)
+        {
+            // This render's holes, as rendered (never twice in one request), between the markup's segments.
+            var markup = result.HasText && ReferenceEquals(result.Text, holed.Markup) ? result.Utf8 : Encoding.UTF8.GetBytes(holed.Markup);
+            return new FragmentOutput(null, default, new HoledHtmlContent(markup, holed.Holes, holed.Contents));
+        }
+
+        // A string the result holds (this render's, a two-tier copy's decoded once) is written as is; otherwise the
+        // stored UTF-8, which the page's writer transcodes in chunks: a hit never builds the fragment as a UTF-16 string.
+        return result.IsFromCache
+            ? result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8)
+            : new FragmentOutput(result.HasText ? result.Text : rendered?.Markup ?? result.Text, default);
+    }
+
+    /// <summary>
+    /// <see cref="RenderAsync(FragmentDirective, HttpContext, RouteValueDictionary, Func{Task{HoledMarkup}}, ViewContext)"/> for a
+    /// front end that fills holes itself (<c>&lt;MemcacheFragment&gt;</c>'s <c>&lt;FragmentHole&gt;</c>, in the live render
+    /// tree): the markup and the holes to fill in it, at UTF-8 byte offsets; this render's holes on a miss, the stored ones on
+    /// a hit. <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off.
+    /// </summary>
+    /// <param name="directive">What the author wrote.</param>
+    /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
+    /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
+    /// <param name="render">Renders the content; may be called again when a joined render could not be shared.</param>
+    /// <param name="exists">Whether this build of the app can fill a stored hole.</param>
+    public async ValueTask<HoledFragmentOutput?> RenderWithHolesAsync(
+        FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, Func<Hole, bool> exists)
+    {
+        if (await LookupAsync(directive, http, routeValues, render, exists).ConfigureAwait(false) is not { } found)
+        {
+            return null;
+        }
+
+        var (result, rendered, placed) = found;
+        if (!result.IsFromCache)
+        {
+            rendered ??= await render().ConfigureAwait(false);
+            return new HoledFragmentOutput(new FragmentOutput(rendered.Markup, default), rendered.Holes);
+        }
+
+        // With holes the markup is cut at byte offsets: the stored UTF-8, never a string encoded again per hit.
+        return new HoledFragmentOutput(placed.Length == 0 && result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8), placed);
+    }
+
+    /// <summary>
+    /// The one lookup both front ends share: the cached copy (with its holes decoded, each one this build can fill) or this
+    /// request's render. A cached copy whose holes cannot be filled (a table that does not decode, a component a deploy
+    /// removed) is dropped and looked up once more, which renders it; should the store hand such a copy back again, this
+    /// request renders uncached.
+    /// </summary>
+    private async ValueTask<FragmentLookup?> LookupAsync(
+        FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, Func<Hole, bool> exists)
+    {
         FragmentExpiry.Validate(directive.Component, directive.Name, directive.ExpiresAfter, directive.ExpiresSliding);
         if (!directive.Enabled)
         {
@@ -73,10 +146,7 @@ internal sealed class FragmentRenderer(
 
         HoledMarkup? rendered = null;
         FragmentResult result;
-        HoledHtmlContent? filled = null;
-
-        // A cached copy whose holes cannot be filled (a table that does not decode, a component a deploy removed) is
-        // dropped and looked up once more, which renders it; should the store hand such a copy back again, render uncached.
+        PlacedHole[] placed = [];
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -101,15 +171,14 @@ internal sealed class FragmentRenderer(
                 break;
             }
 
-            var (content, problem) = await FillAsync(result, viewContext, http).ConfigureAwait(false);
-            if (content is not null)
+            if (Unfillable(result, exists, out placed) is not { } problem)
             {
-                filled = content;
                 break;
             }
 
-            warnings.HolesUnusable(directive.Name, problem!);
+            warnings.HolesUnusable(directive.Name, problem);
             await fragments.InvalidateAsync(key, cancellationToken: aborted).ConfigureAwait(false);
+            placed = [];
             if (attempt > 0)
             {
                 rendered = await render().ConfigureAwait(false);
@@ -123,23 +192,7 @@ internal sealed class FragmentRenderer(
             status.Report(http, result.IsFromCache ? CacheStatus.Hit : CacheStatus.Miss);
         }
 
-        if (filled is not null)
-        {
-            return new FragmentOutput(null, default, filled);
-        }
-
-        if (!result.IsFromCache && rendered is { Holes.Length: > 0 } holed)
-        {
-            // This render's holes, as rendered (never twice in one request), between the markup's segments.
-            var markup = result.HasText && ReferenceEquals(result.Text, holed.Markup) ? result.Utf8 : Encoding.UTF8.GetBytes(holed.Markup);
-            return new FragmentOutput(null, default, new HoledHtmlContent(markup, holed.Holes, holed.Contents));
-        }
-
-        // A string the result holds (this render's, a two-tier copy's decoded once) is written as is; otherwise the
-        // stored UTF-8, which the page's writer transcodes in chunks: a hit never builds the fragment as a UTF-16 string.
-        return result.IsFromCache
-            ? result.HasText ? new FragmentOutput(result.Text, default) : new FragmentOutput(null, result.Utf8)
-            : new FragmentOutput(result.HasText ? result.Text : rendered?.Markup ?? result.Text, default);
+        return new FragmentLookup(result, rendered, placed);
     }
 
     /// <summary>
@@ -164,42 +217,23 @@ internal sealed class FragmentRenderer(
         return rendered.Holes.Length == 0 ? FragmentRender.Stored(markup) : FragmentRender.Stored(markup, HoleTable.Encode(rendered.Holes));
     }
 
-    /// <summary>
-    /// A cached copy with its holes rendered for this request, all before anything is written (a hole may set cookies or
-    /// headers); else why its holes cannot be filled. A hole that throws fails the request, as an uncached render would.
-    /// </summary>
-    private async Task<(HoledHtmlContent? Content, string? Problem)> FillAsync(FragmentResult result, ViewContext? viewContext, HttpContext? http)
+    /// <summary>Why a cached copy's holes cannot be filled by this build, or <see langword="null"/> with the holes decoded.</summary>
+    private static string? Unfillable(FragmentResult result, Func<Hole, bool> exists, out PlacedHole[] placed)
     {
-        if (!HoleTable.TryDecode(result.Holes.Span, result.Utf8.Length, out var placed))
+        if (!HoleTable.TryDecode(result.Holes.Span, result.Utf8.Length, out placed))
         {
-            return (null, "the hole table does not decode");
+            return "the hole table does not decode";
         }
 
         foreach (var (_, hole) in placed)
         {
-            if (!Holes.Exists(hole))
+            if (!exists(hole))
             {
-                return (null, hole.Label + " names a component that does not exist");
+                return hole.Label + " names a component that does not exist";
             }
         }
 
-        if (viewContext is null)
-        {
-            if (http is null)
-            {
-                return (null, "no request to render the holes in");
-            }
-
-            viewContext = Holes.CreateViewContext(http);
-        }
-
-        var contents = new IHtmlContent[placed.Length];
-        for (var i = 0; i < placed.Length; i++)
-        {
-            contents[i] = await Holes.RenderAsync(placed[i].Hole, viewContext).ConfigureAwait(false);
-        }
-
-        return (new HoledHtmlContent(result.Utf8, placed, contents), null);
+        return null;
     }
 
     /// <summary>The one call into the fragment cache: its public primitive, so a decorator of <see cref="IFragmentCache"/> sees every lookup.</summary>
@@ -252,3 +286,6 @@ internal readonly record struct FragmentOutput(string? Text, ReadOnlyMemory<byte
     /// <summary>The HTML as a string (holes filled in), decoding the UTF-8 when that is what the store handed out.</summary>
     public string ToText() => Holed?.ToString() ?? Text ?? Encoding.UTF8.GetString(Utf8.Span);
 }
+
+/// <summary>What a fragment lookup found: the result, this request's render (if it rendered) and the cached copy's holes (empty unless a cached copy has holes).</summary>
+internal readonly record struct FragmentLookup(FragmentResult Result, HoledMarkup? Rendered, PlacedHole[] Holes);
