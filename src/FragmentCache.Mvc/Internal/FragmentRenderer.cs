@@ -13,7 +13,8 @@ namespace FragmentCache.Mvc.Internal;
 /// Everything between "attributes read" and "HTML out", for <c>&lt;memcache-fragment&gt;</c> and
 /// <c>&lt;MemcacheFragment&gt;</c> alike: the profile, the expiry (one rule), the tags, the vary values and the view
 /// digest, the store, the checks that keep a render out of the store (too large, or holding a visitor's antiforgery
-/// token), the retry of a caller whose joined render was cancelled, and the status header.
+/// token outside its holes), the holes of a cached copy rendered for this request, the retry of a caller whose joined
+/// render was cancelled, and the status header.
 /// </summary>
 internal sealed class FragmentRenderer(
     IFragmentCache cache,
@@ -101,7 +102,15 @@ internal sealed class FragmentRenderer(
                 break;
             }
 
-            var (content, problem) = await FillAsync(result, viewContext, http).ConfigureAwait(false);
+            if (viewContext is null && http is null)
+            {
+                // Nowhere to render holes (a component outside a request): render our own, and leave the copy alone.
+                rendered = await render().ConfigureAwait(false);
+                result = default;
+                break;
+            }
+
+            var (content, problem) = await FillAsync(result, viewContext ?? Holes.CreateViewContext(http!)).ConfigureAwait(false);
             if (content is not null)
             {
                 filled = content;
@@ -168,7 +177,7 @@ internal sealed class FragmentRenderer(
     /// A cached copy with its holes rendered for this request, all before anything is written (a hole may set cookies or
     /// headers); else why its holes cannot be filled. A hole that throws fails the request, as an uncached render would.
     /// </summary>
-    private async Task<(HoledHtmlContent? Content, string? Problem)> FillAsync(FragmentResult result, ViewContext? viewContext, HttpContext? http)
+    private async Task<(HoledHtmlContent? Content, string? Problem)> FillAsync(FragmentResult result, ViewContext viewContext)
     {
         if (!HoleTable.TryDecode(result.Holes.Span, result.Utf8.Length, out var placed))
         {
@@ -181,16 +190,6 @@ internal sealed class FragmentRenderer(
             {
                 return (null, hole.Label + " names a component that does not exist");
             }
-        }
-
-        if (viewContext is null)
-        {
-            if (http is null)
-            {
-                return (null, "no request to render the holes in");
-            }
-
-            viewContext = Holes.CreateViewContext(http);
         }
 
         var contents = new IHtmlContent[placed.Length];
