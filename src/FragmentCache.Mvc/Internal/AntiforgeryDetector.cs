@@ -10,7 +10,8 @@ namespace FragmentCache.Mvc.Internal;
 /// Two signs, both from <see cref="TrackingAntiforgery"/>: a token was asked for during the render (the count moved),
 /// or the HTML contains a request token handed out earlier in the request (a component reuses the token it read once).
 /// Response headers would not do: once a form earlier on the page has set the cookie and <c>no-store</c>, a second
-/// token changes neither.
+/// token changes neither. A form inside a hole is the hole's own: the count skips tokens handed out in a hole, and the
+/// HTML checked is the fragment's markup without its holes, so such a fragment is stored.
 /// </remarks>
 internal static class AntiforgeryDetector
 {

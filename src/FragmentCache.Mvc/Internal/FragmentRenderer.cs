@@ -13,7 +13,8 @@ namespace FragmentCache.Mvc.Internal;
 /// Everything between "attributes read" and "HTML out", for <c>&lt;memcache-fragment&gt;</c> and
 /// <c>&lt;MemcacheFragment&gt;</c> alike: the profile, the expiry (one rule), the tags, the vary values and the view
 /// digest, the store, the checks that keep a render out of the store (too large, or holding a visitor's antiforgery
-/// token), the retry of a caller whose joined render was cancelled, and the status header.
+/// token outside its holes), the holes of a cached copy rendered for this request, the retry of a caller whose joined
+/// render was cancelled, and the status header.
 /// </summary>
 internal sealed class FragmentRenderer(
     IFragmentCache cache,
@@ -57,11 +58,19 @@ internal sealed class FragmentRenderer(
         }
 
         var (result, rendered, placed) = found;
+        if (placed.Length > 0 && viewContext is null && http is null)
+        {
+            // Nowhere to render holes (a component outside a request): render our own, and leave the copy alone.
+            rendered = await render().ConfigureAwait(false);
+            result = default;
+            placed = [];
+        }
+
         if (placed.Length > 0)
         {
             // A cached copy: every hole rendered for this request before anything is written (a hole may set cookies or
             // headers). A hole that throws fails the request, as an uncached render would.
-            viewContext ??= Holes.CreateViewContext(http ?? throw new InvalidOperationException($"{FragmentExpiry.Owner(directive.Component, directive.Name)}: holes need a request to render in."));
+            viewContext ??= Holes.CreateViewContext(http!);
             var contents = new IHtmlContent[placed.Length];
             for (var i = 0; i < placed.Length; i++)
             {

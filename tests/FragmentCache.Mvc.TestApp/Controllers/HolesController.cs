@@ -18,6 +18,13 @@ public sealed class HolesController : Controller
     [ActionName("Form")]
     public IActionResult FormPost() => Content("posted");
 
+    /// <summary>A fragment with a form in a hole and another form outside it.</summary>
+    [HttpGet]
+    public IActionResult FormOutside() => View();
+
+    /// <summary>A small fragment whose hole renders more than MaxFragmentSize.</summary>
+    public IActionResult Large() => View();
+
     /// <summary>A fragment holding text that looks like holes (<c>?raw=</c>: base64 bytes written raw into it) beside one real hole.</summary>
     public IActionResult Markers(string? raw) => View(raw is null ? [] : Convert.FromBase64String(raw));
 

@@ -39,3 +39,11 @@ public sealed class HolesEchoViewComponent(RenderCounter counter) : ViewComponen
             "[echo:" + id + ":" + day + ":" + counter.Next("holes-echo") + "]"));
     }
 }
+
+/// <summary>A hole larger than the test app's MaxFragmentSize (2000 bytes).</summary>
+public sealed class HolesLargeViewComponent(RenderCounter counter) : ViewComponent
+{
+    /// <summary>Renders 3000 characters and the render count.</summary>
+    public IViewComponentResult Invoke()
+        => new HtmlContentViewComponentResult(new HtmlString("<p>" + new string('x', 3000) + "[holes-large-hole:" + counter.Next("holes-large-hole") + "]</p>"));
+}

@@ -79,6 +79,48 @@ public sealed partial class FragmentHolesTests
     [Theory]
     [InlineData("memory")]
     [InlineData("memcached")]
+    public async Task FormOutsideTheHole_AfterAHoleIssuedTheToken_KeepsTheFragmentOutOfTheStore(string backend)
+    {
+        await using var host = await HolesHost.StartAsync(backend);
+        Visitor[] visitors = [host.Visit("Alice"), host.Visit("Bob")];
+
+        var tokens = new List<string>();
+        foreach (var visitor in visitors)
+        {
+            var (_, body) = await visitor.GetAsync("/Holes/FormOutside");
+            tokens.Add(Token(body, "outside-form"));
+            Assert.Equal(tokens[^1], Token(body, "hole-form"));
+        }
+
+        Assert.NotEqual(tokens[0], tokens[1]);
+        Assert.Equal(2, host.Factory.Counter.Count("holes-form-outside"));
+        Assert.Null(await host.StoredAsync("holes-form-outside", "FormOutside"));
+        Assert.Equal(HttpStatusCode.OK, (await visitors[1].PostAsync("/Holes/Form", Form(tokens[1]))).Response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("memcached")]
+    public async Task HoleLargerThanMaxFragmentSize_MarkupIsCountedAndStored(string backend)
+    {
+        await using var host = await HolesHost.StartAsync(backend);
+        var client = host.Factory.CreateClient();
+
+        var (_, first) = await client.SendAsync("/Holes/Large");
+        var (second, hit) = await client.SendAsync("/Holes/Large");
+
+        Assert.Contains("[holes-large:1]", first);
+        Assert.Contains("[holes-large-hole:1]", first);
+        Assert.Equal("hit", second.Header("X-Fragment-Cache"));
+        Assert.Equal(first.Replace("[holes-large-hole:1]", "[holes-large-hole:2]", StringComparison.Ordinal), hit);
+        Assert.Equal(1, host.Factory.Counter.Count("holes-large"));
+        var stored = Assert.NotNull(await host.StoredAsync("holes-large", "Large"));
+        Assert.Equal("[holes-large:1]", Encoding.UTF8.GetString(stored.Utf8.Span));
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("memcached")]
     public async Task MarkerLikeContent_NeverBecomesAHole(string backend)
     {
         await using var host = await HolesHost.StartAsync(backend);
@@ -205,12 +247,12 @@ public sealed partial class FragmentHolesTests
 
     private static KeyValuePair<string, string>[] Form(string token) => [new("__RequestVerificationToken", token)];
 
-    private static string Token(string body)
+    private static string Token(string body, string formId = "hole-form")
     {
-        var form = Regex.Match(body, "<form[^>]*id=\"hole-form\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
-        Assert.True(form.Success, $"no hole form in: {body}");
+        var form = Regex.Match(body, "<form[^>]*id=\"" + formId + "\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, $"no form {formId} in: {body}");
         var token = TokenInput().Match(form.Groups[1].Value);
-        Assert.True(token.Success, $"no antiforgery token in the hole form: {form.Value}");
+        Assert.True(token.Success, $"no antiforgery token in form {formId}: {form.Value}");
         return token.Groups[1].Value;
     }
 
