@@ -9,7 +9,9 @@ namespace FragmentCache.Mvc;
 /// an action's attribute wins over its controller's. Safe by default: only GET and HEAD, only 200, never a
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
 /// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user; a
-/// profile's callback values, <see cref="VaryRules.Values"/>, do not lift this rule); one entry per
+/// profile's callback values, <see cref="VaryRules.Values"/>, do not lift this rule) or <see cref="AllowSignedIn"/>
+/// (one shared entry, for a page whose per-user parts are holes); a page with holes goes out <c>Cache-Control: private</c>
+/// without <c>ETag</c>, and what its holes set (cookies, caching headers) neither blocks storing nor is stored; one entry per
 /// request culture; the profile's <see cref="CacheProfile.Vary"/> (headers, cookies, query keys, route values, user,
 /// callback values) merged with the <c>VaryBy*</c> settings here; query keys the key ignores are removed from the request (<see cref="KeepUnkeyedQuery"/>); a response
 /// that streams (flushes, starts, or outgrows <see cref="PageCacheOptions.MaxBodySize"/>) passes through unstored.
@@ -34,6 +36,15 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
 
     /// <summary>Caches pages of signed-in users, one entry per user (stable id). The default is <see langword="false"/>: signed-in requests are not cached.</summary>
     public bool VaryByUser { get; set; }
+
+    /// <summary>
+    /// Serves signed-in users from the one entry every visitor shares, and lets their requests fill it. Only for a page whose
+    /// per-user parts are all holes (<c>&lt;fragment-hole&gt;</c>: the user's name, a form with its antiforgery token); the
+    /// rest of the page must be the same for everyone, as it is stored once and served to all. The default is
+    /// <see langword="false"/>: signed-in requests are not cached unless <see cref="VaryByUser"/> keys the entry by user.
+    /// The profile's <see cref="CacheProfile.AllowSignedIn"/> turns it on too.
+    /// </summary>
+    public bool AllowSignedIn { get; set; }
 
     /// <summary>
     /// Whether the key carries the request's culture and UI culture, as resolved by <c>UseRequestLocalization</c> (nothing is

@@ -22,4 +22,10 @@ public sealed class CacheProfile
 
     /// <summary>The named store the entries are kept in (<c>FragmentCache:Stores:{name}</c>); an unknown name fails at startup. The default <see langword="null"/> means the main store.</summary>
     public string? Store { get; set; }
+
+    /// <summary>
+    /// For pages: serve signed-in users from the one shared entry, and let their requests fill it, as
+    /// <see cref="CachePageAttribute.AllowSignedIn"/> does (either one turns it on). The default is <see langword="false"/>.
+    /// </summary>
+    public bool AllowSignedIn { get; set; }
 }

@@ -47,6 +47,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<FragmentRenderer>();
         services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
         TrackingAntiforgeryRegistration.Add(services);
+        PageWriterFactory.Add(services);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed class PageCacheHandler(
     CacheStatus status,
     TimeProvider timeProvider,
     IOptions<PageCacheOptions> options,
+    HoleRenderer holes,
     ILogger<PageCacheHandler> logger)
 {
     /// <summary>The fragment name under which pages are stored.</summary>
@@ -47,7 +49,7 @@ internal sealed class PageCacheHandler(
     /// </summary>
     public async Task HandleAsync(HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next)
     {
-        if (PageCachePolicy.RequestBypass(context.Request, policy.KeysUser) is { } reason)
+        if (PageCachePolicy.RequestBypass(context.Request, policy.ServesSignedIn) is { } reason)
         {
             PageCacheLog.Bypass(logger, reason);
             await next().ConfigureAwait(false);
@@ -99,9 +101,10 @@ internal sealed class PageCacheHandler(
             }
 
             // Served from the store (or a render this request joined): the entry decoded once, a two-tier copy's decode
-            // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule.
+            // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule; a page
+            // whose holes name a component this build no longer has is rendered again.
             var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now))
+            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now) && HolesExist(hit))
             {
                 await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
                 return;
@@ -121,6 +124,20 @@ internal sealed class PageCacheHandler(
         }
 
         await next().ConfigureAwait(false);
+    }
+
+    /// <summary>Whether every hole of <paramref name="entry"/> names a component this build of the app has.</summary>
+    private bool HolesExist(PageEntry entry)
+    {
+        foreach (var placed in entry.Holes)
+        {
+            if (!holes.Exists(placed.Hole))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Logs, once per handler, that a request's culture was resolved after its page key was built.</summary>

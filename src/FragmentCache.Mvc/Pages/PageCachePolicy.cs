@@ -17,8 +17,12 @@ internal static class PageCachePolicy
         "Age", "Date", "Content-Length", "Connection", "Keep-Alive", "Transfer-Encoding", "Set-Cookie", "Trailer", "Upgrade",
     };
 
-    /// <summary>Why <paramref name="request"/> bypasses the page cache (not a GET/HEAD, credentials, a signed-in user the key does not carry); <see langword="null"/> to look it up.</summary>
-    public static string? RequestBypass(HttpRequest request, bool varyByUser)
+    /// <summary>
+    /// Why <paramref name="request"/> bypasses the page cache (not a GET/HEAD, credentials, a signed-in user unless
+    /// <paramref name="servesSignedIn"/>: the key carries the user, or the page opted in to one shared entry);
+    /// <see langword="null"/> to look it up.
+    /// </summary>
+    public static string? RequestBypass(HttpRequest request, bool servesSignedIn)
     {
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
@@ -30,7 +34,7 @@ internal static class PageCachePolicy
             return "authorization header";
         }
 
-        if (request.HttpContext.User?.Identity?.IsAuthenticated == true && !varyByUser)
+        if (request.HttpContext.User?.Identity?.IsAuthenticated == true && !servesSignedIn)
         {
             return "authenticated user";
         }

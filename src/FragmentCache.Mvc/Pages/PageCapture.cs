@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using FragmentCache.Mvc.Holes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -11,9 +15,14 @@ namespace FragmentCache.Mvc.Pages;
 /// holds, passes every later byte straight to the server, and the page is not stored. <c>StartAsync</c> and a flush of the
 /// body writer alone are not streaming: <c>Response.WriteAsync</c> and the JSON writers do both for every response. Installed as the request's <see cref="IHttpResponseBodyFeature"/>, so
 /// <c>Response.Body</c>, <c>Response.BodyWriter</c>, <c>SendFileAsync</c> and <c>StartAsync</c> all come through it.
+/// Set as the request's <see cref="IHoleSink"/> too: a hole written while it holds the body is recorded as a byte range
+/// of the body, kept out of what is stored (see <see cref="TryWrite"/>).
 /// </summary>
-internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
+internal sealed class PageCapture : Stream, IHttpResponseBodyFeature, IHoleSink
 {
+    /// <summary>The writer Razor renders a view's buffered output through (an MVC internal type; its <c>Flush</c> does nothing).</summary>
+    private const string ViewOutputWriter = "Microsoft.AspNetCore.Mvc.ViewFeatures.Buffers.PagedBufferedTextWriter";
+
     private readonly IHttpResponseBodyFeature _inner;
     private readonly IHeaderDictionary _headers;
     private readonly int _limit;
@@ -27,6 +36,12 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     private bool _drained;
     private PipeWriter? _writer;
     private Action? _beforeStreaming;
+    // The text writers MVC created over this capture (PageWriterFactory), flushed at a hole so its offset is exact.
+    private List<TextWriter>? _textWriters;
+    // Each hole's HTML as a [Start, End) byte range of the held body, in order.
+    private List<(int Start, int End, Hole Hole)>? _holes;
+    private bool _inHole;
+    private bool _finished;
 
     private PageCapture(IHttpResponseBodyFeature inner, IHeaderDictionary headers, int limit)
     {
@@ -69,6 +84,15 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
         }
     }
 
+    /// <summary>Whether holes were recorded in the held body.</summary>
+    public bool HasHoles => _holes is { Count: > 0 };
+
+    /// <summary>Why a hole's position in the body could not be recorded (the page is then not stored); <see langword="null"/> when every hole was.</summary>
+    public string? HoleFailure { get; private set; }
+
+    /// <summary>Whether the held body outgrew the limit (writes held during a hole may take it past it).</summary>
+    public bool OverLimit => !Streaming && _length > _limit;
+
     /// <summary>The action run under this capture; completes after the body feature is restored.</summary>
     public Task Run { get; private set; } = Task.CompletedTask;
 
@@ -109,6 +133,7 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
         var inner = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         var capture = new PageCapture(inner, context.Response.Headers, limit) { _beforeStreaming = beforeStreaming };
         context.Features.Set<IHttpResponseBodyFeature>(capture);
+        context.Features.Set<IHoleSink>(capture);
         capture.Run = capture.RunAsync(context, next);
         return capture;
     }
@@ -134,6 +159,13 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
+        if (!Streaming && _inHole)
+        {
+            // Never synchronously to the server (Kestrel forbids it): held, whatever the limit; the next write decides.
+            TryHold(buffer, force: true);
+            return;
+        }
+
         if (!Streaming && !TryHold(buffer))
         {
             BeginStreaming("body over MaxBodySize");
@@ -153,7 +185,7 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!Streaming && TryHold(buffer.Span))
+        if (!Streaming && TryHold(buffer.Span, force: _inHole))
         {
             return ValueTask.CompletedTask;
         }
@@ -168,6 +200,12 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     /// <inheritdoc/>
     public override void Flush()
     {
+        if (_inHole && !Streaming)
+        {
+            // The flush of a writer at a hole (HttpResponseStreamWriter.Flush flushes its stream): not streaming.
+            return;
+        }
+
         BeginStreaming("the body was flushed");
         DrainSync();
         _inner.Stream.Flush();
@@ -176,6 +214,11 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
     /// <inheritdoc/>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
+        if (_inHole && !Streaming)
+        {
+            return;
+        }
+
         BeginStreaming("the body was flushed");
         await DrainAsync(cancellationToken).ConfigureAwait(false);
         await _inner.Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -253,15 +296,145 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
         }
         finally
         {
+            _finished = true;
             context.Features.Set(_inner);
+            if (ReferenceEquals(context.Features.Get<IHoleSink>(), this))
+            {
+                context.Features.Set<IHoleSink>(null);
+            }
+        }
+    }
+
+    /// <summary>Notes a text writer MVC created over this capture (the response writer of a view).</summary>
+    public void AddWriter(TextWriter writer) => (_textWriters ??= []).Add(writer);
+
+    /// <summary>
+    /// Writes the hole's HTML to <paramref name="writer"/> and records where it lies in the held body. The writer chain is
+    /// flushed synchronously before and after (Razor's output writer, then the response writers over this capture), so
+    /// every byte before the hole has arrived and the range is exact; the flushes and writes this causes are held, never
+    /// streamed. False when the response already streams. A writer that does not lead here, or a range that does not
+    /// match the HTML, makes <see cref="HoleFailure"/> say why (the page is not stored; this response is still right).
+    /// </summary>
+    public bool TryWrite(HoleContent hole, TextWriter writer, HtmlEncoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(hole);
+        ArgumentNullException.ThrowIfNull(writer);
+        if (Streaming || _finished)
+        {
+            return false;
+        }
+
+        if (hole.Hole.Kind != HoleKind.ViewComponent)
+        {
+            HoleFailure ??= hole.Hole.Label + " is not a view component, which a replayed page cannot render";
+            return false;
+        }
+
+        if (_textWriters is null || !(_textWriters.Contains(writer) || writer.GetType().FullName == ViewOutputWriter))
+        {
+            HoleFailure ??= hole.Hole.Label + " was written outside the page's response writer";
+            return false;
+        }
+
+        if (writer.Encoding.CodePage != Encoding.UTF8.CodePage)
+        {
+            HoleFailure ??= "the page is not written in UTF-8";
+            return false;
+        }
+
+        string html;
+        using (var text = new StringWriter(CultureInfo.InvariantCulture))
+        {
+            hole.Rendered.WriteTo(text, encoder);
+            html = text.ToString();
+        }
+
+        _inHole = true;
+        try
+        {
+            FlushThrough(writer);
+            var start = _length;
+            writer.Write(html);
+            FlushThrough(writer);
+            var end = _length;
+            if (Streaming || end - start != Encoding.UTF8.GetByteCount(html))
+            {
+                HoleFailure ??= hole.Hole.Label + "'s HTML did not reach the page body as written";
+            }
+            else
+            {
+                (_holes ??= []).Add((start, end, hole.Hole));
+            }
+        }
+        finally
+        {
+            _inHole = false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The body to store: the held bytes without the holes' HTML, and each hole at its offset in it. Only when
+    /// <see cref="HasHoles"/> (else <see cref="Body"/> is the body).
+    /// </summary>
+    public (byte[] Body, PlacedHole[] Holes) StoredBody()
+    {
+        var held = Body.Span;
+        var holes = _holes ?? [];
+        var removed = 0;
+        foreach (var (start, end, _) in holes)
+        {
+            removed += end - start;
+        }
+
+        var body = new byte[held.Length - removed];
+        var placed = new PlacedHole[holes.Count];
+        int at = 0, from = 0;
+        for (var i = 0; i < holes.Count; i++)
+        {
+            var (start, end, hole) = holes[i];
+            held[from..start].CopyTo(body.AsSpan(at));
+            at += start - from;
+            placed[i] = new PlacedHole(at, hole);
+            from = end;
+        }
+
+        held[from..].CopyTo(body.AsSpan(at));
+        return (body, placed);
+    }
+
+    /// <summary>
+    /// Flushes <paramref name="writer"/> and the response writers over this capture, synchronously. Razor's output writer
+    /// ignores <c>Flush</c> and hands its text on in <c>FlushAsync</c>, which completes at once here: every write it
+    /// causes is held.
+    /// </summary>
+    private void FlushThrough(TextWriter writer)
+    {
+        writer.Flush();
+        if (_textWriters?.Contains(writer) != true)
+        {
+            writer.FlushAsync().GetAwaiter().GetResult();
+        }
+
+        foreach (var known in _textWriters ?? [])
+        {
+            try
+            {
+                known.Flush();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A view that has finished: nothing of it is pending.
+            }
         }
     }
 
     private bool IsEventStream => _headers.ContentType.ToString().StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 
-    private bool TryHold(ReadOnlySpan<byte> data)
+    private bool TryHold(ReadOnlySpan<byte> data, bool force = false)
     {
-        if (data.Length > _limit - _length)
+        if (!force && data.Length > _limit - _length)
         {
             return false;
         }
@@ -271,7 +444,7 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature
             if (_segments.Count == 0 || _lastUsed == _segments[^1].Length)
             {
                 var size = _segments.Count == 0 ? 4096 : Math.Min(_segments[^1].Length * 2, 64 * 1024);
-                _segments.Add(new byte[Math.Max(1, Math.Min(size, _limit - _length))]);
+                _segments.Add(new byte[Math.Max(force ? size : 1, Math.Min(size, _limit - _length))]);
                 _lastUsed = 0;
             }
 

@@ -1,13 +1,18 @@
 using System.Buffers.Binary;
 using System.Text;
+using FragmentCache.Mvc.Holes;
 using Microsoft.Net.Http.Headers;
 
 namespace FragmentCache.Mvc.Pages;
 
-/// <summary>A stored response: status, headers, body, when it was stored and until when it is fresh.</summary>
+/// <summary>
+/// A stored response: status, headers, body, when it was stored and until when it is fresh, and the holes of the body
+/// (format version 2, with the hole table before the body; a page without holes is written as version 1, as before).
+/// </summary>
 internal sealed class PageEntry
 {
     private const byte FormatVersion = 1;
+    private const byte HolesFormatVersion = 2;
 
     public required int StatusCode { get; init; }
 
@@ -20,12 +25,15 @@ internal sealed class PageEntry
 
     public required ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>The holes of <see cref="Body"/> (byte offsets into it), rendered per request on a hit. The default is none.</summary>
+    public PlacedHole[] Holes { get; init; } = [];
+
     public byte[] Encode()
     {
         using var stream = new MemoryStream(Body.Length + 256);
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(FormatVersion);
+            writer.Write(Holes.Length > 0 ? HolesFormatVersion : FormatVersion);
             writer.Write(StatusCode);
             writer.Write(StoredAtUnixMs);
             writer.Write(FreshUntilUnixMs);
@@ -38,6 +46,13 @@ internal sealed class PageEntry
                 {
                     writer.Write(value);
                 }
+            }
+
+            if (Holes.Length > 0)
+            {
+                var table = HoleTable.Encode(Holes);
+                writer.Write(table.Length);
+                writer.Write(table);
             }
 
             writer.Write(Body.Length);
@@ -55,7 +70,7 @@ internal sealed class PageEntry
     public static PageEntry? TryDecode(ReadOnlyMemory<byte> bytes)
     {
         var reader = new SpanReader(bytes.Span);
-        if (!reader.TryReadByte(out var version) || version != FormatVersion
+        if (!reader.TryReadByte(out var version) || version is not (FormatVersion or HolesFormatVersion)
             || !reader.TryReadInt32(out var status)
             || !reader.TryReadInt64(out var stored)
             || !reader.TryReadInt64(out var fresh)
@@ -84,8 +99,24 @@ internal sealed class PageEntry
             headers[i] = new(name, values);
         }
 
+        var table = ReadOnlySpan<byte>.Empty;
+        if (version == HolesFormatVersion)
+        {
+            if (!reader.TryReadInt32(out var tableLength) || tableLength <= 0 || !reader.TryReadBytes(tableLength, out table))
+            {
+                return null;
+            }
+        }
+
         if (!reader.TryReadInt32(out var length) || length < 0 || length != reader.Remaining)
         {
+            return null;
+        }
+
+        var holes = Array.Empty<PlacedHole>();
+        if (version == HolesFormatVersion && (!HoleTable.TryDecode(table, length, out holes) || holes.Length == 0))
+        {
+            // A table this build cannot read (or an enum argument's type gone): the caller renders the page again.
             return null;
         }
 
@@ -96,6 +127,7 @@ internal sealed class PageEntry
             FreshUntilUnixMs = fresh,
             Headers = headers,
             Body = bytes.Slice(reader.Position, length),
+            Holes = holes,
         };
     }
 
@@ -128,6 +160,8 @@ internal sealed class PageEntry
             value = ok ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : 0;
             return ok;
         }
+
+        public bool TryReadBytes(int count, out ReadOnlySpan<byte> bytes) => TryTake(count, out bytes);
 
         public bool TryReadString(out string value, bool knownNames)
         {

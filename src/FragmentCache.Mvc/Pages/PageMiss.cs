@@ -1,3 +1,4 @@
+using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Localization;
@@ -35,7 +36,14 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
 
     private async ValueTask<(byte[]? Entry, string? NotStored)> TryRenderAsync()
     {
-        Captured = PageCapture.Start(context, RunAsync, handler.Options.MaxBodySize, () => handler.Status.Report(context, CacheStatus.Miss, page: true));
+        Captured = PageCapture.Start(context, RunAsync, handler.Options.MaxBodySize, () =>
+        {
+            handler.Status.Report(context, CacheStatus.Miss, page: true);
+            if (PageReplay.HasHoles(context, null))
+            {
+                PageReplay.MakePrivate(context.Response.Headers);
+            }
+        });
         if (await Task.WhenAny(Captured.Run, Captured.StreamingStarted).ConfigureAwait(false) != Captured.Run)
         {
             // On its way to the client: those who joined this render run their own action now, not when it ends.
@@ -55,6 +63,21 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
             return (null, "response started before the body was complete");
         }
 
+        if (Captured.HoleFailure is { } holeFailure)
+        {
+            return (null, holeFailure);
+        }
+
+        if (Captured.OverLimit)
+        {
+            // Held past the limit while a hole was written, and nothing streamed it since.
+            return (null, "body over MaxBodySize");
+        }
+
+        // What holes set (cookies, caching headers) is this response's own: the rules judge, and the entry keeps, the
+        // headers as they were without it.
+        var headers = HoleScope.Get(context) is { } holes ? WithoutHoles(response.Headers, holes) : response.Headers;
+
         if (policy.Vary.Culture && !PageCulture.SameAs(culture, PageCulture.Of(context)))
         {
             // Localization ran after the key was built (a middleware placed before UseRequestLocalization): the page may
@@ -63,12 +86,12 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
             return (null, "request culture resolved after the page key was built");
         }
 
-        if (PageCachePolicy.ResponseRefusal(response.StatusCode, response.Headers) is { } reason)
+        if (PageCachePolicy.ResponseRefusal(response.StatusCode, headers) is { } reason)
         {
             return (null, reason);
         }
 
-        if (PageCachePolicy.VaryRefusal(response.Headers, varyHeaders, out var unkeyed) is { } varyReason)
+        if (PageCachePolicy.VaryRefusal(headers, varyHeaders, out var unkeyed) is { } varyReason)
         {
             if (policy.PerSite && unkeyed.Length > 0)
             {
@@ -82,7 +105,7 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
         long freshUntil = 0;
         if (policy.PerSite)
         {
-            if (PageCachePolicy.Lifetime(response.Headers, handler.Options.DefaultDuration, handler.Options.MaxDuration, out var lifetime) is { } lifetimeReason)
+            if (PageCachePolicy.Lifetime(headers, handler.Options.DefaultDuration, handler.Options.MaxDuration, out var lifetime) is { } lifetimeReason)
             {
                 return (null, lifetimeReason);
             }
@@ -90,7 +113,47 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
             freshUntil = (now + lifetime).ToUnixTimeMilliseconds();
         }
 
+        if (Captured.HasHoles)
+        {
+            var (body, placed) = Captured.StoredBody();
+            return (PageReplay.ToEntry(response.StatusCode, headers, body, placed, now, freshUntil, handler.Status.HeaderName).Encode(), null);
+        }
+
+        if (!ReferenceEquals(headers, response.Headers))
+        {
+            // Holes rendered but none is in the body: a page like any other, stored without what the holes set.
+            return (PageReplay.ToEntry(response.StatusCode, headers, Captured.Body, [], now, freshUntil, handler.Status.HeaderName).Encode(), null);
+        }
+
         return (PageReplay.ToEntry(response, Captured.Body, now, freshUntil, handler.Status.HeaderName).Encode(), null);
+    }
+
+    /// <summary>A copy of <paramref name="headers"/> as they were without what holes set: their cookies removed, each caching header they changed back to its value before.</summary>
+    private static IHeaderDictionary WithoutHoles(IHeaderDictionary headers, HoleScope holes)
+    {
+        IHeaderDictionary copy = new HeaderDictionary();
+        foreach (var header in headers)
+        {
+            copy[header.Key] = header.Value;
+        }
+
+        foreach (var (name, (before, _)) in holes.ChangedHeaders)
+        {
+            copy[name] = before;
+        }
+
+        if (holes.Cookies.Count > 0)
+        {
+            var cookies = new List<string?>(copy.SetCookie);
+            foreach (var cookie in holes.Cookies)
+            {
+                cookies.Remove(cookie);
+            }
+
+            copy.SetCookie = cookies.Count == 0 ? default : new Microsoft.Extensions.Primitives.StringValues([.. cookies]);
+        }
+
+        return copy;
     }
 
     private async Task RunAsync() => _verdict = await next().ConfigureAwait(false);

@@ -14,13 +14,20 @@ internal sealed record PagePolicy(
     bool PerSite,
     bool KeepUnkeyedQuery = false,
     bool StripUnkeyedCookies = false,
-    string? Store = null)
+    string? Store = null,
+    bool AllowSignedIn = false)
 {
     /// <summary>
     /// Whether a signed-in request is cached: only when the key carries the user. Callback values do not lift the rule: a
     /// page keyed by a tenant claim may still greet its user by name, so sharing it needs the user in the key.
     /// </summary>
     public bool KeysUser => Vary.User;
+
+    /// <summary>
+    /// Whether signed-in requests are served from the page cache and may fill it: when the key carries the user, or the page
+    /// opted in to one entry shared by everyone (<see cref="CachePageAttribute.AllowSignedIn"/>: its per-user parts are holes).
+    /// </summary>
+    public bool ServesSignedIn => Vary.User || AllowSignedIn;
 
     /// <summary>
     /// The settings of <paramref name="attribute"/> over its profile's, over the defaults (one rule for the filter and
@@ -72,7 +79,8 @@ internal sealed record PagePolicy(
             PerSite: false,
             KeepUnkeyedQuery: attribute.KeepUnkeyedQuery,
             StripUnkeyedCookies: pages.StripUnkeyedCookies,
-            Store: string.IsNullOrEmpty(attribute.Store) ? profile?.Store : attribute.Store);
+            Store: string.IsNullOrEmpty(attribute.Store) ? profile?.Store : attribute.Store,
+            AllowSignedIn: attribute.AllowSignedIn || profile?.AllowSignedIn == true);
     }
 
     /// <summary>

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -49,9 +53,69 @@ internal static class PageReplay
         };
     }
 
+    /// <summary>
+    /// The entry to store for a rendered page with holes (or whose holes set headers): <paramref name="headers"/> as they
+    /// were without the holes, without <c>ETag</c> (its content differs per request; none is made), and the body without
+    /// the holes' HTML.
+    /// </summary>
+    public static PageEntry ToEntry(int statusCode, IHeaderDictionary headers, ReadOnlyMemory<byte> body, PlacedHole[] holes, DateTimeOffset now, long freshUntilUnixMs, string? statusHeader)
+    {
+        var stored = new List<KeyValuePair<string, string[]>>();
+        foreach (var header in headers)
+        {
+            if (PageCachePolicy.IsStoredHeader(header.Key, statusHeader) && !string.Equals(header.Key, HeaderNames.ETag, StringComparison.OrdinalIgnoreCase))
+            {
+                stored.Add(new(header.Key, header.Value.ToArray()!));
+            }
+        }
+
+        return new PageEntry
+        {
+            StatusCode = statusCode,
+            StoredAtUnixMs = now.ToUnixTimeMilliseconds(),
+            FreshUntilUnixMs = freshUntilUnixMs,
+            Headers = stored,
+            Body = body,
+            Holes = holes,
+        };
+    }
+
+    /// <summary>Whether this response carries per-request content from holes: holes in the captured body, or headers a hole set.</summary>
+    public static bool HasHoles(HttpContext context, PageCapture? captured) =>
+        captured?.HasHoles == true || HoleScope.Get(context) is { } scope && (scope.Cookies.Count > 0 || scope.ChangedHeaders.Count > 0);
+
+    /// <summary>
+    /// Makes a response with holes private to its client: <c>Cache-Control</c> gets <c>private</c> and loses <c>public</c>
+    /// and <c>s-maxage</c> (<c>no-store</c>, <c>no-cache</c> and <c>max-age</c> stay), and the <c>ETag</c> goes (no
+    /// <c>304</c> for content that differs per request).
+    /// </summary>
+    public static void MakePrivate(IHeaderDictionary headers)
+    {
+        if (headers.CacheControl.Count > 0 && CacheControlHeaderValue.TryParse(headers.CacheControl.ToString(), out var cacheControl))
+        {
+            cacheControl.Public = false;
+            cacheControl.SharedMaxAge = null;
+            cacheControl.Private = true;
+            cacheControl.PrivateHeaders.Clear();
+            headers.CacheControl = cacheControl.ToString();
+        }
+        else
+        {
+            headers.CacheControl = "private";
+        }
+
+        headers.ETag = default;
+    }
+
     /// <summary>Writes <paramref name="entry"/> as the response (or a <c>304</c> when the request's validators match it), with its <c>Age</c> at <paramref name="nowUnixMs"/>.</summary>
     public static async Task ReplayAsync(HttpContext context, PageEntry entry, long nowUnixMs, CacheStatus status)
     {
+        if (entry.Holes.Length > 0)
+        {
+            await ReplayWithHolesAsync(context, entry, nowUnixMs, status).ConfigureAwait(false);
+            return;
+        }
+
         var response = context.Response;
         response.StatusCode = entry.StatusCode;
         foreach (var header in entry.Headers)
@@ -78,6 +142,75 @@ internal static class PageReplay
         if (!HttpMethods.IsHead(context.Request.Method) && entry.Body.Length > 0)
         {
             await response.Body.WriteAsync(entry.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entry"/>, a page with holes: every hole rendered for this request first (a hole may set
+    /// cookies and headers, so before the response starts; one that throws fails the request), then the stored headers (a
+    /// caching header a hole set keeps the hole's value) made private, then the stored body segment by segment with each
+    /// hole's HTML between them. Never a <c>304</c>: the page differs per request.
+    /// </summary>
+    private static async Task ReplayWithHolesAsync(HttpContext context, PageEntry entry, long nowUnixMs, CacheStatus status)
+    {
+        var renderer = context.RequestServices.GetRequiredService<HoleRenderer>();
+        var encoder = context.RequestServices.GetService<HtmlEncoder>() ?? HtmlEncoder.Default;
+        var viewContext = renderer.CreateViewContext(context);
+        var holes = new byte[entry.Holes.Length][];
+        long length = entry.Body.Length;
+        for (var i = 0; i < holes.Length; i++)
+        {
+            var content = await renderer.RenderAsync(entry.Holes[i].Hole, viewContext).ConfigureAwait(false);
+            using var text = new StringWriter(CultureInfo.InvariantCulture);
+            content.Rendered.WriteTo(text, encoder);
+            holes[i] = Encoding.UTF8.GetBytes(text.ToString());
+            length += holes[i].Length;
+        }
+
+        var response = context.Response;
+        response.StatusCode = entry.StatusCode;
+        var changed = HoleScope.Get(context)?.ChangedHeaders;
+        foreach (var header in entry.Headers)
+        {
+            if (changed?.ContainsKey(header.Key) == true)
+            {
+                continue;
+            }
+
+            response.Headers[header.Key] = header.Value.Length == 1 ? new StringValues(header.Value[0]) : new StringValues((string[])header.Value.Clone());
+        }
+
+        var age = Math.Max(0, (nowUnixMs - entry.StoredAtUnixMs) / 1000);
+        response.Headers.Age = age.ToString(CultureInfo.InvariantCulture);
+        MakePrivate(response.Headers);
+        status.Report(context, CacheStatus.Hit, page: true);
+        response.ContentLength = length;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        var body = response.Body;
+        var at = 0;
+        for (var i = 0; i < holes.Length; i++)
+        {
+            var offset = entry.Holes[i].Offset;
+            if (offset > at)
+            {
+                await body.WriteAsync(entry.Body[at..offset], context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (holes[i].Length > 0)
+            {
+                await body.WriteAsync(holes[i], context.RequestAborted).ConfigureAwait(false);
+            }
+
+            at = offset;
+        }
+
+        if (at < entry.Body.Length)
+        {
+            await body.WriteAsync(entry.Body[at..], context.RequestAborted).ConfigureAwait(false);
         }
     }
 
@@ -136,6 +269,11 @@ internal static class PageReplay
 
         status.Report(context, CacheStatus.Miss, page: true);
         var response = context.Response;
+        if (!response.HasStarted && HasHoles(context, captured))
+        {
+            MakePrivate(response.Headers);
+        }
+
         if (!response.HasStarted && response.StatusCode != StatusCodes.Status304NotModified)
         {
             response.ContentLength = captured.Body.Length;
