@@ -39,7 +39,7 @@ public sealed class PostsController(BlogDbContext db, PageRenders renders, TimeP
     /// rendered per request on every hit, so readers and signed-in users share one cached copy of each post.
     /// </summary>
     [HttpGet("/posts/{id:int}/{slug?}")]
-    [CachePage(Duration = 300, VaryByHeaders = ["Accept-Language"], VaryByCookies = ["theme"], VaryByQueryKeys = [])]
+    [CachePage(Duration = 300, VaryByHeaders = ["Accept-Language"], VaryByCookies = ["theme"], VaryByQueryKeys = [], AllowSignedIn = true)]
     public async Task<IActionResult> Show(int id, string? slug)
     {
         renders.Add(PageRenders.PostAction);

@@ -80,18 +80,18 @@ public sealed class PostHolesTests(MemcachedServerFixture memcached) : IAsyncLif
         AssertReaderPage(again);
 
         // A token from a hit is the user's own: it validates for them and for no one else.
-        using (var stolen = await grace.CommentAsync(id, adaPage.CommentToken, "Posted with someone else's token."))
+        using (var stolen = await grace.CommentAsync(id, adaPage.CommentToken, "Posted with the token of someone else."))
         {
             Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
         }
 
-        using (var posted = await ada.CommentAsync(id, adaPage.CommentToken, "Ada's comment, from a cached page."))
+        using (var posted = await ada.CommentAsync(id, adaPage.CommentToken, "A comment by Ada, from a cached page."))
         {
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
             Assert.Equal(url + "#comments", posted.Headers.Location?.OriginalString);
         }
 
-        using (var posted = await grace.CommentAsync(id, gracePage.CommentToken, "Grace's comment, from the same cached page."))
+        using (var posted = await grace.CommentAsync(id, gracePage.CommentToken, "A comment by Grace, from the same cached page."))
         {
             Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         }
@@ -99,12 +99,12 @@ public sealed class PostHolesTests(MemcachedServerFixture memcached) : IAsyncLif
         // The saves dropped the page: it renders once more, with both comments, and is shared again.
         var after = await reader.GetAsync(url);
         Assert.Equal("miss", after.Cache);
-        Assert.Contains("Ada's comment, from a cached page.", after.Html, StringComparison.Ordinal);
-        Assert.Contains("Grace's comment, from the same cached page.", after.Html, StringComparison.Ordinal);
-        Assert.DoesNotContain("someone else's token", after.Html, StringComparison.Ordinal);
+        Assert.Contains("A comment by Ada, from a cached page.", after.Html, StringComparison.Ordinal);
+        Assert.Contains("A comment by Grace, from the same cached page.", after.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("the token of someone else", after.Html, StringComparison.Ordinal);
         var adaAfter = await ada.GetAsync(url);
         Assert.Equal("hit", adaAfter.Cache);
-        Assert.Contains("Grace's comment, from the same cached page.", adaAfter.Html, StringComparison.Ordinal);
+        Assert.Contains("A comment by Grace, from the same cached page.", adaAfter.Html, StringComparison.Ordinal);
         Assert.Equal(actions + 2, Renders[PageRenders.PostAction]);
         Assert.Equal(2, await CommentCountAsync(id, "Ada Lovelace", "Grace Hopper"));
     }
@@ -124,9 +124,10 @@ public sealed class PostHolesTests(MemcachedServerFixture memcached) : IAsyncLif
         var actions = Renders[PageRenders.PostAction];
         var gracePage = await grace.GetAsync(url, "fr");
         Assert.Equal(actions, Renders[PageRenders.PostAction]);
-        Assert.Contains("Connecté en tant que <span class=\"user\" id=\"signed-in-as\">Grace Hopper</span>", gracePage.Html, StringComparison.Ordinal);
-        Assert.Contains("Publier le commentaire", gracePage.Html, StringComparison.Ordinal);
-        Assert.Contains("Bon retour, Grace Hopper", gracePage.Html, StringComparison.Ordinal);
+        var text = WebUtility.HtmlDecode(gracePage.Html);
+        Assert.Contains("Connecté en tant que <span class=\"user\" id=\"signed-in-as\">Grace Hopper</span>", text, StringComparison.Ordinal);
+        Assert.Contains("Publier le commentaire", text, StringComparison.Ordinal);
+        Assert.Contains("Bon retour, Grace Hopper", text, StringComparison.Ordinal);
         Assert.NotNull(gracePage.CommentToken);
     }
 
@@ -184,11 +185,12 @@ public sealed class PostHolesTests(MemcachedServerFixture memcached) : IAsyncLif
         Assert.False(page.SetsAntiforgeryCookie);
     }
 
+    /// <summary>A published post by Alan: no other name the tests look for is on it outside the holes.</summary>
     private async Task<(int Id, string Slug)> PostAsync()
     {
         await using var scope = _site.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BlogDbContext>();
-        var post = await db.Posts.AsNoTracking().Where(p => p.PublishedAt != null).OrderBy(p => p.Id).FirstAsync();
+        var post = await db.Posts.AsNoTracking().Where(p => p.PublishedAt != null && p.Author!.UserName == "alan").OrderBy(p => p.Id).FirstAsync();
         return (post.Id, post.Slug);
     }
 
