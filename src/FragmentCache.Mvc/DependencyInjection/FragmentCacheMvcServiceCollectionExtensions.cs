@@ -40,7 +40,10 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<CacheStatus>();
         services.TryAddSingleton(sp => new ViewDigestProvider(sp.GetService<ApplicationPartManager>(), sp.GetService<Microsoft.Extensions.Logging.ILogger<ViewDigestProvider>>()));
         services.TryAddSingleton<PageCacheHandler>();
-        services.TryAddSingleton<FragmentCache.Mvc.Holes.HoleRenderer>();
+        // Built on first use (a factory): an app without view components (no MVC views) still starts.
+        services.TryAddSingleton(sp => new FragmentCache.Mvc.Holes.HoleRenderer(
+            sp.GetRequiredService<Microsoft.AspNetCore.Mvc.ViewComponents.IViewComponentSelector>(),
+            sp.GetRequiredService<Microsoft.AspNetCore.Mvc.ModelBinding.IModelMetadataProvider>()));
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
         services.TryAddSingleton<FragmentWarnings>();

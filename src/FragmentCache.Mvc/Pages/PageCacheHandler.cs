@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,6 @@ internal sealed class PageCacheHandler(
     CacheStatus status,
     TimeProvider timeProvider,
     IOptions<PageCacheOptions> options,
-    HoleRenderer holes,
     ILogger<PageCacheHandler> logger)
 {
     /// <summary>The fragment name under which pages are stored.</summary>
@@ -104,7 +104,7 @@ internal sealed class PageCacheHandler(
             // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule; a page
             // whose holes name a component this build no longer has is rendered again.
             var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now) && HolesExist(hit))
+            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now) && HolesExist(context, hit))
             {
                 await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
                 return;
@@ -127,8 +127,14 @@ internal sealed class PageCacheHandler(
     }
 
     /// <summary>Whether every hole of <paramref name="entry"/> names a component this build of the app has.</summary>
-    private bool HolesExist(PageEntry entry)
+    private static bool HolesExist(HttpContext context, PageEntry entry)
     {
+        if (entry.Holes.Length == 0)
+        {
+            return true;
+        }
+
+        var holes = context.RequestServices.GetRequiredService<HoleRenderer>();
         foreach (var placed in entry.Holes)
         {
             if (!holes.Exists(placed.Hole))

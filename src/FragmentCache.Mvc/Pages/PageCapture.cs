@@ -202,7 +202,7 @@ internal sealed class PageCapture : Stream, IHttpResponseBodyFeature, IHoleSink
     {
         if (_inHole && !Streaming)
         {
-            // The flush of a writer at a hole (HttpResponseStreamWriter.Flush flushes its stream): not streaming.
+            // The flush of a writer at a hole (a StreamWriter's flushes its stream; HttpResponseStreamWriter's does not): not streaming.
             return;
         }
 
