@@ -27,6 +27,7 @@ builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCach
 builder.Services.AddFragmentCacheMvc();
 
 builder.Services.AddSingleton<WidgetRenders>();
+builder.Services.AddSingleton<PageRenders>();
 builder.Services.AddSingleton<BlogStatistics>();
 builder.Services.AddSingleton<PostSaveInterceptor>();
 builder.Services.AddDbContext<BlogDbContext>((sp, o) =>

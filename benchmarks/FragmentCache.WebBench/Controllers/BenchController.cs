@@ -37,5 +37,24 @@ public sealed class BenchController : Controller
     [CachePage(Duration = 600)]
     public IActionResult CachePage(string? run) => Page("none", run);
 
+    /// <summary>Holes (a): the whole page under <c>[CachePage]</c>, a hit without holes (benchmarks/holes-web.sh).</summary>
+    [HttpGet("/holes/none")]
+    [CachePage(Duration = 600)]
+    public IActionResult HolesNone() => Page("holes-none", null);
+
+    /// <summary>Holes (b): the same page with one hole, a form with its antiforgery token (<c>HoleForm</c>).</summary>
+    [HttpGet("/holes/form")]
+    [CachePage(Duration = 600)]
+    public IActionResult HolesForm() => Page("holes-form", null);
+
+    /// <summary>Holes (c): the same page with one light view-component hole (<c>HoleUser</c>).</summary>
+    [HttpGet("/holes/light")]
+    [CachePage(Duration = 600)]
+    public IActionResult HolesLight() => Page("holes-light", null);
+
+    /// <summary>Holes (d): the page of (c) uncached; the sidebar and the view component render on every request.</summary>
+    [HttpGet("/holes/uncached")]
+    public IActionResult HolesUncached() => Page("holes-light", null);
+
     private ViewResult Page(string variant, string? run) => View("Page", new PageModel(variant, run));
 }

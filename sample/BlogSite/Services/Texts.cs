@@ -34,6 +34,11 @@ public static class Texts
         ["words"] = "mots",
         ["Posts tagged"] = "Articles avec l'étiquette",
         ["Posts from"] = "Articles de",
+        ["Signed in as"] = "Connecté en tant que",
+        ["Commenting as"] = "Commentaire de",
+        ["Your comment"] = "Votre commentaire",
+        ["Post comment"] = "Publier le commentaire",
+        ["Sign in to comment"] = "Connectez-vous pour commenter",
     };
 
     /// <summary>The text in the current UI culture.</summary>
