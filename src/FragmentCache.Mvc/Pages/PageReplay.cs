@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -190,28 +191,20 @@ internal static class PageReplay
             return;
         }
 
-        var body = response.Body;
+        // Every segment and hole is copied into the server's output pipe and flushed once: one write to the socket, as for a
+        // page without holes, not one per segment.
+        var body = response.BodyWriter;
         var at = 0;
         for (var i = 0; i < holes.Length; i++)
         {
             var offset = entry.Holes[i].Offset;
-            if (offset > at)
-            {
-                await body.WriteAsync(entry.Body[at..offset], context.RequestAborted).ConfigureAwait(false);
-            }
-
-            if (holes[i].Length > 0)
-            {
-                await body.WriteAsync(holes[i], context.RequestAborted).ConfigureAwait(false);
-            }
-
+            body.Write(entry.Body.Span[at..offset]);
+            body.Write(holes[i]);
             at = offset;
         }
 
-        if (at < entry.Body.Length)
-        {
-            await body.WriteAsync(entry.Body[at..], context.RequestAborted).ConfigureAwait(false);
-        }
+        body.Write(entry.Body.Span[at..]);
+        await body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>
