@@ -28,4 +28,11 @@ public sealed class HoleCompositionController(RenderCounter counter) : Controlle
         counter.Next("composition-nested-action");
         return View();
     }
+
+    /// <summary>A page holding a fragment whose hole sets a cookie of its own.</summary>
+    [CachePage(Duration = 60)]
+    public IActionResult Cookie() => View();
+
+    /// <summary>The same view without page caching.</summary>
+    public IActionResult CookieWarm() => View("Cookie");
 }

@@ -10,7 +10,8 @@ namespace FragmentCache.Mvc.Tests.EndToEnd;
 /// <summary>
 /// A real <c>&lt;memcache-fragment&gt;</c> with <c>&lt;fragment-hole&gt;</c>s inside a page cached whole with
 /// <c>[CachePage(AllowSignedIn = true)]</c>, over real HTTP: the page and the fragment render once, every visitor gets its
-/// own holes; with the fragment stored before the page is first captured or both cold, from a two-tier copy, and nested.
+/// own holes (and a hole's cookie stays its own); with the fragment stored before the page is first captured or both
+/// cold, from a two-tier copy, and nested.
 /// </summary>
 public sealed partial class PageFragmentHolesTests
 {
@@ -153,6 +154,31 @@ public sealed partial class PageFragmentHolesTests
         Assert.Equal(1, host.Factory.Counter.Count("composition-outer"));
         Assert.Equal(1, host.Factory.Counter.Count("composition-inner"));
         Assert.Equal(3, host.Factory.Counter.Count("holes-user-name"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CookieSetByAHoleInAFragmentInAPage_NeitherBlocksStoringThePageNorIsReplayed(bool fragmentStoredFirst)
+    {
+        var (factory, _) = TestAppFactory.Create();
+        await using var host = factory;
+        if (fragmentStoredFirst)
+        {
+            await host.CreateClient().SendAsync("/HoleComposition/CookieWarm");
+        }
+
+        var (miss, _) = await host.CreateClient().SendAsync("/HoleComposition/Cookie");
+        var (hit, body) = await host.CreateClient().SendAsync("/HoleComposition/Cookie");
+
+        var earlier = fragmentStoredFirst ? 1 : 0;
+        Assert.Equal("miss", miss.Header("X-Fragment-Cache"));
+        Assert.Equal("hit", hit.Header("X-Fragment-Cache"));
+        Assert.Equal(["hole=h" + (earlier + 1) + "; path=/"], miss.Headers.GetValues("Set-Cookie"));
+        Assert.Equal(["hole=h" + (earlier + 2) + "; path=/"], hit.Headers.GetValues("Set-Cookie"));
+        Assert.Contains("[holepage-hole-cookie:" + (earlier + 2) + "]", body, StringComparison.Ordinal);
+        Assert.Equal(earlier + 1, host.Counter.Count("composition-cookie-view"));
+        Assert.Equal(1, host.Counter.Count("composition-cookie-fragment"));
     }
 
     private static async Task<FragmentResult?> StoredFragmentAsync(HolesHost host)
