@@ -1,7 +1,6 @@
 using FragmentCache.Mvc;
 using FragmentCache.Mvc.TestApp.Services;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddControllersWithViews(o => o.Filters.Add<MvcFilterCounter>());
@@ -9,7 +8,6 @@ builder.Services.AddSingleton<RenderCounter>();
 builder.Services.AddSingleton<PageGate>();
 builder.Services.AddSingleton<FragmentGate>();
 builder.Services.AddSingleton<HolePageRelease>();
-builder.Services.TryAddSingleton<HolePageInsert>();
 builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization(o => o.AddPolicy("key", p => p.RequireAssertion(

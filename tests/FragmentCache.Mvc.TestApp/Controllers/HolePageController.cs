@@ -55,7 +55,7 @@ public sealed class HolePageController(RenderCounter counter) : Controller
         return View();
     }
 
-    /// <summary>A page with markup written by <see cref="HolePageInsert"/> (a fragment's output with its holes).</summary>
+    /// <summary>A page holding a <c>&lt;memcache-fragment&gt;</c> with a hole.</summary>
     [CachePage(Duration = 60)]
     public IActionResult Inserted()
     {

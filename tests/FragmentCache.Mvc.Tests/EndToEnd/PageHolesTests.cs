@@ -1,12 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.TestApp.Services;
 using FragmentCache.Mvc.Tests.Infrastructure;
 using FragmentCache.Tests.Infrastructure;
-using Microsoft.AspNetCore.Html;
-using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.ViewComponents;
 using Microsoft.Extensions.DependencyInjection;
@@ -152,7 +149,7 @@ public sealed partial class PageHolesTests
     [Fact]
     public async Task FragmentOutputWithAHole_InsideACachedPage_TheHoleRendersPerRequest()
     {
-        var (factory, _) = TestAppFactory.Create(services => services.AddSingleton<HolePageInsert, FragmentWithHole>());
+        var (factory, _) = TestAppFactory.Create();
         await using var host = factory;
 
         var (miss, first) = await host.CreateClient(NoCookies).SendAsync("/HolePage/Inserted");
@@ -166,6 +163,7 @@ public sealed partial class PageHolesTests
         Assert.NotEqual(TokenOf(first), TokenOf(second));
         Assert.Equal(1, host.Counter.Count("holepage-inserted"));
         Assert.Equal(1, Count(second, "holepage-view-inserted"));
+        Assert.Equal(2, host.Counter.Count("holepage-hole"));
     }
 
     [Fact]
@@ -288,18 +286,6 @@ public sealed partial class PageHolesTests
 
     [GeneratedRegex("<p class=\"user\">.*?</form>", RegexOptions.Singleline)]
     private static partial Regex HolePattern();
-
-    /// <summary>What a cached fragment writes on a hit: its stored markup with this request's hole in it.</summary>
-    private sealed class FragmentWithHole(HoleRenderer holes) : HolePageInsert
-    {
-        public override async Task<IHtmlContent> RenderAsync(ViewContext viewContext)
-        {
-            var markup = Encoding.UTF8.GetBytes("<div>fragment é  end of fragment</div>");
-            var hole = holes.Describe("HolePageUser", new { greeting = "Inside" });
-            var content = await holes.RenderAsync(hole, viewContext);
-            return new HoledHtmlContent(markup, [new PlacedHole(Encoding.UTF8.GetByteCount("<div>fragment é "), hole)], [content]);
-        }
-    }
 
     /// <summary>The app's view components, without <c>HolePageUser</c> once the second release runs.</summary>
     private sealed class ReleaseSelector(IViewComponentSelector inner, HolePageRelease release) : IViewComponentSelector
