@@ -2,10 +2,10 @@
 # End-to-end benchmark: two pages, each in every caching variant, driven by wrk, side by side in one run.
 #
 #   benchmarks/run-web.sh              # 10 s per variant (~10 min in all)
-#   benchmarks/run-web.sh --quick      # 3 s per variant (~4 min)
+#   benchmarks/run-web.sh --quick      # 3 s per variant (~5 min)
 #   benchmarks/run-web.sh --duration 8 [--no-django] [--no-cold] [--out FILE.tsv]
 #   benchmarks/run-web.sh --rounds 3 --duration 5   # every variant 3 times, interleaved; ratios = median of rounds
-#   benchmarks/run-web.sh --page cheap --duration 1 --warm 1 --no-cold   # one page only, shortest warm-up (~1 min)
+#   benchmarks/run-web.sh --page cheap --duration 1 --warm 1 --no-cold   # one page only, shortest warm-up (~1.5 min)
 #
 # Pages (--page sidebar|cheap|both, default both): "sidebar" is the ~38.9 KB page with a costly 200-row sidebar;
 # "cheap" (routes under /cheap/) is an <h1> and a cached list of 200 short rows (~11 KB), cheap to render, so a hit's
