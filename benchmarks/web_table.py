@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Prints the end-to-end table from benchmarks/run-web.sh's TSV and, with --svg FILE, draws the ratio chart.
 
-    python3 benchmarks/web_table.py results.tsv [--svg docs/benchmarks-web.svg]
+    python3 benchmarks/web_table.py results.tsv [--svg docs/benchmarks-web.svg [--page sidebar|cheap]]
+
+The TSV holds one or two pages (a "page" column: "sidebar", the ~38.9 KB page with a costly sidebar, and "cheap", an
+<h1> and a 200-row list of ~11 KB; a TSV without the column is the sidebar page). Each page gets its own tables, and
+every ratio is between variants of the same page. The chart draws one page (--page, default sidebar).
 
 Ratios are taken against the baselines measured in the same app process (group A or B): each variant / that
 process's <cache> (memory) and / its [OutputCache] (memory). Django rows (group D) are compared with run A's
@@ -14,9 +18,40 @@ import csv
 import sys
 
 
+PAGES = {
+    "sidebar": "the sidebar page (~38.9 KB; a 200-row sidebar that is costly to render)",
+    "cheap": "the cheap page (~11.5 KB; an <h1> and a list of 200 short rows, cheap to render)",
+}
+
+# Per page: target per ratio name (see TARGETS); a page not listed uses the sidebar page's targets.
+PAGE_TARGETS = {
+    "cheap": {
+        "<memcache-fragment> / <distributed-cache> over Redis": 1.3,
+        "<memcache-fragment> / <cache>": 0.75,
+        "<memcache-fragment> two-tier / <cache>": 1.1,
+        "[CachePage] / [OutputCache]": 0.8,
+        "[CachePage] two-tier / [OutputCache]": 1.1,
+        "<memcache-fragment> / Django {% cache %}": 10.0,
+        "[CachePage] / Django cache_page": 10.0,
+    },
+}
+
+
 def load(path):
     with open(path, newline="") as f:
-        return [r for r in csv.DictReader(f, delimiter="\t")]
+        rows = [r for r in csv.DictReader(f, delimiter="\t")]
+    for r in rows:
+        r["page"] = r.get("page") or "sidebar"
+    return rows
+
+
+def pages(rows):
+    """The pages in the TSV, in the order they were measured."""
+    return list(dict.fromkeys(r["page"] for r in rows))
+
+
+def of_page(rows, page):
+    return [r for r in rows if r["page"] == page]
 
 
 def rps(rows, group, variant):
@@ -52,7 +87,7 @@ def fmt(v, suffix="x"):
 
 def table(rows):
     lines = [
-        "| run | variant | req/s | p50 ms | p99 ms | vs `<cache>` | vs `[OutputCache]` | ours vs Django | load 1m | sidebar renders |",
+        "| run | variant | req/s | p50 ms | p99 ms | vs `<cache>` | vs `[OutputCache]` | ours vs Django | load 1m | renders |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r, vc, vo, vd in ratios(rows):
@@ -78,6 +113,12 @@ def svg(rows, title):
         "[CachePage]": 0.7,
         "[CachePage] two-tier": 1.0,
     }
+    if rows and rows[0]["page"] in PAGE_TARGETS:
+        t = PAGE_TARGETS[rows[0]["page"]]
+        goal.update({"<memcache-fragment>": t["<memcache-fragment> / <cache>"],
+                     "<memcache-fragment> two-tier": t["<memcache-fragment> two-tier / <cache>"],
+                     "[CachePage]": t["[CachePage] / [OutputCache]"],
+                     "[CachePage] two-tier": t["[CachePage] two-tier / [OutputCache]"]})
     for r, vc, vo, vd in ratios(rows):
         v = r["variant"]
         if r["group"] in ("A", "B"):
@@ -92,7 +133,7 @@ def svg(rows, title):
             bars.append((f"{ours} / {v}", vd, 10.0 if ours != "no caching" else None))
     vs_redis = targets(rows)[0]
     if vs_redis[1] is not None:
-        bars.insert(0, ("<memcache-fragment> / <distributed-cache> over Redis (A)", vs_redis[1], 1.5))
+        bars.insert(0, ("<memcache-fragment> / <distributed-cache> over Redis (A)", vs_redis[1], vs_redis[2]))
     # Django ratios are large: draw them on their own scale in the second panel.
     first = [b for b in bars if "Django" not in b[0]]
     second = [b for b in bars if "Django" in b[0]]
@@ -157,10 +198,11 @@ CEILING_OF = {
 
 
 def targets(rows):
+    page_targets = PAGE_TARGETS.get(rows[0]["page"], {}) if rows else {}
     out = []
     for name, (ng, nv), (dg, dv), target in TARGETS:
         n, d = rps(rows, ng, nv), rps(rows, dg, dv)
-        out.append((name, n / d if n and d else None, target))
+        out.append((name, n / d if n and d else None, page_targets.get(name, target)))
     return out
 
 
@@ -178,7 +220,7 @@ def targets_table(rows):
     lines = ["| target ratio | measured | target | met | in-process built-in, same ratio |", "|---|---:|---:|---|---:|"]
     for (name, value, target), ceiling in zip(targets(rows), ceilings(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")
-        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:.1f}x | {met} | {fmt(ceiling) if ceiling else ''} |")
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:g}x | {met} | {fmt(ceiling) if ceiling else ''} |")
     return "\n".join(lines)
 
 
@@ -198,7 +240,7 @@ def medians(rows):
     for (group, variant), rs in groups.items():
         med = lambda c: statistics.median(float(x[c]) for x in rs if x.get(c) not in (None, ""))
         renders = [int(x["renders"]) for x in rs if x.get("renders") not in (None, "")]
-        out.append({"group": group, "variant": variant, "rps": med("rps"), "p50_ms": med("p50_ms"), "p99_ms": med("p99_ms"),
+        out.append({"page": rs[0]["page"], "group": group, "variant": variant, "rps": med("rps"), "p50_ms": med("p50_ms"), "p99_ms": med("p99_ms"),
                     "load1": f"{med('load1'):.2f}", "renders": str(sum(renders)) if renders else ""})
     return out
 
@@ -222,7 +264,7 @@ def median_targets_table(rows):
              "|---|---:|---|---:|---|---:|"]
     for (name, value, target, values), ceiling in zip(median_targets(rows), median_ceilings(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")
-        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {' '.join(f'{v:.2f}' for v in values)} | {target:.1f}x | {met} | "
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {' '.join(f'{v:.2f}' for v in values)} | {target:g}x | {met} | "
                      f"{fmt(ceiling) if ceiling else ''} |")
     return "\n".join(lines)
 
@@ -231,14 +273,21 @@ def main(argv):
     if len(argv) < 2:
         print(__doc__)
         return 2
-    rows = load(argv[1])
-    several = len(rounds(rows)) > 1
-    print(table(medians(rows) if several else rows))
-    print()
-    print(median_targets_table(rows) if several else targets_table(rows))
+    all_rows = load(argv[1])
+    several = len(rounds(all_rows)) > 1
+    for i, page in enumerate(pages(all_rows)):
+        rows = of_page(all_rows, page)
+        if i:
+            print()
+        print(f"Page `{page}`: {PAGES.get(page, page)}")
+        print()
+        print(table(medians(rows) if several else rows))
+        print()
+        print(median_targets_table(rows) if several else targets_table(rows))
     if "--svg" in argv:
         path = argv[argv.index("--svg") + 1]
         title = argv[argv.index("--title") + 1] if "--title" in argv else "FragmentCache end-to-end ratios"
+        rows = of_page(all_rows, argv[argv.index("--page") + 1] if "--page" in argv else "sidebar")
         with open(path, "w") as f:
             f.write(svg(medians(rows) if several else rows, title))
         print(f"\nchart: {path}")

@@ -1,6 +1,7 @@
 using FragmentCache.WebBench;
 
-// The end-to-end benchmark app: the same page in every caching variant, one route each (see BenchController).
+// The end-to-end benchmark app: the same page in every caching variant, one route each (see BenchController), and
+// the cheap page (an <h1> and a 200-row list) in the same variants under /cheap/.
 // One process has one IDistributedCache and one two-tier setting, so benchmarks/run-web.sh starts it once per
 // configuration, all through configuration switches:
 //   --Bench:Distributed=redis|memcached   what <distributed-cache> stores in (default: memory)
@@ -40,5 +41,6 @@ app.UseOutputCache();
 app.UseCachePage(); // [CachePage] hits answered before MVC, as UseOutputCache answers [OutputCache] ones
 app.MapControllers();
 app.MapGet("/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
+app.MapGet("/cheap/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");
 app.Run();

@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace FragmentCache.WebBench;
 
 /// <summary>
-/// Counts sidebar renders: per <c>run</c> query value (the cold-page test), and all of them under the empty run, so
-/// the harness can show that a measured cached variant did not render during its measurement.
+/// Counts renders of the cached part (the sidebar, or the cheap page's list): per <c>run</c> query value (the
+/// cold-page test), and all of them under the empty run, so the harness can show that a measured cached variant did
+/// not render during its measurement.
 /// </summary>
 public sealed class RenderCounter
 {

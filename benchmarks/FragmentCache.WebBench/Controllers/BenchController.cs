@@ -6,7 +6,8 @@ namespace FragmentCache.WebBench.Controllers;
 
 /// <summary>
 /// The same page, one route per variant. The page variants render the sidebar uncached inside the page and let
-/// the attribute cache the whole response. <c>?run=ID</c> (cold-page test) varies the cached sidebar or page and
+/// the attribute cache the whole response. Under <c>/cheap/</c> the same variants serve the cheap page: an
+/// <c>&lt;h1&gt;</c> and a list of 200 short rows (about 11 KB), cheap to render, so a hit's own cost shows. <c>?run=ID</c> (cold-page test) varies the cached sidebar or page and
 /// counts its renders under that id.
 /// </summary>
 public sealed class BenchController : Controller
@@ -37,6 +38,32 @@ public sealed class BenchController : Controller
     [CachePage(Duration = 600)]
     public IActionResult CachePage(string? run) => Page("none", run);
 
+    /// <summary>Cheap page, no caching: the 200-row list renders on every request.</summary>
+    [HttpGet("/cheap/none")]
+    public IActionResult CheapNone(string? run) => CheapPage("none", run);
+
+    /// <summary>Cheap page: the list in the built-in <c>&lt;cache&gt;</c> (in memory).</summary>
+    [HttpGet("/cheap/cache")]
+    public IActionResult CheapCache(string? run) => CheapPage("cache", run);
+
+    /// <summary>Cheap page: the list in the built-in <c>&lt;distributed-cache&gt;</c> over this process's IDistributedCache.</summary>
+    [HttpGet("/cheap/dcache")]
+    public IActionResult CheapDistributedCache(string? run) => CheapPage("dcache", run);
+
+    /// <summary>Cheap page: the list in <c>&lt;memcache-fragment&gt;</c> over Memcached (two-tier as configured).</summary>
+    [HttpGet("/cheap/fragment")]
+    public IActionResult CheapFragment(string? run) => CheapPage("fragment", run);
+
+    /// <summary>Cheap page: the whole page under the built-in <c>[OutputCache]</c> (in memory).</summary>
+    [HttpGet("/cheap/outputcache")]
+    [OutputCache(Duration = 600, VaryByQueryKeys = ["run"])]
+    public IActionResult CheapOutputCache(string? run) => CheapPage("none", run);
+
+    /// <summary>Cheap page: the whole page under <c>[CachePage]</c> over Memcached (two-tier as configured).</summary>
+    [HttpGet("/cheap/cachepage")]
+    [CachePage(Duration = 600)]
+    public IActionResult CheapCachePage(string? run) => CheapPage("none", run);
+
     /// <summary>Holes (a): the whole page under <c>[CachePage]</c>, a hit without holes (benchmarks/holes-web.sh).</summary>
     [HttpGet("/holes/none")]
     [CachePage(Duration = 600)]
@@ -57,4 +84,6 @@ public sealed class BenchController : Controller
     public IActionResult HolesUncached() => Page("holes-light", null);
 
     private ViewResult Page(string variant, string? run) => View("Page", new PageModel(variant, run));
+
+    private ViewResult CheapPage(string variant, string? run) => View("Cheap", new PageModel(variant, run));
 }

@@ -33,3 +33,18 @@ def fragment(request):
 def page(request):
     # The whole response in the cache (Django's per-view caching), sidebar rendered uncached inside.
     return render(request, "page.html", {"variant": "none", "rows": ROWS})
+
+
+# The cheap page: an <h1> and a list of 200 short rows (about 11 KB), as WebBench serves under /cheap/.
+def cheap_none(request):
+    return render(request, "cheap.html", {"variant": "none", "rows": ROWS})
+
+
+def cheap_fragment(request):
+    # {% cache 600 cheaplist %} around the list.
+    return render(request, "cheap.html", {"variant": "fragment", "rows": ROWS})
+
+
+@cache_page(600)
+def cheap_page(request):
+    return render(request, "cheap.html", {"variant": "none", "rows": ROWS})
