@@ -42,5 +42,6 @@ app.UseCachePage(); // [CachePage] hits answered before MVC, as UseOutputCache a
 app.MapControllers();
 app.MapGet("/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/cheap/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
+app.MapGet("/holes/profile", (int? n, IServiceProvider services) => HoleProfile.RunAsync(services, n));
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");
 app.Run();

@@ -22,6 +22,12 @@ namespace FragmentCache.Mvc.Holes;
 /// </remarks>
 internal sealed class HoleRenderer(IServiceProvider services)
 {
+    /// <summary>
+    /// The action a replayed page's holes render under: none ran, so an empty one, shared (read only, as MVC shares its
+    /// own descriptors across requests); a new one per hit would cost a <see cref="Guid"/> string and two dictionaries.
+    /// </summary>
+    private static readonly ActionDescriptor ReplayAction = new();
+
     private IViewComponentSelector Selector => field ??= services.GetRequiredService<IViewComponentSelector>();
 
     private IModelMetadataProvider Metadata => field ??= services.GetRequiredService<IModelMetadataProvider>();
@@ -64,7 +70,7 @@ internal sealed class HoleRenderer(IServiceProvider services)
     /// <summary>A view context for rendering holes outside any view (a page replayed from the cache).</summary>
     public ViewContext CreateViewContext(HttpContext http)
     {
-        var actionContext = new ActionContext(http, http.GetRouteData(), new ActionDescriptor());
+        var actionContext = new ActionContext(http, http.GetRouteData(), ReplayAction);
         var tempData = http.RequestServices.GetRequiredService<ITempDataDictionaryFactory>().GetTempData(http);
         return new ViewContext(
             actionContext,

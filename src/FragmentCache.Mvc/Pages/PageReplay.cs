@@ -92,21 +92,39 @@ internal static class PageReplay
     /// </summary>
     public static void MakePrivate(IHeaderDictionary headers)
     {
-        if (headers.CacheControl.Count > 0 && CacheControlHeaderValue.TryParse(headers.CacheControl.ToString(), out var cacheControl))
+        var value = headers.CacheControl.Count > 0 ? headers.CacheControl.ToString() : null;
+        if (value is null)
         {
-            cacheControl.Public = false;
-            cacheControl.SharedMaxAge = null;
-            cacheControl.Private = true;
-            cacheControl.PrivateHeaders.Clear();
-            headers.CacheControl = cacheControl.ToString();
+            headers.CacheControl = "private";
+        }
+        else if (lastPrivate is { } last && string.Equals(last.Value, value, StringComparison.Ordinal))
+        {
+            // A page's stored Cache-Control is the same on every hit: parsed and rewritten once, not per request.
+            headers.CacheControl = last.Private;
         }
         else
         {
-            headers.CacheControl = "private";
+            var made = "private";
+            if (CacheControlHeaderValue.TryParse(value, out var cacheControl))
+            {
+                cacheControl.Public = false;
+                cacheControl.SharedMaxAge = null;
+                cacheControl.Private = true;
+                cacheControl.PrivateHeaders.Clear();
+                made = cacheControl.ToString();
+            }
+
+            lastPrivate = new PrivateCacheControl(value, made);
+            headers.CacheControl = made;
         }
 
         headers.ETag = default;
     }
+
+    /// <summary>The last <c>Cache-Control</c> value <see cref="MakePrivate"/> rewrote and what it made of it (one immutable pair, swapped whole).</summary>
+    private static PrivateCacheControl? lastPrivate;
+
+    private sealed record PrivateCacheControl(string Value, string Private);
 
     /// <summary>Writes <paramref name="entry"/> as the response (or a <c>304</c> when the request's validators match it), with its <c>Age</c> at <paramref name="nowUnixMs"/>.</summary>
     public static async Task ReplayAsync(HttpContext context, PageEntry entry, long nowUnixMs, CacheStatus status)
