@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Holes benchmark: the same ~39 KB page as (a) a [CachePage] hit without holes, (b) a hit with one antiforgery-form
-# hole, (c) a hit with one light view-component hole, and (d) uncached; ratios b/a, c/a and a/d from one run.
+# hole, (c) a hit with one light view-component hole, and (d) uncached; ratios b/a, c/a and a/d from one run. The floor,
+# no cache: (e) a fixed body of the page's size, (f) the same body plus the light hole's view component rendered for the
+# request; f/e is what the component's own render costs a response of that size.
 #
 #   benchmarks/holes-web.sh                           # 3 rounds x 5 s per variant, two-tier off then on (~3.5 min)
 #   benchmarks/holes-web.sh --rounds 5 --duration 4 [--two-tier off|on|both] [--out FILE.tsv]
@@ -23,7 +25,7 @@ while (($#)); do
     --duration) secs=$2; shift ;;
     --two-tier) two_tier=$2; shift ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,17p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -65,8 +67,8 @@ echo "FragmentCache holes benchmark - $(date -u '+%Y-%m-%d %H:%M') UTC, commit $
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), dotnet $(dotnet --version), $(memcached -V)"
 echo "wrk -t2 -c32 -d${secs}s --latency per variant, $rounds round(s), interleaved; load average at start: $(loadavg)"
 
-declare -A label=([none]="(a) hit, no hole" [form]="(b) hit, antiforgery-form hole" [light]="(c) hit, light view-component hole" [uncached]="(d) uncached")
-variants=(none form light uncached)
+declare -A label=([none]="(a) hit, no hole" [form]="(b) hit, antiforgery-form hole" [light]="(c) hit, light view-component hole" [uncached]="(d) uncached" [floor/bare]="(e) floor: fixed body, no component" [floor/component]="(f) floor: body + bare component")
+variants=(none form light uncached floor/bare floor/component)
 summary=()
 for tt in "${settings[@]}"; do
   app=$(free_port)
@@ -113,18 +115,20 @@ for tt in "${settings[@]}"; do
       non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$o")
       [[ -n $non2xx ]] && echo "   WARNING: $non2xx non-2xx responses on /holes/$v" >&2
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tt" "$r" "$v" "${rps[$r$v]}" "$p50" "$renders" "$(cut -d' ' -f1 /proc/loadavg)" >>"$results"
-      printf '   round %d  %-38s %10s req/s  p50 %6s ms  renders %6s  (load %s)\n' "$r" "${label[$v]}" "${rps[$r$v]}" "$p50" "$renders" "$(loadavg)"
+      printf '   round %d  %-40s %10s req/s  p50 %6s ms  renders %6s  (load %s)\n' "$r" "${label[$v]}" "${rps[$r$v]}" "$p50" "$renders" "$(loadavg)"
     done
   done
-  ba=() ca=() ad=()
+  ba=() ca=() ad=() fe=()
   for r in $(seq 1 "$rounds"); do
     ba+=("$(ratio "${rps[${r}form]}" "${rps[${r}none]}")")
     ca+=("$(ratio "${rps[${r}light]}" "${rps[${r}none]}")")
     ad+=("$(ratio "${rps[${r}none]}" "${rps[${r}uncached]}")")
+    fe+=("$(ratio "${rps[${r}floor/component]}" "${rps[${r}floor/bare]}")")
   done
   summary+=("two-tier $tt: b/a (form hole / no hole)   ${ba[*]}  median $(median "${ba[@]}")x")
   summary+=("two-tier $tt: c/a (light hole / no hole)  ${ca[*]}  median $(median "${ca[@]}")x  (goal >= 0.8x)")
   summary+=("two-tier $tt: a/d (hit / uncached)        ${ad[*]}  median $(median "${ad[@]}")x")
+  summary+=("two-tier $tt: f/e (floor: component / bare) ${fe[*]}  median $(median "${fe[@]}")x")
   kill "$app_pid" 2>/dev/null || true
   wait "$app_pid" 2>/dev/null || true
 done

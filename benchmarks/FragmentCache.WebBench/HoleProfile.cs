@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -130,5 +131,41 @@ internal static class HoleProfile
         }
 
         return sb.ToString();
+    }
+}
+
+/// <summary>
+/// The floor under load, no cache: <c>/holes/floor/bare</c> writes a fixed body the size of the holes page;
+/// <c>/holes/floor/component</c> writes the same body plus the <c>HoleUser</c> view component rendered for this request
+/// through <see cref="IViewComponentHelper"/> (in a view context as a replayed page's holes get). Their req/s ratio is
+/// what the component's own render costs a response of that size.
+/// </summary>
+internal static class HoleFloor
+{
+    private static readonly byte[] Body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<li class=\"row\">a sidebar row of the holes page</li>\n", 740)));
+
+    public static async Task BareAsync(HttpContext http)
+    {
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.ContentLength = Body.Length;
+        await http.Response.Body.WriteAsync(Body, http.RequestAborted);
+    }
+
+    public static async Task ComponentAsync(HttpContext http)
+    {
+        var renderer = http.RequestServices.GetRequiredService<HoleRenderer>();
+        var helper = http.RequestServices.GetRequiredService<IViewComponentHelper>();
+        ((IViewContextAware)helper).Contextualize(renderer.CreateViewContext(http));
+        var html = await helper.InvokeAsync("HoleUser", new Dictionary<string, object?>());
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        html.WriteTo(text, HtmlEncoder.Default);
+        var hole = Encoding.UTF8.GetBytes(text.ToString());
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.ContentLength = Body.Length + hole.Length;
+        var body = http.Response.BodyWriter;
+        body.Write(Body.AsSpan(0, Body.Length / 2));
+        body.Write(hole);
+        body.Write(Body.AsSpan(Body.Length / 2));
+        await body.FlushAsync(http.RequestAborted);
     }
 }

@@ -43,5 +43,7 @@ app.MapControllers();
 app.MapGet("/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/cheap/renders", (string? run, RenderCounter counter) => counter.Get(run ?? string.Empty).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.MapGet("/holes/profile", (int? n, IServiceProvider services) => HoleProfile.RunAsync(services, n));
+app.MapGet("/holes/floor/bare", HoleFloor.BareAsync);
+app.MapGet("/holes/floor/component", HoleFloor.ComponentAsync);
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");
 app.Run();
