@@ -15,6 +15,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     private static readonly FragmentCacheEntryOptions DefaultEntryOptions = new();
 
     private readonly ICacheStore store;
+    private readonly ICacheStoreAvailability? availability;
     private readonly FragmentEntryStore entries;
     private readonly LocalFragmentTier local;
     private readonly FragmentCacheMetrics metrics;
@@ -40,6 +41,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         this.store = store;
         this.local = local;
+        availability = local.OutageEnabled ? store as ICacheStoreAvailability : null;
         this.metrics = metrics;
         this.errors = errors;
         this.timeProvider = timeProvider;
@@ -118,9 +120,23 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
+        var fullKey = entries.FullKey(key);
+        if (availability is not null && local.TryGetOutageCopy(key.Canonical, kind) is { } held)
+        {
+            if (AnyDown(held.DownKeys))
+            {
+                metrics.Hit(MetricLayers.Local);
+                metrics.Lookup(label, FragmentOutcome.LocalHit, started);
+                return new ValueTask<FragmentResult>(new FragmentResult(held));
+            }
+
+            // The servers are back: the store answers again.
+            local.RemoveOutageCopy(key.Canonical);
+        }
+
         var request = invoke is null
-            ? new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render)
-            : new StatefulFragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, render, state, invoke);
+            ? new FragmentRequest(key, fullKey, options ?? DefaultEntryOptions, kind, render)
+            : new StatefulFragmentRequest(key, fullKey, options ?? DefaultEntryOptions, render, state, invoke);
         return LookupAsync(request, started, cancellationToken);
     }
 
