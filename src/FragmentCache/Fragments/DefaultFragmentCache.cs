@@ -120,7 +120,6 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
         }
 
-        var fullKey = entries.FullKey(key);
         if (availability is not null && local.TryGetOutageCopy(key.Canonical, kind) is { } held)
         {
             if (AnyDown(held.DownKeys))
@@ -135,8 +134,8 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         }
 
         var request = invoke is null
-            ? new FragmentRequest(key, fullKey, options ?? DefaultEntryOptions, kind, render)
-            : new StatefulFragmentRequest(key, fullKey, options ?? DefaultEntryOptions, render, state, invoke);
+            ? new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render)
+            : new StatefulFragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, render, state, invoke);
         return LookupAsync(request, started, cancellationToken);
     }
 
