@@ -16,7 +16,7 @@ namespace FragmentCache.Memcached;
 /// the same servers, connections and circuit breakers, so the application's other users of the client (an
 /// <c>IDistributedCache</c>, code of its own) keep their own setting.
 /// </remarks>
-public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, IAsyncDisposable, IDisposable
+public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, ICacheStoreAvailability, IAsyncDisposable, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -66,6 +66,15 @@ public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheL
     /// <returns>Healthy when every server answers, degraded when some do, the failure status when none does.</returns>
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         => new MemcachedHealthCheck(_client.Shared).CheckHealthAsync(context, cancellationToken);
+
+    /// <summary>
+    /// Whether the server that owns <paramref name="key"/> is out of rotation: its circuit breaker is open or probing.
+    /// With <see cref="MemcachedClientOptions.Failover"/> on, a key whose server is down moves to a live one and is not
+    /// reported down while any server takes requests.
+    /// </summary>
+    /// <param name="key">The full key.</param>
+    /// <returns><see langword="true"/> while calls for the key fail without reaching a server.</returns>
+    public bool IsKnownDown(string key) => _client.IsKnownDown(key);
 
     /// <inheritdoc />
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

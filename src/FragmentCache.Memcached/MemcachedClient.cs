@@ -141,6 +141,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the server <paramref name="key"/> is routed to takes no requests now (its breaker is open or probing).</summary>
+    internal bool IsKnownDown(string key) => !Disposed && !Route(MemcachedKey.ToWireKey(key)).Breaker.AllowsRequests;
+
     /// <summary>The server that owns <paramref name="wireKey"/>; with failover, the next live one.</summary>
     private MemcachedServer Route(string wireKey)
     {

@@ -47,6 +47,12 @@ internal sealed class FragmentCacheOptionsValidator : IValidateOptions<FragmentC
             failures.Add($"FragmentCache:TwoTier:MaxEntries must be positive; got '{options.TwoTier.MaxEntries}'.");
         }
 
+        CheckPositive(failures, "Outage:CopyLifetime", options.Outage.CopyLifetime);
+        if (options.Outage.MaxEntries <= 0)
+        {
+            failures.Add($"FragmentCache:Outage:MaxEntries must be positive; got '{options.Outage.MaxEntries}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

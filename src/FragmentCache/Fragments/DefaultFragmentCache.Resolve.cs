@@ -253,6 +253,7 @@ internal sealed partial class DefaultFragmentCache
         if (generations is null)
         {
             await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
+            KeepOutageCopy(request, kind, content, [], storeExpiration);
             return rendered.ToResult(FragmentOutcome.Miss, content);
         }
 
@@ -278,6 +279,7 @@ internal sealed partial class DefaultFragmentCache
                 await ReleaseAsync(request, leases, lease).ConfigureAwait(false);
             }
 
+            KeepOutageCopy(request, kind, content, generations, storeExpiration);
             return rendered.ToResult(FragmentOutcome.Miss, content);
         }
 
@@ -362,6 +364,61 @@ internal sealed partial class DefaultFragmentCache
                 Interlocked.Decrement(ref _leaseRepairs);
             }
         }
+    }
+
+    /// <summary>
+    /// The store could not take the render, or its tag generations could not be read: when the store reports the
+    /// server of the fragment's key or of one of its tag counters down, keep the render in process for the outage copy
+    /// lifetime, so the next requests for the key in this process do not render it again while that lasts.
+    /// </summary>
+    private void KeepOutageCopy(FragmentRequest request, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)
+    {
+        if (availability is null)
+        {
+            return;
+        }
+
+        List<string>? down = null;
+        if (availability.IsKnownDown(request.FullKey))
+        {
+            (down = []).Add(request.FullKey);
+        }
+
+        if (generations.Count == 0 && request.Options.Tags is { Count: > 0 } tags)
+        {
+            // The generations could not be read: the counters' servers may be the ones down.
+            foreach (var tag in tags)
+            {
+                if (!string.IsNullOrEmpty(tag) && entries.Tags.CounterKey(tag) is var counter && availability.IsKnownDown(counter))
+                {
+                    (down ??= []).Add(counter);
+                }
+            }
+        }
+
+        if (down is not null)
+        {
+            local.SetOutageCopy(request.Key.Canonical, kind, content, generations, down, expiration);
+        }
+    }
+
+    /// <summary>Whether the store still reports one of <paramref name="keys"/> on a server that is down.</summary>
+    private bool AnyDown(IReadOnlyList<string>? keys)
+    {
+        if (availability is null || keys is null)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (availability.IsKnownDown(keys[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void KeepLocalCopy(FragmentRequest request, FragmentContentKind kind, ReadOnlyMemory<byte> content, IReadOnlyList<TagGeneration> generations, TimeSpan? expiration)

@@ -15,6 +15,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     private static readonly FragmentCacheEntryOptions DefaultEntryOptions = new();
 
     private readonly ICacheStore store;
+    private readonly ICacheStoreAvailability? availability;
     private readonly FragmentEntryStore entries;
     private readonly LocalFragmentTier local;
     private readonly FragmentCacheMetrics metrics;
@@ -40,6 +41,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
     {
         this.store = store;
         this.local = local;
+        availability = local.OutageEnabled ? store as ICacheStoreAvailability : null;
         this.metrics = metrics;
         this.errors = errors;
         this.timeProvider = timeProvider;
@@ -116,6 +118,19 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             metrics.Hit(MetricLayers.Local);
             metrics.Lookup(label, FragmentOutcome.LocalHit, started);
             return new ValueTask<FragmentResult>(new FragmentResult(copy));
+        }
+
+        if (availability is not null && local.TryGetOutageCopy(key.Canonical, kind) is { } held)
+        {
+            if (AnyDown(held.DownKeys))
+            {
+                metrics.Hit(MetricLayers.Local);
+                metrics.Lookup(label, FragmentOutcome.LocalHit, started);
+                return new ValueTask<FragmentResult>(new FragmentResult(held));
+            }
+
+            // The servers are back: the store answers again.
+            local.RemoveOutageCopy(key.Canonical);
         }
 
         var request = invoke is null

@@ -61,6 +61,8 @@ internal sealed class FragmentEntryStore(
 
     public async ValueTask<bool> EvictByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
+        // Outage copies first: they do not all know their tags' generations, and the counter may be on a server that is down.
+        local?.DropOutageCopies();
         try
         {
             var generation = await Tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);

@@ -60,6 +60,9 @@ public sealed class FragmentCacheOptions
     /// <summary>The optional in-process copy in front of the store. Off by default; see <see cref="FragmentCacheTwoTierOptions"/>.</summary>
     public FragmentCacheTwoTierOptions TwoTier { get; set; } = new();
 
+    /// <summary>In-process copies of fragments whose server is down. On by default; see <see cref="FragmentCacheOutageOptions"/> for the defaults.</summary>
+    public FragmentCacheOutageOptions Outage { get; set; } = new();
+
     /// <summary>
     /// Named stores (Django's cache aliases), bound from <c>"FragmentCache:Stores:{name}"</c>. Each is a whole second cache
     /// with its own settings of this type (key prefix; version; default timeout; stampede; two-tier), its own backend

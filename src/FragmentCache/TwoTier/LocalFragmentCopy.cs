@@ -11,6 +11,12 @@ internal sealed record LocalFragmentCopy(FragmentContentKind Kind, ReadOnlyMemor
     /// <summary>The hole table stored beside the markup; empty when the fragment has none.</summary>
     public ReadOnlyMemory<byte> Holes => Kind == FragmentContentKind.Utf8TextWithHoles ? HolesOf(Content) : default;
 
+    /// <summary>
+    /// For an outage copy: the store keys (the fragment's, its tag counters') whose servers were down when it was kept.
+    /// It is served while one of them still is. Null for a two-tier copy.
+    /// </summary>
+    public IReadOnlyList<string>? DownKeys { get; init; }
+
     private string? _text;
 
     private static ReadOnlyMemory<byte> HolesOf(ReadOnlyMemory<byte> content)

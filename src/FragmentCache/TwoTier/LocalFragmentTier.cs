@@ -13,7 +13,7 @@ namespace FragmentCache;
 /// invalidation can go unseen: one poll interval plus one store round trip; no copy lives longer than
 /// <see cref="FragmentCacheTwoTierOptions.LocalExpiration"/>.
 /// </summary>
-internal sealed class LocalFragmentTier : IDisposable
+internal sealed partial class LocalFragmentTier : IDisposable
 {
     private const string ExplicitCounterName = "fragment-invalidations";
 
@@ -42,6 +42,8 @@ internal sealed class LocalFragmentTier : IDisposable
         _time = timeProvider;
         _logger = logger;
         _copies = new MemoryCache(new MemoryCacheOptions { Clock = new TimeProviderClock(timeProvider), SizeLimit = _options.MaxEntries });
+        _outageOptions = options.Value.Outage;
+        _outage = new MemoryCache(new MemoryCacheOptions { Clock = new TimeProviderClock(timeProvider), SizeLimit = _outageOptions.MaxEntries });
     }
 
     public bool Enabled => _options.Enabled;
@@ -84,7 +86,11 @@ internal sealed class LocalFragmentTier : IDisposable
         entry.AbsoluteExpirationRelativeToNow = lifetime;
     }
 
-    public void Remove(string key) => _copies.Remove(key);
+    public void Remove(string key)
+    {
+        _copies.Remove(key);
+        RemoveOutageCopy(key);
+    }
 
     public void TagInvalidated(string tag, ulong generation) => _generations[tag] = generation;
 
@@ -135,7 +141,11 @@ internal sealed class LocalFragmentTier : IDisposable
         }
     }
 
-    public void Dispose() => _copies.Dispose();
+    public void Dispose()
+    {
+        _copies.Dispose();
+        _outage.Dispose();
+    }
 
     private bool TagsCurrent(IReadOnlyList<TagGeneration> tags)
     {

@@ -90,6 +90,8 @@ public sealed class FragmentCacheOptionsTests
         { o => o.Stampede.LeaseTime = TimeSpan.Zero, "FragmentCache:Stampede:LeaseTime", "00:00:00" },
         { o => o.TwoTier.PollInterval = TimeSpan.FromSeconds(-1), "FragmentCache:TwoTier:PollInterval", "-00:00:01" },
         { o => o.TwoTier.MaxEntries = 0, "FragmentCache:TwoTier:MaxEntries", "'0'" },
+        { o => o.Outage.CopyLifetime = TimeSpan.Zero, "FragmentCache:Outage:CopyLifetime", "00:00:00" },
+        { o => o.Outage.MaxEntries = -1, "FragmentCache:Outage:MaxEntries", "'-1'" },
     };
 
     [Theory]
