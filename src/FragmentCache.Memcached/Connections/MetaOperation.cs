@@ -83,7 +83,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         {
             // A value's header can arrive before its data. One that is not ours fails the connection now, rather than
             // after waiting (up to the operation timeout) for data that garbage such as "VA 99999999" never sends.
-            if (reply.Code == ReplyCode.Value && (reply.Opaque != _opaque || ForAnotherKey(reply)))
+            if (reply.Code == ReplyCode.Value && !IsOurs(reply))
             {
                 throw OutOfStep(reply.Opaque);
             }
@@ -105,7 +105,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
             case ReplyCode.ServerError:
                 break;
             default:
-                if (reply.Opaque != _opaque || ForAnotherKey(reply))
+                if (!IsOurs(reply))
                 {
                     throw OutOfStep(reply.Opaque);
                 }
@@ -125,6 +125,14 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     }
 
     /// <summary>
+    /// Whether <paramref name="reply"/> answers this request. <c>mn</c> takes no flags, so its <c>MN</c> carries no
+    /// opaque: a no-op is answered by <c>MN</c> and nothing else, and <c>MN</c> answers nothing else.
+    /// </summary>
+    private bool IsOurs(in MetaReply reply) => _request.Command == MetaCommand.NoOp
+        ? reply.Code == ReplyCode.NoOp
+        : reply.Code != ReplyCode.NoOp && reply.Opaque == _opaque && !ForAnotherKey(reply);
+
+    /// <summary>
     /// A reply that echoes a key other than ours, or a value that should have echoed it and did not: the opaque matched
     /// by accident (a lost reply, then a corrupted one), and handing it over would give this caller another key's value.
     /// </summary>
@@ -132,7 +140,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         _request.EchoesKey && (reply.HasKey ? !reply.KeyMatches : reply.Code == ReplyCode.Value);
 
     private MemcachedProtocolException OutOfStep(ulong opaque) =>
-        new($"Reply for request {opaque} arrived while waiting for {_opaque} (key '{_request.Key}'), or named another key: the connection is out of step.");
+        new($"Reply for request {(opaque == MetaReply.NoOpaque ? "(none)" : opaque.ToString(System.Globalization.CultureInfo.InvariantCulture))} arrived while waiting for {_opaque} (key '{_request.Key}'), or named another key: the connection is out of step.");
 
     public override void Fail(Exception error)
     {
