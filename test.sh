@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of FragmentCache on a fresh Debian machine.
 # Installs what the tests talk to (memcached, redis, Chromium), builds with warnings as errors,
-# runs all test projects, and ends with one line: "Tests: N passed, N failed, N skipped".
+# runs all test projects, then the consumer smoke test (tests/consumer/run.sh: the README's steps applied to a fresh
+# app that uses the packed libraries; it counts as one test), and ends with one line: "Tests: N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,6 +11,7 @@ command -v memcached >/dev/null || need+=(memcached)
 command -v memcaslap >/dev/null || need+=(libmemcached-tools)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
 # The sample's browser tests: Debian's Chromium (Playwright never downloads a browser) and a font for screenshots.
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
@@ -35,7 +37,16 @@ failed=$(grep -E '^\s+failed:' "$log" | tail -1 | awk '{print $2}')
 passed=$(grep -E '^\s+succeeded:' "$log" | tail -1 | awk '{print $2}')
 skipped=$(grep -E '^\s+skipped:' "$log" | tail -1 | awk '{print $2}')
 rm -f "$log"
+
+# The consumer smoke test, one more test in the count.
+consumer_rc=0
+timeout 600 tests/consumer/run.sh || consumer_rc=$?
+if [[ $consumer_rc -eq 0 ]]; then
+  passed=$((${passed:-0} + 1))
+else
+  failed=$((${failed:-0} + 1))
+fi
 echo "Tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
-if [[ $rc -ne 0 || -z ${total:-} || ${failed:-1} -ne 0 || ${skipped:-1} -ne 0 ]]; then
+if [[ $rc -ne 0 || $consumer_rc -ne 0 || -z ${total:-} || ${failed:-1} -ne 0 || ${skipped:-1} -ne 0 ]]; then
   exit 1
 fi
