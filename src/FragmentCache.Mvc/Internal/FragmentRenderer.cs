@@ -29,17 +29,6 @@ internal sealed class FragmentRenderer(
     private HoleRenderer Holes => field ??= services.GetRequiredService<HoleRenderer>();
 
     /// <summary>
-    /// The fragment's HTML: the cached copy, or <paramref name="render"/>'s output (stored when it may be).
-    /// <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off: the shell renders its content as usual.
-    /// </summary>
-    /// <param name="directive">What the author wrote.</param>
-    /// <param name="http">The request; <see langword="null"/> for a component outside one (request parts are then skipped).</param>
-    /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
-    /// <param name="render">Renders the content to HTML (without holes); may be called again when a joined render could not be shared.</param>
-    public ValueTask<FragmentOutput?> RenderAsync(FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<string>> render)
-        => RenderAsync(directive, http, routeValues, async () => new HoledMarkup(await render().ConfigureAwait(false), [], []), viewContext: null);
-
-    /// <summary>
     /// The fragment's HTML with its holes: the cached copy with every hole rendered fresh for this request, or
     /// <paramref name="render"/>'s output (its markup and hole table stored when it may be, its holes as rendered).
     /// <see langword="null"/> when <see cref="FragmentDirective.Enabled"/> is off: the shell renders its content as usual.
@@ -292,8 +281,8 @@ internal sealed class FragmentRenderer(
 /// </summary>
 internal readonly record struct FragmentOutput(string? Text, ReadOnlyMemory<byte> Utf8, HoledHtmlContent? Holed = null)
 {
-    /// <summary>The HTML as a string (holes filled in), decoding the UTF-8 when that is what the store handed out.</summary>
-    public string ToText() => Holed?.ToString() ?? Text ?? Encoding.UTF8.GetString(Utf8.Span);
+    /// <summary>The HTML as a string (without holes: a front end with holes writes <see cref="Holed"/>), decoding the UTF-8 when that is what the store handed out.</summary>
+    public string ToText() => Text ?? Encoding.UTF8.GetString(Utf8.Span);
 }
 
 /// <summary>What a fragment lookup found: the result, this request's render (if it rendered) and the cached copy's holes (empty unless a cached copy has holes).</summary>
