@@ -16,7 +16,7 @@ namespace FragmentCache.Memcached;
 /// the same servers, connections and circuit breakers, so the application's other users of the client (an
 /// <c>IDistributedCache</c>, code of its own) keep their own setting.
 /// </remarks>
-public sealed class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, ICacheStoreAvailability, IAsyncDisposable, IDisposable
+public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, ICacheStoreAvailability, IAsyncDisposable, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;

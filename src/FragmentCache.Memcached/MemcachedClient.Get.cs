@@ -143,7 +143,7 @@ public sealed partial class MemcachedClient
 
                 _metrics.Hit();
                 var (value, keep) = convert(new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
-                    false, false, false, _serializer));
+                    result.Won, result.Stale, false, _serializer));
                 if (keep)
                 {
                     found[original[offset + i]] = value;

@@ -33,6 +33,14 @@ public sealed class FragmentCacheMvcOptions
     /// </summary>
     public bool? EmitCacheStatusHeader { get; set; }
 
+    /// <summary>
+    /// Whether each MVC action and Razor page remembers the fragment keys (and their tags) its last request looked up,
+    /// and reads them, with their tag counters, in one get-many when its next request starts
+    /// (<see cref="IFragmentPrefetcher"/>), so its fragment hits wait for no further round trip. Signed-in users' requests
+    /// are remembered apart, per user name. The default is <see langword="false"/>.
+    /// </summary>
+    public bool PrefetchFragments { get; set; }
+
     /// <summary>Named profiles, case-insensitive. The default is none.</summary>
     public IDictionary<string, CacheProfile> Profiles { get; } = new Dictionary<string, CacheProfile>(StringComparer.OrdinalIgnoreCase);
 }

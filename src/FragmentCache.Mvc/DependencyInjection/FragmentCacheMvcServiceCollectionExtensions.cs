@@ -47,6 +47,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<FragmentWarnings>();
         services.TryAddSingleton<FragmentRenderer>();
         services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
+        FragmentPrefetchFilter.Add(services);
         TrackingAntiforgeryRegistration.Add(services);
         PageWriterFactory.Add(services);
         return services;

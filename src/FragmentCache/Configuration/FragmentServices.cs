@@ -14,6 +14,10 @@ internal static class FragmentServices
         services.TryAddSingleton<TagGenerationStore>();
         services.TryAddSingleton<LocalFragmentTier>();
         services.TryAddSingleton<IFragmentCache, DefaultFragmentCache>();
+        // The default cache's prefetcher; a decorated cache is not prefetched for (its lookups may not reach the default one).
+        services.TryAddSingleton<IFragmentPrefetcher>(sp => sp.GetRequiredService<IFragmentCache>() is DefaultFragmentCache cache
+            ? cache.Prefetcher
+            : FragmentPrefetcher.Off);
         // The entry seam over the default store: the same entries, tags and local copies as the default fragment cache.
         services.TryAddSingleton<IFragmentEntryStore>(sp => new FragmentEntryStore(
             sp.GetRequiredService<ICacheStore>(),

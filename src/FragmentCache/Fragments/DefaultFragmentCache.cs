@@ -48,6 +48,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         this.logger = logger;
         _options = options.Value;
         entries = new FragmentEntryStore(store, keys, tags, local, metrics, errors, timeProvider, _options, logger);
+        Prefetcher = new FragmentPrefetcher(store, tags, errors);
     }
 
     /// <summary>The entry store this cache reads and writes through.</summary>
@@ -90,6 +91,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
                 await local.BumpExplicitCounterAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            FragmentPrefetcher.NoteInvalidation();
             return existed;
         }
         catch (Exception ex) when (ShouldSwallow(ex, "invalidate"))
@@ -136,6 +138,15 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         var request = invoke is null
             ? new FragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, kind, render)
             : new StatefulFragmentRequest(key, entries.FullKey(key), options ?? DefaultEntryOptions, render, state, invoke);
+        if (FragmentPrefetcher.Current is { } scope && scope.IsOpenFor(Prefetcher))
+        {
+            scope.Record(request.FullKey, request.Options.Tags);
+            if (scope.Fetch is { } fetch)
+            {
+                return LookupPrefetchedAsync(request, scope, fetch, started, cancellationToken);
+            }
+        }
+
         return LookupAsync(request, started, cancellationToken);
     }
 

@@ -67,6 +67,7 @@ internal sealed class FragmentEntryStore(
         {
             var generation = await Tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);
             local?.TagInvalidated(tag, generation);
+            FragmentPrefetcher.NoteInvalidation();
             return true;
         }
         catch (Exception ex) when (Swallow(ex, "invalidate-tag"))

@@ -13,7 +13,7 @@ namespace FragmentCache;
 /// and is tried again, so the newest value is kept and the total never passes the limit. A value larger than the whole
 /// limit is not stored, and the old value of its key is removed, as memcached does with a value over its item size.
 /// </remarks>
-internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, IDisposable
+internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICachePrefetchStore, IDisposable
 {
     private const int LockStripes = 64;
 
@@ -66,6 +66,22 @@ internal sealed class MemoryCacheStore : ICacheStore, ICacheLeaseStore, ICacheLi
         {
             var entry = Find(keys[i]);
             if (entry is { IsStub: false })
+            {
+                found[keys[i]] = new CacheItem(entry.Value, entry.Flags);
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, CacheItem>>(found);
+    }
+
+    /// <summary>A plain get-many without the values marked stale (reading one here takes nothing from a lease).</summary>
+    public ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyForPrefetchAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<string, CacheItem>(keys.Count, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (Find(keys[i]) is { IsStub: false, Stale: false } entry)
             {
                 found[keys[i]] = new CacheItem(entry.Value, entry.Flags);
             }
