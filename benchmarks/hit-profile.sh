@@ -5,12 +5,13 @@
 #   benchmarks/hit-profile.sh                                   # two-tier off, 8 s per route (~2 min)
 #   benchmarks/hit-profile.sh --two-tier on --duration 6 [--out DIR] [--routes "/cheap/fragment /cheap/cache"]
 #
-# Starts memcached and benchmarks/FragmentCache.WebBench (Release; DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0 and
-# DOTNET_ReadyToRun=0 so that every managed frame is JIT-compiled and named in the perf map
-# ), then every route for 8 s (tiered JIT settles), then per route: 3 s of warm-up, then `wrk -t2 -c16 -d<N>s` with `perf record -F 499 -a -g` for the same
-# seconds. Prints, per route, CPU microseconds per request by component for the app, memcached, wrk and everything
-# else (other processes on a shared machine show up there). Routes include the ceilings /cheap/floor (a fixed body of
-# the page's size) and /cheap/floor/memcached (the client's raw get of the same bytes, then the write).
+# Starts memcached and benchmarks/FragmentCache.WebBench (Release; DOTNET_PerfMapEnabled=1,
+# DOTNET_EnableWriteXorExecute=0 and DOTNET_ReadyToRun=0, so every managed frame is JIT-compiled and named in the perf
+# map), runs every route for 8 s (tiered JIT settles), then per route: 3 s of warm-up, then `wrk -t2 -c16 -d<N>s`
+# with `perf record -F 499 -a -g` for the same seconds. Prints, per route, CPU microseconds per request by component
+# for the app, memcached, wrk and everything else (other processes on a shared machine show up there). Routes include
+# the ceilings /cheap/floor (a fixed body of the page's size) and /cheap/floor/memcached (the client's raw get of the
+# same bytes, then the write). NO_BUILD=1 skips the build; APP_DLL=path profiles another build.
 # Every server and wrk run is bounded in time; everything started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,8 @@ mc_port=$(free_port)
 runas=(); [[ $(id -u) -eq 0 ]] && runas=(-u memcache)
 timeout 900 memcached "${runas[@]}" -l 127.0.0.1 -p "$mc_port" -t 2 -U 0 -m 256 &
 pids+=($!)
+sleep 0.3
+mc_pid=$(pgrep -n -f "memcached.* -p $mc_port" || echo 0)
 app_port=$(free_port)
 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 timeout 900 dotnet "$app_dll" --urls "http://127.0.0.1:$app_port" --environment Production \
   --FragmentCache:Servers:0="127.0.0.1:$mc_port" --FragmentCache:TwoTier:Enabled=$two_tier >"$work/app.log" 2>&1 &
@@ -71,5 +74,5 @@ for route in $routes; do
   perf script -F comm,pid,tid,ip,sym,dso -i "$work/perf$name.data" 2>/dev/null | gzip >"$out/perf$name.txt.gz"
   echo
   echo "== $route: $rps req/s, $requests requests (load $(cut -d' ' -f1-3 /proc/loadavg))"
-  zcat "$out/perf$name.txt.gz" | python3 benchmarks/perf_components.py --pid "$app_pid" --requests "$requests" --hz 499
+  zcat "$out/perf$name.txt.gz" | python3 benchmarks/perf_components.py --pid "$app_pid" --memcached-pid "$mc_pid" --requests "$requests" --hz 499
 done

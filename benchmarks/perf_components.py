@@ -4,10 +4,12 @@
     perf script -F comm,pid,tid,ip,sym,dso -i perf.data | python3 benchmarks/perf_components.py --pid APP_PID --requests N --hz 499 [--top 25]
 
 Each sample of the app process goes to the component of the nearest frame (from the leaf up) that one of the rules
-below names, so a string built inside FragmentKey is key building, a socket send under Kestrel's output is writing,
-and kernel time counts for the managed code that entered the kernel (also shown apart, as "kernel"). A sample whose
+below names, so a string built inside FragmentKey is key building, a frame of Kestrel's output is the response
+write, and kernel time counts for the managed code that entered the kernel (its share is printed apart). The socket
+calls themselves (sendmsg, send, recv) have rows of their own, as the unwinder usually loses their caller in libc. A sample whose
 leaf is native runtime code (GC, JIT, allocation and cast helpers) counts as "runtime native". Samples of other
-processes count by process: memcached, wrk, and everything else on the machine. Prints CPU microseconds per request.
+processes count by process: memcached (--memcached-pid: this run's server only), wrk, and everything else on the
+machine. Prints CPU microseconds per request.
 """
 import argparse, collections, re, sys
 
@@ -81,7 +83,7 @@ def classify(frames):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--pid", type=int, required=True); ap.add_argument("--requests", type=int, required=True)
+    ap.add_argument("--pid", type=int, required=True); ap.add_argument("--memcached-pid", type=int, default=0); ap.add_argument("--requests", type=int, required=True)
     ap.add_argument("--hz", type=float, default=499); ap.add_argument("--top", type=int, default=0)
     a = ap.parse_args()
     app = collections.Counter(); app_kernel = collections.Counter(); procs = collections.Counter(); total = 0
@@ -92,8 +94,8 @@ def main():
             c, k = classify(frames); app[c] += 1
             if k: app_kernel[c] += 1
             if a.top: leafs[(c, next((s for s, d in frames if "kernel" not in d), frames[0][0] if frames else "?"))] += 1
-        elif comm.startswith("memcached") or comm.startswith("mc-worker"): procs["memcached"] += 1
-        elif comm.startswith("wrk"): procs["wrk (load generator)"] += 1
+        elif pid == a.memcached_pid or not a.memcached_pid and comm.startswith(("memcached", "mc-worker")): procs["memcached"] += 1
+        elif comm.startswith("wrk"): procs["wrk (every wrk on the machine)"] += 1
         elif comm.startswith("swapper"): procs["idle"] += 1
         else: procs["other processes on the machine"] += 1
     us = lambda n: n / a.hz / max(a.requests, 1) * 1e6
