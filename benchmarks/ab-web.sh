@@ -30,9 +30,15 @@ for side in before after; do
   timeout 600 dotnet "$dir/FragmentCache.WebBench.dll" --urls "http://127.0.0.1:${port[$side]}" --environment Production \
     --FragmentCache:Servers:0="127.0.0.1:$mc" --FragmentCache:TwoTier:Enabled="$two_tier" ${!extra:-} >/dev/null 2>&1 & pids+=($!)
 done
+declare -A app_pid
 for side in before after; do
   for _ in $(seq 1 300); do curl -fs -o /dev/null -m 2 "http://127.0.0.1:${port[$side]}/none" && break; sleep 0.1; done
+  app_pid[$side]=$(pgrep -n -f "FragmentCache.WebBench.dll --urls http://127.0.0.1:${port[$side]}" || true)
 done
+# The app's CPU time (user + system, clock ticks) from /proc: CPU per request holds up better than req/s when other
+# processes share the cores, as the app's own work per request does not depend on how long it waits for a core.
+cpu_ticks() { [[ -n $1 && -r /proc/$1/stat ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+tick_us=$((1000000 / $(getconf CLK_TCK)))
 
 echo "A/B $(date -u '+%Y-%m-%d %H:%M') UTC, before: $before ${BEFORE_ARGS:-}, after: $after ${AFTER_ARGS:-}; two-tier $two_tier, $rounds rounds x ${secs}s, wrk -t2 -c32; load $(cut -d' ' -f1-3 /proc/loadavg)"
 for route in "${routes[@]}"; do
@@ -40,14 +46,19 @@ for route in "${routes[@]}"; do
   # warm-up, round 1 runs at a third of round 3).
   for side in before after; do timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route" >/dev/null 2>&1 || true; done
   for side in before after; do timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route" >/dev/null 2>&1 || true; done
-  declare -A sum=([before]=0 [after]=0)
+  declare -A sum=([before]=0 [after]=0) cpu=([before]=0 [after]=0)
   for r in $(seq 1 "$rounds"); do
     for side in before after; do
-      rps=$(timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route" | awk '/^Requests\/sec:/ {print $2}')
+      t0=$(cpu_ticks "${app_pid[$side]}")
+      o=$(timeout $((secs + 20)) wrk -t2 -c32 -d"${secs}s" "http://127.0.0.1:${port[$side]}$route")
+      t1=$(cpu_ticks "${app_pid[$side]}")
+      rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$o")
+      us=$(awk -v t=$((t1 - t0)) -v u="$tick_us" -v n="$(awk '/requests in/ {print $1}' <<<"$o")" 'BEGIN {printf "%.1f", (n > 0 ? t * u / n : 0)}')
       sum[$side]=$(awk -v a="${sum[$side]}" -v b="$rps" 'BEGIN {print a + b}')
-      printf '  %-12s round %d %-6s %10s req/s (load %s)\n' "$route" "$r" "$side" "$rps" "$(cut -d' ' -f1 /proc/loadavg)"
+      cpu[$side]=$(awk -v a="${cpu[$side]}" -v b="$us" 'BEGIN {print a + b}')
+      printf '  %-12s round %d %-6s %10s req/s, app CPU %6s us/req (load %s)\n' "$route" "$r" "$side" "$rps" "$us" "$(cut -d' ' -f1 /proc/loadavg)"
     done
   done
-  awk -v b="${sum[before]}" -v a="${sum[after]}" -v n="$rounds" -v r="$route" \
-    'BEGIN {printf "%-12s before %.0f req/s, after %.0f req/s: after/before %.2fx\n", r, b/n, a/n, a/b}'
+  awk -v b="${sum[before]}" -v a="${sum[after]}" -v cb="${cpu[before]}" -v ca="${cpu[after]}" -v n="$rounds" -v r="$route" \
+    'BEGIN {printf "%-12s before %.0f req/s, after %.0f req/s: after/before %.2fx; app CPU per request before %.1f us, after %.1f us: %.2fx\n", r, b/n, a/n, a/b, cb/n, ca/n, (cb > 0 ? ca/cb : 0)}'
 done

@@ -45,5 +45,8 @@ app.MapGet("/cheap/renders", (string? run, RenderCounter counter) => counter.Get
 app.MapGet("/holes/profile", (int? n, IServiceProvider services) => HoleProfile.RunAsync(services, n));
 app.MapGet("/holes/floor/bare", HoleFloor.BareAsync);
 app.MapGet("/holes/floor/component", HoleFloor.ComponentAsync);
+app.MapGet("/cheap/floor", CheapFloor.BareAsync);
+app.MapGet("/cheap/profile", (int? n, IServiceProvider services) => CheapProfile.RunAsync(services, n));
+app.MapGet("/cheap/floor/memcached", (HttpContext http, FragmentCache.Memcached.IMemcachedClient client) => CheapFloor.MemcachedAsync(http, client));
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");
 app.Run();

@@ -70,6 +70,33 @@ internal sealed class FragmentDirective
             return null;
         }
 
+        // The same attributes read into the same rules on every hit of a view: read them once. The rules are only read
+        // (VaryValues.Build), never changed, so one instance serves every request.
+        var attributes = new VaryAttributes(headers, query, route, cookies, user, culture);
+        if (ReadRules.TryGetValue(attributes, out var known))
+        {
+            return known;
+        }
+
+        var rules = Read(headers, query, route, cookies, user, culture);
+        if (Interlocked.Increment(ref s_readRulesCount) > MaxReadRules)
+        {
+            ReadRules.Clear();
+            Volatile.Write(ref s_readRulesCount, 1);
+        }
+
+        ReadRules.TryAdd(attributes, rules);
+        return rules;
+    }
+
+    /// <summary>How many distinct attribute sets <see cref="VaryFromAttributes"/> keeps read before it starts over.</summary>
+    internal const int MaxReadRules = 1024;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<VaryAttributes, VaryRules> ReadRules = new();
+    private static int s_readRulesCount;
+
+    private static VaryRules Read(string? headers, string? query, string? route, string? cookies, bool user, bool culture)
+    {
         var rules = new VaryRules { User = user, Culture = culture };
         Fill(rules, headers, static r => r.Headers);
         Fill(rules, query, static r => r.QueryKeys);
@@ -77,6 +104,8 @@ internal sealed class FragmentDirective
         Fill(rules, cookies, static r => r.Cookies);
         return rules;
     }
+
+    private readonly record struct VaryAttributes(string? Headers, string? Query, string? Route, string? Cookies, bool User, bool Culture);
 
     private static void Fill(VaryRules rules, string? list, Func<VaryRules, IList<string>> target)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using FragmentCache.Mvc.Holes;
 using Microsoft.AspNetCore.Html;
@@ -38,6 +39,7 @@ internal sealed class FragmentRenderer(
     /// <param name="routeValues">The route values the fragment varies by; <see langword="null"/> means the request's.</param>
     /// <param name="render">Renders the content into a <see cref="HoleRecordingWriter"/>; may be called again when a joined render could not be shared.</param>
     /// <param name="viewContext">The view the holes of a cached copy render in; <see langword="null"/>: one made for the request.</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FragmentOutput?> RenderAsync(
         FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, ViewContext? viewContext)
     {
@@ -119,6 +121,7 @@ internal sealed class FragmentRenderer(
     /// removed) is dropped and looked up once more, which renders it; should the store hand such a copy back again, this
     /// request renders uncached.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FragmentLookup?> LookupAsync(
         FragmentDirective directive, HttpContext? http, RouteValueDictionary? routeValues, Func<Task<HoledMarkup>> render, Func<Hole, bool> exists)
     {
@@ -268,6 +271,12 @@ internal sealed class FragmentRenderer(
 
     private static IReadOnlyList<string> Tags(string? tags, CacheProfile? profile)
     {
+        if (string.IsNullOrWhiteSpace(tags) && profile?.Tags is not { Count: > 0 })
+        {
+            // No tags (most fragments): nothing to split or merge on every hit.
+            return [];
+        }
+
         var own = VaryValues.ParseList(tags);
         return own.Length == 0 && profile?.Tags is List<string> list
             ? VaryValues.Names(null, list)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 
@@ -6,8 +7,16 @@ namespace FragmentCache;
 /// <summary>Builds full keys: <c>{prefix}:{version}:{key}</c> or the configured key function.</summary>
 internal sealed class CacheKeyBuilder(IOptions<FragmentCacheOptions> options)
 {
+    /// <summary>How many full keys of the default version are remembered before the memory starts over.</summary>
+    internal const int MaxRememberedFullKeys = 4096;
+
     private readonly FragmentCacheOptions _options = options.Value;
     private string? _defaultVersionStart;
+
+    // Full keys of the default version by canonical form: a hit on a known key neither hashes it (SHA-256) nor builds
+    // the string again. Bounded: past MaxRememberedFullKeys the memory is cleared and fills again with what is read.
+    private readonly ConcurrentDictionary<string, string> _fullKeys = new(StringComparer.Ordinal);
+    private int _fullKeyCount;
 
     public int DefaultVersion => _options.Version;
 
@@ -15,9 +24,30 @@ internal sealed class CacheKeyBuilder(IOptions<FragmentCacheOptions> options)
     public string BuildFragment(FragmentKey key, int version)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _options.KeyFunction is null
-            ? key.WithPrefix(version == _options.Version ? _defaultVersionStart ??= KeyStart(version) : KeyStart(version))
-            : Build(key.StoreKey, version);
+        if (_options.KeyFunction is not null)
+        {
+            return Build(key.StoreKey, version);
+        }
+
+        if (version != _options.Version)
+        {
+            return key.WithPrefix(KeyStart(version));
+        }
+
+        if (_fullKeys.TryGetValue(key.Canonical, out var known))
+        {
+            return known;
+        }
+
+        var built = key.WithPrefix(_defaultVersionStart ??= KeyStart(version));
+        if (Interlocked.Increment(ref _fullKeyCount) > MaxRememberedFullKeys)
+        {
+            _fullKeys.Clear();
+            Volatile.Write(ref _fullKeyCount, 1);
+        }
+
+        _fullKeys.TryAdd(key.Canonical, built);
+        return built;
     }
 
     private string KeyStart(int version) => string.Create(CultureInfo.InvariantCulture, $"{_options.KeyPrefix ?? ""}:{version}:");

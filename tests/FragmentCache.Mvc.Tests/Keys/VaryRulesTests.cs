@@ -106,6 +106,28 @@ public sealed class VaryRulesTests
     }
 
     [Fact]
+    public void Rules_TheSameAttributes_AreReadOnce_AndOthersReadTheirOwn()
+    {
+        var first = FragmentDirective.VaryFromAttributes("X-A", "q, page", null, null, user: false, culture: true);
+        var again = FragmentDirective.VaryFromAttributes("X-A", "q, page", null, null, user: false, culture: true);
+        var other = FragmentDirective.VaryFromAttributes("X-A", "q", null, null, user: false, culture: true);
+
+        Assert.Same(first, again);
+        Assert.Equal(["q", "page"], first!.QueryKeys);
+        Assert.Equal(["q"], other!.QueryKeys);
+        Assert.True(first.Culture);
+
+        // Past the bound the memory starts over; every set still reads into its own rules.
+        for (var i = 0; i < FragmentDirective.MaxReadRules + 50; i++)
+        {
+            var rules = FragmentDirective.VaryFromAttributes(null, "k" + i, null, "c", user: i % 2 == 0, culture: false);
+            Assert.Equal(["k" + i], rules!.QueryKeys);
+            Assert.Equal(["c"], rules.Cookies);
+            Assert.Equal(i % 2 == 0, rules.User);
+        }
+    }
+
+    [Fact]
     public void Rules_NoAttributeSet_IsNull()
         => Assert.Null(FragmentDirective.VaryFromAttributes(null, " ", "", null, user: false, culture: false));
 

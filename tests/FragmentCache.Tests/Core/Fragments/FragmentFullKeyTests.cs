@@ -32,6 +32,27 @@ public sealed class FragmentFullKeyTests
     }
 
     [Fact]
+    public void BuildFragment_RemembersFullKeys_AndStaysExactPastItsBound()
+    {
+        // A hit on a known key reuses its full key instead of hashing it again; the memory is bounded and starts over,
+        // and whatever it holds, each key's full key stays what Build makes of its store key.
+        var keys = new CacheKeyBuilder(Options.Create(new FragmentCacheOptions { KeyPrefix = "site", Version = 3 }));
+        var count = CacheKeyBuilder.MaxRememberedFullKeys + 100;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var key = FragmentKey.Create("list", [i, "v" + i]);
+                Assert.Equal(keys.Build(key.StoreKey, 3), keys.BuildFragment(key, 3));
+            }
+        }
+
+        var first = FragmentKey.Create("list", ["again"]);
+        Assert.Same(keys.BuildFragment(first, 3), keys.BuildFragment(FragmentKey.Create("list", ["again"]), 3));
+        Assert.Equal(keys.Build(first.StoreKey, 4), keys.BuildFragment(first, 4));
+    }
+
+    [Fact]
     public void BuildFragment_WithKeyFunction_UsesIt()
     {
         var keys = new CacheKeyBuilder(Options.Create(new FragmentCacheOptions
