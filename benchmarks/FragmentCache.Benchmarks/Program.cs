@@ -29,6 +29,7 @@ public static class Program
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args] | --alloc (bytes allocated per fragment and page hit)");
+            Console.WriteLine("         --rounds <N> [--duration S]: each client scenario beside its raw loop, N alternated rounds, ratio median/lowest/highest");
             Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
             return 0;
         }
@@ -75,6 +76,18 @@ public static class Program
         using var hardLimit = new CancellationTokenSource(HardLimit);
         var onlyIndex = Array.IndexOf(args, "--only");
         var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length)
+        {
+            // Alternated client/raw pairs for ratios on a shared machine (Clients/ClientRounds.cs).
+            using var roundsServer = BenchmarkServer.Start();
+            roundsServer.Preload(KeyCount, ValueSize);
+            Console.WriteLine($"FragmentCache client rounds - {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {LoadAverage()}; {duration.TotalSeconds:0} s per side");
+            await ClientRounds.RunAsync(roundsServer.Address, roundsServer.EndPoint, Math.Clamp(int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture), 1, 20), duration, warmup, Console.Out, hardLimit.Token);
+            Console.WriteLine($"load average at end: {LoadAverage()}");
+            return 0;
+        }
+
         return await RunConsoleAsync(duration, warmup, only, hardLimit.Token);
     }
 
@@ -161,7 +174,7 @@ public static class Program
         return summaries.Any(static summary => summary.HasCriticalValidationErrors || summary.Reports.Any(static report => !report.Success)) ? 1 : 0;
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {

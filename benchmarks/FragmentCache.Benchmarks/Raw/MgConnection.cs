@@ -23,6 +23,10 @@ internal sealed class MgConnection : IDisposable
     private int _start;
     private int _end;
 
+    /// <summary>Sends and receives since start (all raw connections), for the diagnostic per-op figures.</summary>
+    internal static long s_writes;
+    internal static long s_reads;
+
     private MgConnection(Socket socket, int keyCount, int valueSize, int maxDepth)
     {
         _socket = socket;
@@ -88,6 +92,7 @@ internal sealed class MgConnection : IDisposable
         var sent = 0;
         while (sent < length)
         {
+            Interlocked.Increment(ref s_writes);
             sent += await _socket.SendAsync(_sendBuffer.AsMemory(sent, length - sent), SocketFlags.None, cancellationToken);
         }
 
@@ -114,6 +119,7 @@ internal sealed class MgConnection : IDisposable
     {
         while (!TryConsumeReply())
         {
+            Interlocked.Increment(ref s_reads);
             Fill(await _socket.ReceiveAsync(_receive.AsMemory(_end), SocketFlags.None, cancellationToken));
         }
     }

@@ -59,9 +59,14 @@ internal static class RawLoops
             await Task.WhenAll(sockets.Select((socket, i) => LoopAsync(socket, depth, i * 500, warmup, null, cancellationToken)));
 
             var recorders = sockets.Select(_ => new LatencyRecorder(MaxSamples)).ToArray();
+            var counters = ProcessCounters.Take(MgConnection.s_writes, MgConnection.s_reads);
             var started = Stopwatch.GetTimestamp();
             var counts = await Task.WhenAll(sockets.Select((socket, i) => LoopAsync(socket, depth, i * 500, duration, recorders[i], cancellationToken)));
             var elapsed = Stopwatch.GetElapsedTime(started);
+            if (ProcessCounters.Enabled)
+            {
+                Console.Write($" [{ProcessCounters.Take(MgConnection.s_writes, MgConnection.s_reads).Since(counters, counts.Sum())}]");
+            }
             var (p50, p99) = LatencyRecorder.Percentiles(recorders);
             return new Measurement(Describe(kind), depth == 1 ? "ops/s" : "keys/s", counts.Sum() / elapsed.TotalSeconds, p50, p99);
         }

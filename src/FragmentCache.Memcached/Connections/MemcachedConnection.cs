@@ -9,14 +9,23 @@ namespace FragmentCache.Memcached.Connections;
 /// <summary>
 /// One socket to one server, shared by every caller. Requests from concurrent callers are appended to
 /// one outgoing buffer and written together (coalesced, pipelined); one reader loop completes them in
-/// FIFO order. Appending a request and enqueuing its operation happen under one lock, so the order on
+/// FIFO order, resuming their callers itself right after each read, and then writes in one go the requests
+/// those callers sent next before it reads again: one wake-up, one read and one write per cycle, as in a
+/// hand-written pipelined loop. Appending a request and enqueuing its operation happen under one lock, so the order on
 /// the wire always equals the order of the FIFO. Any doubt about the stream fails the connection as a
-/// whole: every in-flight operation fails and the owner replaces the connection.
+/// whole: every in-flight operation fails and the owner replaces the connection. A continuation that blocks the
+/// reader is rescued by the heartbeat: a new reader takes over and the callers behind it are resumed elsewhere
+/// (<see cref="FailIfStuck"/>).
 /// </summary>
 internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncDisposable
 {
     private const int InitialBufferSize = 16 * 1024;
     private const int RetainedBufferSize = 1024 * 1024;
+
+    /// <summary>A reader that has been resuming callers for longer than this is taken over at the next heartbeat.</summary>
+    internal static readonly TimeSpan ReaderStallAfter = TimeSpan.FromMilliseconds(1);
+
+    private static readonly long ReaderStallAfterTicks = (long)(ReaderStallAfter.TotalSeconds * Stopwatch.Frequency);
 
     private readonly object _lock = new();
     private readonly Queue<PendingOperation> _inFlight = new();
@@ -33,6 +42,17 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     private uint _nextOpaque;
     private Exception? _failure;
     private Task? _readLoop;
+
+    // The reader role: only the loop of the current generation touches the PipeReader. While that loop resumes callers
+    // inline, _delivering is its batch (guarded by _readerLock), so the heartbeat can take over a reader that a
+    // continuation blocks.
+    private readonly object _readerLock = new();
+    private int _readerGeneration;
+    private CompletionBatch? _delivering;
+    private long _deliveringSince;
+
+    /// <summary>Readers started to replace one a blocking continuation held (all connections), for tests and benchmarks.</summary>
+    internal static long s_readerTakeovers;
 
     /// <summary>Writes and reads since start (all connections): lets benchmarks see how well requests coalesce.</summary>
     internal static long s_writes;
@@ -72,7 +92,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     }
 
     /// <summary>Starts the reader loop. Call once, after any handshake done directly on the stream.</summary>
-    public void Start() => _readLoop = Task.Run(ReadLoopAsync);
+    public void Start() => _readLoop = Task.Run(() => ReadLoopAsync(0));
 
     /// <summary>
     /// Appends the operation's request to the outgoing buffer and the operation to the FIFO. Returns false
@@ -139,7 +159,10 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     /// Fails the connection when its oldest in-flight operation has waited longer than
     /// <paramref name="timeout"/>: replies come in order, so nothing behind it can be answered sooner.
     /// First sends anything a completion batch still holds back: a caller in that batch that blocks
-    /// synchronously on its own request would otherwise wait for a write that comes after it.
+    /// synchronously on its own request would otherwise wait for a write that comes after it. And when a
+    /// continuation has held the reader for longer than <see cref="ReaderStallAfter"/>, starts a new reader and
+    /// resumes the callers behind that continuation on a work item: a blocked continuation delays the others by at most
+    /// one heartbeat, and its own reply (read by the new reader) unblocks it.
     /// </summary>
     public bool FailIfStuck(long nowTimestamp, TimeSpan timeout)
     {
@@ -147,6 +170,8 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
+
+        TakeOverStalledReader(nowTimestamp);
 
         long enqueuedAt;
         lock (_lock)
@@ -247,8 +272,38 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
         }
     }
 
-    private async Task ReadLoopAsync()
+    private void TakeOverStalledReader(long nowTimestamp)
     {
+        CompletionBatch? rest;
+        int generation;
+        lock (_readerLock)
+        {
+            if (_delivering is null || _failure is not null || nowTimestamp - _deliveringSince <= ReaderStallAfterTicks)
+            {
+                return;
+            }
+
+            // The stalled loop finishes the continuation it is running, finds its generation gone and leaves the
+            // PipeReader alone; it had already consumed what it read, so the new loop reads on from there.
+            rest = _delivering.TakeRest();
+            _delivering = null;
+            generation = ++_readerGeneration;
+        }
+
+        Interlocked.Increment(ref s_readerTakeovers);
+        if (rest is not null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(rest, preferLocal: false);
+        }
+
+        _readLoop = Task.Run(() => ReadLoopAsync(generation));
+    }
+
+    private async Task ReadLoopAsync(int generation)
+    {
+        // Owned by this loop, reused for every read; after a takeover it is left to the stalled thread.
+        var batch = CompletionBatch.Rent(this);
+        bool replaced = false;
         try
         {
             while (true)
@@ -256,17 +311,47 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 Interlocked.Increment(ref s_reads);
                 var buffer = result.Buffer;
-                var consumed = ProcessReplies(buffer);
+                SequencePosition consumed;
+                try
+                {
+                    consumed = ProcessReplies(buffer, batch);
+                }
+                catch
+                {
+                    // Replies claimed before the bad one are still delivered, off this failing loop.
+                    if (batch.TakeRest() is { } claimed)
+                    {
+                        ThreadPool.UnsafeQueueUserWorkItem(claimed, preferLocal: false);
+                    }
+
+                    throw;
+                }
+
+                bool midFrame = result.IsCompleted && (buffer.Slice(consumed).Length > 0 || InFlight > 0);
+                if (!result.IsCompleted)
+                {
+                    // Consumed before the callers run: a reader that takes over reads on from here.
+                    _input.AdvanceTo(consumed, buffer.End);
+                }
+
+                if (batch.Count > 0)
+                {
+                    _onReply();
+                    if (!DeliverInline(batch, generation))
+                    {
+                        replaced = true;
+                        return;
+                    }
+                }
+
                 if (result.IsCompleted)
                 {
-                    bool midFrame = buffer.Slice(consumed).Length > 0 || InFlight > 0;
                     Fail(new MemcachedException(midFrame
                         ? "The server closed the connection in the middle of a reply."
                         : "The server closed the connection."));
                     break;
                 }
 
-                _input.AdvanceTo(consumed, buffer.End);
                 if (!IsOpen)
                 {
                     break;
@@ -279,11 +364,46 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
         }
         finally
         {
-            await _input.CompleteAsync().ConfigureAwait(false);
+            if (!replaced)
+            {
+                await _input.CompleteAsync().ConfigureAwait(false);
+            }
         }
     }
 
-    private SequencePosition ProcessReplies(in ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// Resumes the batch's callers on this reader; the requests they send meanwhile leave in one write when the batch
+    /// ends, before the next read. Returns false when the heartbeat took the reader role over meanwhile.
+    /// </summary>
+    private bool DeliverInline(CompletionBatch batch, int generation)
+    {
+        lock (_readerLock)
+        {
+            if (generation != _readerGeneration)
+            {
+                return false;
+            }
+
+            _delivering = batch;
+            _deliveringSince = Stopwatch.GetTimestamp();
+        }
+
+        batch.DeliverInline();
+        lock (_readerLock)
+        {
+            if (generation != _readerGeneration)
+            {
+                return false;
+            }
+
+            _delivering = null;
+        }
+
+        batch.Reset();
+        return true;
+    }
+
+    private SequencePosition ProcessReplies(in ReadOnlySequence<byte> buffer, CompletionBatch batch)
     {
         var reader = new SequenceReader<byte>(buffer);
         PendingOperation? head;
@@ -297,55 +417,39 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
         }
 
-        // Results parsed from this read are delivered together, off the reader loop: the callers' continuations
-        // run one after another on one thread-pool thread and their next requests leave in one write.
-        CompletionBatch? batch = null;
-        try
+        // Results parsed from this read are delivered together once the read is consumed: the callers' continuations
+        // run one after another on the reader and their next requests leave in one write.
+        while (!reader.End)
         {
-            while (!reader.End)
+            if (head is null)
             {
-                if (head is null)
-                {
-                    throw new MemcachedProtocolException(
-                        $"The server sent '{MetaReplyParser.Printable(reader.UnreadSpan)}' with no request in flight.");
-                }
+                throw new MemcachedProtocolException(
+                    $"The server sent '{MetaReplyParser.Printable(reader.UnreadSpan)}' with no request in flight.");
+            }
 
-                if (!head.TryConsumeReply(ref reader))
-                {
-                    break;
-                }
+            if (!head.TryConsumeReply(ref reader))
+            {
+                break;
+            }
 
-                var done = head;
-                bool dequeued;
-                lock (_lock)
+            var done = head;
+            bool dequeued;
+            lock (_lock)
+            {
+                // After a failure, Fail() drained the FIFO and owns the references; the result is still delivered.
+                dequeued = _failure is null;
+                if (dequeued)
                 {
-                    // After a failure, Fail() drained the FIFO and owns the references; the result is still delivered.
-                    dequeued = _failure is null;
-                    if (dequeued)
-                    {
-                        _inFlight.Dequeue();
-                        head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
-                    }
-                }
-
-                (batch ??= CompletionBatch.Rent(this)).Add(done, dequeued);
-                if (!dequeued)
-                {
-                    return buffer.End;
+                    _inFlight.Dequeue();
+                    head = _inFlight.Count > 0 ? _inFlight.Peek() : null;
                 }
             }
-        }
-        finally
-        {
-            if (batch is not null)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: true);
-            }
-        }
 
-        if (batch is not null)
-        {
-            _onReply();
+            batch.Add(done, dequeued);
+            if (!dequeued)
+            {
+                return buffer.End;
+            }
         }
 
         return reader.Position;

@@ -16,8 +16,8 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     private static readonly ConcurrentQueue<MetaOperation> Pool = new();
     private static int s_pooled;
 
-    // Continuations run inline where the outcome is delivered: in a completion batch on a thread-pool thread
-    // (see MemcachedConnection), or in this operation's own work item for failures. Never on the reader loop.
+    // Continuations run inline where the outcome is delivered: in a completion batch, on the connection's reader right
+    // after its read (see MemcachedConnection), or in this operation's own work item for failures.
     private ManualResetValueTaskSourceCore<MetaResult> _core = new() { RunContinuationsAsynchronously = false };
     private MetaResult _result;
     private Exception? _error;

@@ -12,8 +12,8 @@ internal sealed class MultiGetOperation : PendingOperation
 {
     private readonly IReadOnlyList<string> _keys;
     private readonly MetaResult[] _results;
-    // Continuations run inline where the outcome is delivered: in the connection's completion batch, or in a work
-    // item of its own for a failure. Never on the reader loop, a timer or a canceller.
+    // Continuations run inline where the outcome is delivered: in the connection's completion batch (on its reader,
+    // once the read is consumed), or in a work item of its own for a failure. Never on a timer or a canceller.
     private readonly TaskCompletionSource<MetaResult[]> _completion = new();
     private long _lastIndex = -1;
 

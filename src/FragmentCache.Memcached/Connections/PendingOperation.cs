@@ -48,7 +48,7 @@ internal abstract class PendingOperation
 
     /// <summary>
     /// Hands a result stored by <see cref="TryConsumeReply"/> to the caller (whose continuation may run inline).
-    /// Called on a thread-pool thread after the reader has moved on; operations that complete themselves do nothing.
+    /// Called by the completion batch once the reader has consumed the read; operations that complete themselves do nothing.
     /// </summary>
     public virtual void Deliver()
     {
