@@ -27,8 +27,8 @@ internal static class FarmBenchmark
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var hostCounts = IntList(args, "--hosts", [10, 50, 200]);
-        var tagCounts = IntList(args, "--tags", [100, 1000, 10000]);
+        var hostCounts = IntList(args, "--hosts", [10, 50, 200], 1000);
+        var tagCounts = IntList(args, "--tags", [100, 1000, 10000], 100_000);
         var pollInterval = TimeSpan.FromMilliseconds(Math.Clamp(IntArg(args, "--poll-ms", 100), 10, 5000));
         var rate = Math.Clamp(IntArg(args, "--rate", 4), 1, 100);
         var invalidations = Math.Clamp(IntArg(args, "--invalidations", 8), 2, 200);
@@ -111,7 +111,8 @@ internal static class FarmBenchmark
                 await host.StartAsync(cancellationToken);
             }
 
-            await Task.Delay(pollInterval * 3, cancellationToken);
+            // Past the first polls (a cold start reads the whole ring once) before measuring.
+            await Task.Delay(TimeSpan.FromSeconds(1) + (pollInterval * 5), cancellationToken);
 
             // Idle: polling alone.
             var idleStart = server.CmdGet();
@@ -247,10 +248,10 @@ internal static class FarmBenchmark
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static int[] IntList(string[] args, string name, int[] fallback)
+    private static int[] IntList(string[] args, string name, int[] fallback, int max)
     {
         var value = StringArg(args, name);
-        return value is null ? fallback : [.. value.Split(',').Select(static v => Math.Clamp(int.Parse(v, CultureInfo.InvariantCulture), 2, 1000))];
+        return value is null ? fallback : [.. value.Split(',').Select(v => Math.Clamp(int.Parse(v, CultureInfo.InvariantCulture), 2, max))];
     }
 
     private static string LoadAverage()

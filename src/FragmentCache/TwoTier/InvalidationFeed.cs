@@ -67,7 +67,16 @@ internal sealed class InvalidationFeed(ICacheStore store, CacheKeyBuilder keys, 
     {
         var seed = Seed();
         var value = await store.IncrementAsync(SequenceKey, 0, seed, null, cancellationToken).ConfigureAwait(false) ?? seed;
-        return (value, value == seed);
+        if (value != seed)
+        {
+            return (value, false);
+        }
+
+        // The creation value's slot holds a start mark, so a node that reads the counter at that value finds its slot
+        // written, as for any other sequence, and does not wait for it.
+        var start = new InvalidationFeedEntry(seed, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), InvalidationFeedKind.Start, 0, "start");
+        await store.SetAsync(SlotKey(seed), new CacheItem(Encode(start), CacheItemFlags.Value | CacheItemFlags.RawBytes), null, cancellationToken).ConfigureAwait(false);
+        return (value, true);
     }
 
     /// <summary>
@@ -96,12 +105,19 @@ internal sealed class InvalidationFeed(ICacheStore store, CacheKeyBuilder keys, 
     /// <summary>The stored form: <c>sequence unix-ms kind generation</c>, a line feed, then the tag or key (UTF-8).</summary>
     internal static byte[] Encode(InvalidationFeedEntry entry)
     {
-        var header = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{entry.Sequence} {entry.UnixMilliseconds} {(entry.Kind == InvalidationFeedKind.Tag ? 't' : 'k')} {entry.Generation}\n");
+        var header = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{entry.Sequence} {entry.UnixMilliseconds} {Letter(entry.Kind)} {entry.Generation}\n");
         var bytes = new byte[header.Length + Encoding.UTF8.GetByteCount(entry.Name)];
         var written = Encoding.ASCII.GetBytes(header, bytes);
         Encoding.UTF8.GetBytes(entry.Name, bytes.AsSpan(written));
         return bytes;
     }
+
+    private static char Letter(InvalidationFeedKind kind) => kind switch
+    {
+        InvalidationFeedKind.Tag => 't',
+        InvalidationFeedKind.Key => 'k',
+        _ => 's',
+    };
 
     internal static bool TryDecode(ReadOnlySpan<byte> value, out InvalidationFeedEntry entry)
     {
@@ -124,6 +140,7 @@ internal sealed class InvalidationFeed(ICacheStore store, CacheKeyBuilder keys, 
         {
             (byte)'t' => InvalidationFeedKind.Tag,
             (byte)'k' => InvalidationFeedKind.Key,
+            (byte)'s' => InvalidationFeedKind.Start,
             _ => (InvalidationFeedKind)0,
         };
         header = header[2..];
@@ -185,6 +202,9 @@ internal enum InvalidationFeedKind
 
     /// <summary>One fragment, by its canonical key.</summary>
     Key = 2,
+
+    /// <summary>No invalidation: the mark in the slot of the counter's creation value.</summary>
+    Start = 3,
 }
 
 /// <summary>One invalidation of the feed: its sequence, when it was written (the writer's clock), and what it names.</summary>

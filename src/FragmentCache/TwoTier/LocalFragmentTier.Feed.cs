@@ -199,7 +199,7 @@ internal sealed partial class LocalFragmentTier
         {
             RaiseGeneration(entry.Name, entry.Generation);
         }
-        else
+        else if (entry.Kind == InvalidationFeedKind.Key)
         {
             Remove(entry.Name);
         }
