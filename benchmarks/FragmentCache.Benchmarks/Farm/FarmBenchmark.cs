@@ -23,7 +23,7 @@ internal static class FarmBenchmark
 {
     private const int CopiesPerHost = 100;
     private static readonly TimeSpan VisibilityLimit = TimeSpan.FromSeconds(3);
-    private static readonly TimeSpan CellLimit = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan CellLimit = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -48,7 +48,7 @@ internal static class FarmBenchmark
                 using var limit = new CancellationTokenSource(CellLimit);
                 var row = await RunCellAsync(hosts, tags, pollInterval, rate, invalidations, idle, limit.Token);
                 output.WriteLine(row);
-                await output.FlushAsync(limit.Token);
+                await output.FlushAsync(CancellationToken.None);
             }
         }
 
@@ -62,6 +62,15 @@ internal static class FarmBenchmark
         var cell = Stopwatch.StartNew();
         using var server = BenchmarkServer.Start(threads: 2, memoryMegabytes: 256);
         var hosts = new List<Host>(hostCount);
+        var idleGets = double.NaN;
+        var busyGets = double.NaN;
+        var tagDelays = new List<double>();
+        var keyDelays = new List<double>();
+        var tagDropped = new List<double>();
+        var keyDropped = new List<double>();
+        var notSeen = 0;
+        var busyStart = 0L;
+        var busyWatch = new Stopwatch();
         try
         {
             for (var i = 0; i < hostCount; i++)
@@ -118,17 +127,12 @@ internal static class FarmBenchmark
             var idleStart = server.CmdGet();
             var idleWatch = Stopwatch.StartNew();
             await Task.Delay(idle, cancellationToken);
-            var idleGets = (server.CmdGet() - idleStart) / idleWatch.Elapsed.TotalSeconds;
+            idleGets = (server.CmdGet() - idleStart) / idleWatch.Elapsed.TotalSeconds;
 
             // Invalidations from host 0 at the given rate, each watched on every other host.
-            var tagDelays = new List<double>();
-            var keyDelays = new List<double>();
-            var tagDropped = new List<double>();
-            var keyDropped = new List<double>();
-            var notSeen = 0;
             var spacing = TimeSpan.FromSeconds(1.0 / rate);
-            var busyStart = server.CmdGet();
-            var busyWatch = Stopwatch.StartNew();
+            busyStart = server.CmdGet();
+            busyWatch.Start();
             for (var n = 0; n < invalidationCount; n++)
             {
                 var next = Stopwatch.StartNew();
@@ -205,12 +209,17 @@ internal static class FarmBenchmark
                 }
             }
 
-            var busyGets = (server.CmdGet() - busyStart) / busyWatch.Elapsed.TotalSeconds;
-            return string.Create(CultureInfo.InvariantCulture, $"| {hostCount} | {tagCount} | {idleGets:N0} | {busyGets:N0} | {Percentile(tagDelays, 0.5):0} / {Max(tagDelays):0} | {Percentile(keyDelays, 0.5):0} / {Max(keyDelays):0} | {Average(tagDropped):0.#} | {Average(keyDropped):0.#} | {notSeen} | {cell.Elapsed.TotalSeconds:0} |");
+            busyGets = (server.CmdGet() - busyStart) / busyWatch.Elapsed.TotalSeconds;
+            return Row("");
         }
         catch (OperationCanceledException)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"| {hostCount} | {tagCount} | cell stopped at its {CellLimit.TotalSeconds:0} s limit | | | | | | | {cell.Elapsed.TotalSeconds:0} |");
+            if (busyWatch.IsRunning)
+            {
+                busyGets = (server.CmdGet() - busyStart) / busyWatch.Elapsed.TotalSeconds;
+            }
+
+            return Row($" (stopped at the {CellLimit.TotalSeconds:0} s cell limit after {tagDelays.Count + keyDelays.Count + notSeen} host observations)");
         }
         finally
         {
@@ -219,6 +228,8 @@ internal static class FarmBenchmark
                 await host.DisposeAsync();
             }
         }
+
+        string Row(string note) => string.Create(CultureInfo.InvariantCulture, $"| {hostCount} | {tagCount} | {idleGets:N0} | {busyGets:N0} | {Percentile(tagDelays, 0.5):0} / {Max(tagDelays):0} | {Percentile(keyDelays, 0.5):0} / {Max(keyDelays):0} | {Average(tagDropped):0.#} | {Average(keyDropped):0.#} | {notSeen} | {cell.Elapsed.TotalSeconds:0}{note} |");
     }
 
     private static double Percentile(List<double> values, double p)
