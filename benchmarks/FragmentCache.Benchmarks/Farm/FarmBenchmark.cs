@@ -120,8 +120,23 @@ internal static class FarmBenchmark
                 await host.StartAsync(cancellationToken);
             }
 
-            // Past the first polls (a cold start reads the whole ring once) before measuring.
+            // Past the first polls (a cold start reads the whole ring once) before measuring: until two half-second
+            // windows read about as many keys (at most 15 s).
             await Task.Delay(TimeSpan.FromSeconds(1) + (pollInterval * 5), cancellationToken);
+            var settle = Stopwatch.StartNew();
+            var previous = -1L;
+            while (settle.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                var from = server.CmdGet();
+                await Task.Delay(500, cancellationToken);
+                var window = server.CmdGet() - from;
+                if (previous >= 0 && Math.Abs(window - previous) <= Math.Max(previous, window) / 5)
+                {
+                    break;
+                }
+
+                previous = window;
+            }
 
             // Idle: polling alone.
             var idleStart = server.CmdGet();
