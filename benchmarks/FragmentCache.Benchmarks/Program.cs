@@ -31,6 +31,7 @@ public static class Program
             Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args] | --alloc (bytes allocated per fragment and page hit)");
             Console.WriteLine("         --rounds <N> [--duration S]: each client scenario beside its raw loop, N alternated rounds, ratio median/lowest/highest");
             Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
+            Console.WriteLine("         --farm [--hosts 10,50,200] [--tags 100,1000,10000] [--poll-ms 100] [--rate 4] [--invalidations 8] [--idle-s 2] [--label L]: two-tier hosts over one memcached (docs/benchmarks.md)");
             return 0;
         }
 
@@ -50,6 +51,12 @@ public static class Program
             var code = await Soak.SoakRunner.RunAsync(TimeSpan.FromSeconds(Math.Clamp(soakSeconds, 10, 600)), Math.Clamp(workers, 1, 64), Console.Out);
             Console.WriteLine($"load average after: {LoadAverage()}");
             return code;
+        }
+
+        if (args.Contains("--farm"))
+        {
+            using var farmLimit = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+            return await Farm.FarmBenchmark.RunAsync(args, Console.Out).WaitAsync(farmLimit.Token);
         }
 
         if (args.Contains("--alloc"))

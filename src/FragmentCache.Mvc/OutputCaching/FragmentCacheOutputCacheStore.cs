@@ -8,8 +8,8 @@ namespace FragmentCache.Mvc.OutputCaching;
 /// <summary>
 /// ASP.NET Core's <see cref="IOutputCacheStore"/> over the core's <see cref="IFragmentEntryStore"/> (Memcached when
 /// configured), so <c>[OutputCache]</c> keeps working and stores in Memcached. Entries carry their canonical key,
-/// checked on read, and tags are the core's generation counters, so <see cref="EvictByTagAsync"/> is one increment,
-/// seen by every server. Store failures are misses.
+/// checked on read, and tags are the core's generation counters, so <see cref="EvictByTagAsync"/> is one increment
+/// (plus its entry in the invalidation feed that two-tier copies follow), seen by every server. Store failures are misses.
 /// </summary>
 internal sealed class FragmentCacheOutputCacheStore(IFragmentEntryStore entries) : IOutputCacheBufferStore
 {

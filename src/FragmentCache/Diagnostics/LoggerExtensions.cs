@@ -37,4 +37,7 @@ internal static partial class LoggerExtensions
 
     [LoggerMessage(30, LogLevel.Warning, "FragmentCache: polling invalidation counters for the in-process copies failed; dropping all in-process copies.", EventName = "TwoTierPollFailed")]
     public static partial void TwoTierPollFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Information, "FragmentCache: the in-process copies lost track of the invalidation feed ({Reason}); dropping all in-process copies.", EventName = "TwoTierFeedResync")]
+    public static partial void TwoTierFeedResync(this ILogger logger, string reason);
 }

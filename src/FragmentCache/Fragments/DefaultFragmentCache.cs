@@ -86,12 +86,9 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             var existed = soft && store is ICacheLeaseStore leases
                 ? await leases.InvalidateAsStaleAsync(fullKey, _options.Stampede.SoftInvalidationTime, cancellationToken).ConfigureAwait(false)
                 : await store.DeleteAsync(fullKey, cancellationToken).ConfigureAwait(false);
-            if (local.Enabled)
-            {
-                await local.BumpExplicitCounterAsync(cancellationToken).ConfigureAwait(false);
-            }
-
             FragmentPrefetcher.NoteInvalidation();
+            // Then the feed: other nodes drop their copies of this key (and only of this key) at their next poll.
+            await local.KeyInvalidatedAsync(key.Canonical, cancellationToken).ConfigureAwait(false);
             return existed;
         }
         catch (Exception ex) when (ShouldSwallow(ex, "invalidate"))

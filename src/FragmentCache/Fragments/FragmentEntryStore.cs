@@ -66,8 +66,13 @@ internal sealed class FragmentEntryStore(
         try
         {
             var generation = await Tags.InvalidateAsync(tag, cancellationToken).ConfigureAwait(false);
-            local?.TagInvalidated(tag, generation);
             FragmentPrefetcher.NoteInvalidation();
+            if (local is not null)
+            {
+                // Then the feed, which other nodes' in-process copies follow (it fails the call when it cannot be written).
+                await local.TagInvalidatedAsync(tag, generation, cancellationToken).ConfigureAwait(false);
+            }
+
             return true;
         }
         catch (Exception ex) when (Swallow(ex, "invalidate-tag"))

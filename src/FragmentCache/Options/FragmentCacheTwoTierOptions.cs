@@ -14,7 +14,10 @@ public sealed class FragmentCacheTwoTierOptions
     /// <summary>How long an in-process copy lives at most. The default is 10 seconds.</summary>
     public TimeSpan LocalExpiration { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the tag and invalidation counters are polled: the staleness bound for other nodes. The default is 1 second.</summary>
+    /// <summary>
+    /// How often the store's invalidation feed is polled (one get, whatever the number of tags): with the poll's own round
+    /// trips, the staleness bound for invalidations made on other nodes. The default is 1 second.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The most in-process copies kept at once. The default is 10,000.</summary>

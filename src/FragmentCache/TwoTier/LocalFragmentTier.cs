@@ -6,21 +6,18 @@ using Microsoft.Extensions.Options;
 namespace FragmentCache;
 
 /// <summary>
-/// The two-tier mode's in-process copies. A copy is served only while the generations of its tags,
-/// as last polled from the store, equal the ones it was built with, and while the explicit-invalidation
-/// counter (bumped by every <see cref="IFragmentCache.InvalidateAsync"/>) is unchanged. Polling every
-/// <see cref="FragmentCacheTwoTierOptions.PollInterval"/> therefore bounds how long another node's
-/// invalidation can go unseen: one poll interval plus one store round trip; no copy lives longer than
+/// The two-tier mode's in-process copies. A copy is served only while the generations of its tags, as last learned
+/// from this process's invalidations and the store's invalidation feed (<see cref="InvalidationFeed"/>), equal the ones
+/// it was built with, and while no invalidation named its key. Polling the feed every
+/// <see cref="FragmentCacheTwoTierOptions.PollInterval"/> therefore bounds how long another node's invalidation can go
+/// unseen: one poll interval plus the poll itself; no copy lives longer than
 /// <see cref="FragmentCacheTwoTierOptions.LocalExpiration"/>.
 /// </summary>
 internal sealed partial class LocalFragmentTier : IDisposable
 {
-    private const string ExplicitCounterName = "fragment-invalidations";
-
     private readonly FragmentCacheTwoTierOptions _options;
     private readonly TagGenerationStore _tags;
-    private readonly CacheKeyBuilder _keys;
-    private readonly ICacheStore _store;
+    private readonly InvalidationFeed _feed;
     private readonly TimeProvider _time;
     private readonly ILogger<LocalFragmentTier> _logger;
     private readonly MemoryCache _copies;
@@ -37,9 +34,10 @@ internal sealed partial class LocalFragmentTier : IDisposable
     {
         _options = options.Value.TwoTier;
         _tags = tags;
-        _keys = keys;
-        _store = store;
+        _feed = new InvalidationFeed(store, keys, timeProvider);
         _time = timeProvider;
+        _created = timeProvider.GetUtcNow();
+        _lastSweep = _created;
         _logger = logger;
         _copies = new MemoryCache(new MemoryCacheOptions { Clock = new TimeProviderClock(timeProvider), SizeLimit = _options.MaxEntries });
         _outageOptions = options.Value.Outage;
@@ -92,57 +90,9 @@ internal sealed partial class LocalFragmentTier : IDisposable
         RemoveOutageCopy(key);
     }
 
-    public void TagInvalidated(string tag, ulong generation) => _generations[tag] = generation;
-
-    /// <summary>Called by <see cref="IFragmentCache.InvalidateAsync"/>: tells every node's copies that some fragment changed.</summary>
-    public async ValueTask BumpExplicitCounterAsync(CancellationToken cancellationToken)
-    {
-        var value = await _store.IncrementAsync(ExplicitCounterKey(), 1, Seed(), null, cancellationToken).ConfigureAwait(false);
-        if (value is { } v)
-        {
-            Interlocked.Exchange(ref _epoch, unchecked((long)v));
-        }
-    }
-
-    /// <summary>Reads every known tag counter and the explicit counter with one get-many.</summary>
-    public async Task PollOnceAsync(CancellationToken cancellationToken)
-    {
-        var tags = _generations.Keys.ToArray();
-        var keys = new string[tags.Length + 1];
-        for (var i = 0; i < tags.Length; i++)
-        {
-            keys[i] = _tags.CounterKey(tags[i]);
-        }
-
-        keys[^1] = ExplicitCounterKey();
-        try
-        {
-            var found = await _store.GetManyAsync(keys, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < tags.Length; i++)
-            {
-                if (found.TryGetValue(keys[i], out var item) && DecimalValue.TryParse(item.Value.Span, out var generation))
-                {
-                    _generations[tags[i]] = generation;
-                }
-                else
-                {
-                    _generations.TryRemove(tags[i], out _);
-                }
-            }
-
-            var epoch = found.TryGetValue(keys[^1], out var counter) && DecimalValue.TryParse(counter.Value.Span, out var e) ? e : 0;
-            Interlocked.Exchange(ref _epoch, unchecked((long)epoch));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Cannot tell what changed: drop every copy rather than serve one past the bound.
-            _logger.TwoTierPollFailed(ex);
-            _copies.Clear();
-        }
-    }
-
     public void Dispose()
     {
+        _polling.Dispose();
         _copies.Dispose();
         _outage.Dispose();
     }
@@ -159,8 +109,4 @@ internal sealed partial class LocalFragmentTier : IDisposable
 
         return true;
     }
-
-    private string ExplicitCounterKey() => _keys.Build(ExplicitCounterName, _keys.DefaultVersion);
-
-    private ulong Seed() => (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
 }

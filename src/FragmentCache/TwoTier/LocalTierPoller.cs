@@ -2,7 +2,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace FragmentCache;
 
-/// <summary>Polls the invalidation counters for the two-tier mode; does nothing when it is off.</summary>
+/// <summary>
+/// Polls the invalidation feed for the two-tier mode, once at start (so the copies kept from then on have a place in
+/// the feed) and then every poll interval; does nothing when it is off.
+/// </summary>
 internal sealed class LocalTierPoller(LocalFragmentTier tier, TimeProvider timeProvider) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,6 +18,7 @@ internal sealed class LocalTierPoller(LocalFragmentTier tier, TimeProvider timeP
         using var timer = new PeriodicTimer(tier.PollInterval, timeProvider);
         try
         {
+            await tier.PollOnceAsync(stoppingToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await tier.PollOnceAsync(stoppingToken).ConfigureAwait(false);
