@@ -4,6 +4,7 @@ using BlogSite.Data;
 using BlogSite.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Rewrite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,11 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/error");
 }
 
+// A 4xx/5xx answer without a body (a 404 above all) shows ErrorController's page, in the layout and the language of
+// the site: the pipeline below runs again for /error/{code}, and the response keeps its status. That page has no
+// [CachePage] and says no-store, and the page cache stores only 200s, so no path's cached copy is ever an error page.
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+
 string[] cultures = ["en", "fr"];
 app.UseRequestLocalization(new RequestLocalizationOptions
 {
@@ -60,6 +66,8 @@ app.UseRequestLocalization(new RequestLocalizationOptions
     SupportedUICultures = [.. cultures.Select(CultureInfo.GetCultureInfo)],
     RequestCultureProviders = [new AcceptLanguageHeaderRequestCultureProvider()],
 });
+// Browsers and crawlers ask for /favicon.ico whatever the layout links: they get the same SVG icon.
+app.UseRewriter(new RewriteOptions().AddRewrite(@"^favicon\.ico$", "favicon.svg", skipRemainingRules: true));
 app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();

@@ -48,7 +48,7 @@ public sealed class PostsController(BlogDbContext db, PageRenders renders, TimeP
             .FirstOrDefaultAsync(p => p.Id == id && p.PublishedAt != null, HttpContext.RequestAborted);
         if (post is null)
         {
-            return NotFound();
+            return ErrorController.Page(this, StatusCodes.Status404NotFound); // a 404, which the page cache never stores
         }
 
         return slug == post.Slug ? View(post) : RedirectPermanent(PostUrl(post.Id, post.Slug));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BlogSite.Models;
+using BlogSite.Services;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -129,7 +130,7 @@ public static class BlogSeeder
         {
             Title = title,
             Slug = Slugify(title) + "-" + n.ToString(CultureInfo.InvariantCulture),
-            Summary = paragraphs[0].Split('.')[0] + ".",
+            Summary = Excerpt.FirstSentence(paragraphs[0]),
             Body = string.Join("\n\n", paragraphs),
             Author = author,
             CreatedAt = created,

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace BlogSite.ViewComponents;
 
-/// <summary>The five most read and discussed published posts.</summary>
+/// <summary>The five published posts with the highest <see cref="PopularPost.Score"/> (most read and discussed).</summary>
 public sealed class PopularPostsViewComponent(BlogDbContext db, WidgetRenders renders, IOptions<BlogSiteOptions> options)
     : WidgetBase(db, renders, options)
 {
@@ -22,7 +22,7 @@ public sealed class PopularPostsViewComponent(BlogDbContext db, WidgetRenders re
             .Where(p => p.PublishedAt != null)
             .Select(p => new PopularPost(p.Id, p.Slug, p.Title, p.Views, p.Comments.Count))
             .ToListAsync(HttpContext.RequestAborted);
-        return View(posts.OrderByDescending(p => p.Views + (p.Comments * 100)).Take(5).ToList());
+        return View(posts.OrderByDescending(p => p.Score).Take(5).ToList());
     }
 }
 
@@ -85,7 +85,14 @@ public sealed class WelcomeBoxViewComponent(BlogDbContext db, WidgetRenders rend
     }
 }
 
-public sealed record PopularPost(int Id, string Slug, string Title, int Views, int Comments);
+public sealed record PopularPost(int Id, string Slug, string Title, int Views, int Comments)
+{
+    /// <summary>What a comment weighs against a view in <see cref="Score"/>.</summary>
+    public const int CommentWeight = 100;
+
+    /// <summary>The score the popular list is sorted by (and shows): views plus <see cref="CommentWeight"/> per comment.</summary>
+    public int Score => Views + (Comments * CommentWeight);
+}
 
 public sealed record TagCount(string Name, int Count);
 

@@ -43,7 +43,7 @@ public sealed class BlogSiteBrowserTests(BrowserSiteFixture fixture) : IClassFix
         await page.GotoAsync("/");
         Assert.Equal("dark", await page.Locator("html").GetAttributeAsync("data-theme"));
         Assert.Contains("Light theme", await page.Locator("#theme-switch").InnerTextAsync(), StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("home-dark.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserSiteFixture.ScreenshotPath("home-dark.png") });
         await page.Context.CloseAsync();
     }
 
@@ -90,7 +90,7 @@ public sealed class BlogSiteBrowserTests(BrowserSiteFixture fixture) : IClassFix
         await page.GotoAsync("/");
         await page.GotoAsync("/tags/memcached");
         await page.GotoAsync("/");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("home.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserSiteFixture.ScreenshotPath("home.png") });
 
         await page.GotoAsync("/cache");
         Assert.True(await page.Locator("#chart-lookups rect.bar.hit").CountAsync() >= 4);
@@ -103,7 +103,7 @@ public sealed class BlogSiteBrowserTests(BrowserSiteFixture fixture) : IClassFix
         Assert.True(int.Parse(await popular.Locator(".hits").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 3);
         Assert.Equal("MemcachedCacheStore", await page.Locator("#store-name").InnerTextAsync());
         Assert.Equal("up", await page.Locator("#servers .badge").First.InnerTextAsync());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("cache.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserSiteFixture.ScreenshotPath("cache.png"), FullPage = true });
         await reader.Context.CloseAsync();
         await page.Context.CloseAsync();
     }
@@ -132,19 +132,5 @@ public sealed class BlogSiteBrowserTests(BrowserSiteFixture fixture) : IClassFix
         var db = scope.ServiceProvider.GetRequiredService<BlogDbContext>();
         var post = await db.Posts.Where(p => p.PublishedAt != null).OrderBy(p => p.PublishedAt).FirstAsync();
         return (post.Id, post.Slug);
-    }
-
-    /// <summary>docs/screenshots/NAME in the repository (the folder holding FragmentCache.sln).</summary>
-    private static string ScreenshotPath(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FragmentCache.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
     }
 }

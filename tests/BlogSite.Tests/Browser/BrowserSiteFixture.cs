@@ -46,17 +46,31 @@ public sealed class BrowserSiteFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (cookies of its own) on the site.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser profile (cookies of its own) on the site, in a window of the given size (a desktop's by default).</summary>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-US",
         });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>docs/screenshots/NAME in the repository (the folder holding FragmentCache.sln).</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "FragmentCache.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var folder = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name);
     }
 
     public async ValueTask DisposeAsync()
