@@ -1,4 +1,5 @@
 using FragmentCache.Mvc;
+using FragmentCache.Mvc.TestApp.Endpoints;
 using FragmentCache.Mvc.TestApp.Services;
 using Microsoft.AspNetCore.Authentication;
 
@@ -109,6 +110,7 @@ app.UseOutputCache();
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseSiteCache());
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseSiteCache());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
+app.MapMinimalPages();
 app.Run();
 
 /// <summary>The entry point WebApplicationFactory starts.</summary>

@@ -44,6 +44,7 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<FragmentCache.Mvc.Holes.HoleRenderer>();
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Hosting.IStartupFilter, FragmentCache.Mvc.Endpoints.CachePageEndpointCheck>());
         services.TryAddSingleton<FragmentWarnings>();
         services.TryAddSingleton<FragmentRenderer>();
         services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));
