@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddControllersWithViews(o => o.Filters.Add<MvcFilterCounter>());
+builder.Services.AddRazorPages();
 builder.Services.AddSingleton<RenderCounter>();
 builder.Services.AddSingleton<PageGate>();
 builder.Services.AddSingleton<FragmentGate>();
@@ -111,6 +112,7 @@ app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseSit
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseSiteCache());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
 app.MapMinimalPages();
+app.MapRazorPages();
 app.Run();
 
 /// <summary>The entry point WebApplicationFactory starts.</summary>

@@ -5,7 +5,7 @@ namespace FragmentCache.Mvc.TestApp.Endpoints;
 /// <summary>Minimal-API endpoints cached by <c>.CachePage(...)</c>, the counterparts of the Pages controller's actions.</summary>
 public static class MinimalPages
 {
-    /// <summary>Maps the endpoints under <c>/min</c>; <c>TestApp:MinimalProfile</c> names the profile of <c>/min/named</c> (a test of an unknown one).</summary>
+    /// <summary>Maps the endpoints under <c>/min</c>; <c>TestApp:MinimalProfile</c> names the profile of <c>/min/named</c> (a test of an unknown one), <c>TestApp:CachePageOnMvc</c> misapplies it to MVC.</summary>
     public static void MapMinimalPages(this WebApplication app)
     {
         app.MapGet("/min/plain", (HttpContext http, RenderCounter counter) =>
@@ -56,6 +56,12 @@ public static class MinimalPages
         group.MapGet("/shared", (HttpContext http, RenderCounter counter) => "shared " + counter.Next("min-group-shared") + " " + http.Request.QueryString.Value);
         group.MapGet("/own", (HttpContext http, RenderCounter counter) => "own " + counter.Next("min-group-own") + " " + http.Request.QueryString.Value)
             .CachePage(p => p.VaryByQueryKeys = ["a"]);
+
+        // A mistake: .CachePage() on MVC's endpoints (TestApp:CachePageOnMvc = "true").
+        if (app.Configuration["TestApp:CachePageOnMvc"] == "true")
+        {
+            app.MapControllerRoute("cached-mvc", "cached-mvc/{controller}/{action}").CachePage();
+        }
 
         if (app.Configuration["TestApp:MinimalProfile"] is { Length: > 0 } profile)
         {

@@ -305,6 +305,17 @@ public sealed class MinimalApiCachePageStartupTests
     }
 
     [Fact]
+    public async Task OnMvcEndpoints_FailsTheStartPointingToTheAttribute()
+    {
+        await using var app = new ConfiguredAppFactory("Development", new Dictionary<string, string> { ["TestApp:CachePageOnMvc"] = "true" });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+
+        Assert.Contains("CachePage() on", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("put [CachePage] on its controller, action or page model instead", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KnownProfile_Starts()
     {
         await using var app = new ConfiguredAppFactory("Development", new Dictionary<string, string> { ["TestApp:MinimalProfile"] = "SIDEBAR" });
