@@ -6,8 +6,8 @@ namespace FragmentCache.Mvc;
 
 /// <summary>
 /// Caches the whole response of an action, of every action of a controller, or of every GET handler of a Razor Pages page
-/// model (each handler under its own entries; ASP.NET Core applies no filter on a handler method) (Django's <c>cache_page</c>);
-/// an action's attribute wins over its controller's. Minimal APIs take the same settings through <c>.CachePage(...)</c>. Safe by default: only GET and HEAD, only 200, never a
+/// model, each handler under its own entries (Django's <c>cache_page</c>); an action's attribute wins over its controller's.
+/// Minimal APIs take the same settings through <c>.CachePage(...)</c>. Safe by default: only GET and HEAD, only 200, never a
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
 /// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user; a
 /// profile's callback values, <see cref="VaryRules.Values"/>, do not lift this rule) or <see cref="AllowSignedIn"/>
