@@ -5,8 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FragmentCache.Mvc;
 
 /// <summary>
-/// Caches the whole response of an action or of every action of a controller (Django's <c>cache_page</c>);
-/// an action's attribute wins over its controller's. Safe by default: only GET and HEAD, only 200, never a
+/// Caches the whole response of an action, of every action of a controller, or of every GET handler of a Razor Pages page
+/// model, each handler under its own entries (Django's <c>cache_page</c>); an action's attribute wins over its controller's.
+/// Minimal APIs take the same settings through <c>.CachePage(...)</c>. Safe by default: only GET and HEAD, only 200, never a
 /// response with <c>Set-Cookie</c> or <c>Cache-Control: private/no-store/no-cache</c>, never a request with an
 /// <c>Authorization</c> header, never a signed-in user unless <see cref="VaryByUser"/> (then one entry per user; a
 /// profile's callback values, <see cref="VaryRules.Values"/>, do not lift this rule) or <see cref="AllowSignedIn"/>
@@ -84,6 +85,20 @@ public sealed class CachePageAttribute : Attribute, IFilterFactory, IOrderedFilt
     /// <inheritdoc/>
     /// <remarks><see langword="true"/>: the filter keeps no per-request state.</remarks>
     public bool IsReusable => true;
+
+    /// <summary>
+    /// Set on the copy a Razor Page's model carries (<see cref="ForRazorPage"/>): the page's handler name (the <c>handler</c>
+    /// query key) always stays in the key and in the request, as it picks the handler that runs.
+    /// </summary>
+    internal bool KeysPageHandler { get; private set; }
+
+    /// <summary>A copy of these settings for a Razor Page (<see cref="KeysPageHandler"/>); this instance is left as it is.</summary>
+    internal CachePageAttribute ForRazorPage()
+    {
+        var copy = (CachePageAttribute)MemberwiseClone();
+        copy.KeysPageHandler = true;
+        return copy;
+    }
 
     /// <inheritdoc/>
     public IFilterMetadata CreateInstance(IServiceProvider serviceProvider)

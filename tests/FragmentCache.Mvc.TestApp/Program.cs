@@ -1,9 +1,11 @@
 using FragmentCache.Mvc;
+using FragmentCache.Mvc.TestApp.Endpoints;
 using FragmentCache.Mvc.TestApp.Services;
 using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddControllersWithViews(o => o.Filters.Add<MvcFilterCounter>());
+builder.Services.AddRazorPages();
 builder.Services.AddSingleton<RenderCounter>();
 builder.Services.AddSingleton<PageGate>();
 builder.Services.AddSingleton<FragmentGate>();
@@ -109,6 +111,8 @@ app.UseOutputCache();
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/site"), site => site.UseSiteCache());
 app.UseWhen(c => c.Request.Path.StartsWithSegments("/LocalizedSite") || c.Request.Path.StartsWithSegments("/StreamingSite"), site => site.UseSiteCache());
 app.MapControllerRoute("default", "{controller=Fragments}/{action=Index}/{id?}");
+app.MapMinimalPages();
+app.MapRazorPages();
 app.Run();
 
 /// <summary>The entry point WebApplicationFactory starts.</summary>

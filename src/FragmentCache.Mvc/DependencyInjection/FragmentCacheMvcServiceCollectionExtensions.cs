@@ -44,6 +44,8 @@ public static class FragmentCacheMvcServiceCollectionExtensions
         services.TryAddSingleton<FragmentCache.Mvc.Holes.HoleRenderer>();
         services.TryAddSingleton<PageCacheHandlers>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, StoreNameCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Hosting.IStartupFilter, FragmentCache.Mvc.Endpoints.CachePageEndpointCheck>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>, CachePagePageConventionSetup>());
         services.TryAddSingleton<FragmentWarnings>();
         services.TryAddSingleton<FragmentRenderer>();
         services.TryAddSingleton(sp => new TemplateFragmentKeys(sp.GetRequiredService<ViewDigestProvider>()));

@@ -42,6 +42,19 @@ internal sealed class CachePageEndpoint
         // MVC puts the action's descriptor in its endpoint's metadata; its filter descriptors (global, controller and
         // action scope, each with its order) are what the invoker builds the filter pipeline from.
         var action = endpoint.Metadata.GetMetadata<ActionDescriptor>();
+        if (action is null && endpoint.Metadata.GetMetadata<Endpoints.CachePageMetadata>() is { } minimal)
+        {
+            // A minimal-API endpoint's .CachePage(): its settings are in the metadata, and no MVC filter runs after this.
+            try
+            {
+                return new CachePageEndpoint(minimal.Resolve(mvc, pages, endpoint.DisplayName), null, AuthorizationMetadataOn(endpoint));
+            }
+            catch (InvalidOperationException ex)
+            {
+                return new CachePageEndpoint(null, ex.Message, AuthorizationMetadataOn(endpoint));
+            }
+        }
+
         if (action?.FilterDescriptors is not { Count: > 0 } filters)
         {
             return None;
@@ -71,9 +84,7 @@ internal sealed class CachePageEndpoint
             return None;
         }
 
-        var hasAuthorization = endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
-            || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
-            || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
+        var hasAuthorization = AuthorizationMetadataOn(endpoint);
         if (declined is not null)
         {
             return new CachePageEndpoint(null, declined, hasAuthorization);
@@ -89,6 +100,11 @@ internal sealed class CachePageEndpoint
             return new CachePageEndpoint(null, ex.Message, hasAuthorization);
         }
     }
+
+    private static bool AuthorizationMetadataOn(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
+        || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
+        || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
 
     /// <summary>
     /// An MVC authorization filter runs after the authorization middleware, inside the invoker a hit skips: such an

@@ -34,4 +34,26 @@ internal sealed class CachePageFeature(ClaimsPrincipal user)
         !FilterReached ? "answered before the [CachePage] filter"
         : UserChanged ? "HttpContext.User changed after UseCachePage"
         : null;
+
+    /// <summary>
+    /// Records that the code the middleware caches for was reached with <paramref name="context"/>'s user and culture.
+    /// Returns whether the middleware's key still holds (step aside); <see langword="false"/> when the culture was resolved
+    /// after it (then <see cref="CultureChanged"/> is set and the caller caches under its own key).
+    /// </summary>
+    public bool Reached(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        FilterReached = true;
+        if (!ReferenceEquals(User, context.User))
+        {
+            UserChanged = true;
+        }
+
+        if (!VaryByCulture || PageCulture.SameAs(Culture, PageCulture.Of(context)))
+        {
+            return true;
+        }
+
+        CultureChanged = true;
+        return false;
+    }
 }

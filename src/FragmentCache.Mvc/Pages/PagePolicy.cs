@@ -29,6 +29,9 @@ internal sealed record PagePolicy(
     /// </summary>
     public bool ServesSignedIn => Vary.User || AllowSignedIn;
 
+    /// <summary>The query key (and route value) Razor Pages reads a handler's name from.</summary>
+    public const string RazorPageHandlerKey = "handler";
+
     /// <summary>
     /// The settings of <paramref name="attribute"/> over its profile's, over the defaults (one rule for the filter and
     /// the middleware): the attribute's <c>VaryBy*</c> names merged with the profile's <see cref="CacheProfile.Vary"/>,
@@ -54,14 +57,16 @@ internal sealed record PagePolicy(
         Add(vary.Headers, VaryValues.Merge(attribute.VaryByHeaders, shared?.HeadersOrNull));
         Add(vary.Cookies, VaryValues.Merge(attribute.VaryByCookies, shared?.CookiesOrNull));
         Add(vary.RouteValues, VaryValues.Merge(shared?.RouteValuesOrNull, null));
+        // A Razor Page's handler name picks the handler: a page that names its query keys keeps it too.
+        string[]? handler = attribute.KeysPageHandler ? [RazorPageHandlerKey] : null;
         if (attribute.VaryByQueryKeys is { } keys)
         {
             // Named by the attribute, even as none (the list exists, empty): an empty array ignores the query string.
-            Add(vary.QueryKeys, VaryValues.Merge(keys, null));
+            Add(vary.QueryKeys, VaryValues.Merge(keys, handler));
         }
         else if (shared is { QueryKeysOrNull.Count: > 0 })
         {
-            Add(vary.QueryKeys, VaryValues.Merge(shared.QueryKeysOrNull, null));
+            Add(vary.QueryKeys, VaryValues.Merge(shared.QueryKeysOrNull, handler));
         }
 
         if (shared?.ValuesOrNull is { Count: > 0 } values)
