@@ -16,7 +16,7 @@ namespace FragmentCache.Memcached;
 /// the same servers, connections and circuit breakers, so the application's other users of the client (an
 /// <c>IDistributedCache</c>, code of its own) keep their own setting.
 /// </remarks>
-public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICacheLifetimeStore, ICacheStoreHealth, ICacheStoreAvailability, IAsyncDisposable, IDisposable
+public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore, ICachePooledReadStore, ICacheLifetimeStore, ICacheStoreHealth, ICacheStoreAvailability, IAsyncDisposable, IDisposable
 {
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
@@ -82,6 +82,30 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     {
         var item = await _client.GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
         return item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The value is received straight from the connection's buffer into an array rented from <paramref name="pool"/> (no
+    /// array of its own); a compressed value is decompressed into an array of its own and the rented one returned at once.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<CacheItem?> GetPooledAsync(string key, ArrayPool<byte> pool, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var item = await _client.GetItemAsync(key, default, pool, cancellationToken).ConfigureAwait(false);
+        return item.IsHit ? ToPooledCacheItem(item) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>As <see cref="GetPooledAsync"/> for the value; the lease is as <see cref="GetOrLeaseAsync"/> gives it.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<CacheLeaseResult> GetOrLeasePooledAsync(string key, TimeSpan leaseTime, TimeSpan recacheWindow, ArrayPool<byte> pool,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        var item = await _client.GetItemAsync(key, LeaseOptions(leaseTime, recacheWindow), pool, cancellationToken).ConfigureAwait(false);
+        return ToLeaseResult(item, item.IsHit ? ToPooledCacheItem(item) : null);
     }
 
     /// <inheritdoc />
@@ -191,15 +215,21 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     public async ValueTask<CacheLeaseResult> GetOrLeaseAsync(string key, TimeSpan leaseTime, TimeSpan recacheWindow,
         CancellationToken cancellationToken = default)
     {
-        var options = new MemcachedGetOptions
-        {
-            LeaseTime = leaseTime,
-            RecacheWindow = recacheWindow > TimeSpan.Zero ? recacheWindow : null,
-        };
-        var item = await _client.GetItemAsync(key, options, cancellationToken).ConfigureAwait(false);
+        var item = await _client.GetItemAsync(key, LeaseOptions(leaseTime, recacheWindow), cancellationToken).ConfigureAwait(false);
+        return ToLeaseResult(item, item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null);
+    }
+
+    private static MemcachedGetOptions LeaseOptions(TimeSpan leaseTime, TimeSpan recacheWindow) => new()
+    {
+        LeaseTime = leaseTime,
+        RecacheWindow = recacheWindow > TimeSpan.Zero ? recacheWindow : null,
+    };
+
+    private static CacheLeaseResult ToLeaseResult(in MemcachedItem item, CacheItem? value)
+    {
         var status = item.Won ? CacheLeaseStatus.Won : item.LeaseTaken ? CacheLeaseStatus.HeldByOther : CacheLeaseStatus.None;
         var lease = new CacheLease(item.Cas, IsStub: !item.IsHit);
-        return new CacheLeaseResult(item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null, status, item.Stale, lease);
+        return new CacheLeaseResult(value, status, item.Stale, lease);
     }
 
     /// <inheritdoc />
@@ -272,6 +302,34 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// A hit read into a rented array: its memory (owned by the caller) when stored plain; decompressed into an array of
+    /// its own, the rented one returned at once, when stored compressed.
+    /// </summary>
+    private static CacheItem ToPooledCacheItem(in MemcachedItem item)
+    {
+        if (item.Rented is not { } rented)
+        {
+            return ToCacheItem(item.RawValue, item.Flags);
+        }
+
+        try
+        {
+            var value = MemcachedValueCodec.ReadDecompressed(rented.Value, item.Flags, out uint plainFlags);
+            if (value.Equals(rented.Value))
+            {
+                rented = null;
+            }
+
+            return new CacheItem(value, plainFlags);
+        }
+        finally
+        {
+            // Not handed on (decompressed into its own array, or the decompression failed): back to the pool.
+            ((IDisposable?)rented)?.Dispose();
+        }
     }
 
     private static CacheItem ToCacheItem(ReadOnlyMemory<byte> stored, uint flags)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using FragmentCache.Memcached.Connections;
 using System.Text;
@@ -21,8 +22,16 @@ public sealed partial class MemcachedClient
     }
 
     /// <inheritdoc />
+    public ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options = default, CancellationToken cancellationToken = default)
+        => GetItemAsync(key, options, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="GetItemAsync(string, MemcachedGetOptions, CancellationToken)"/>, receiving a hit's bytes into an array
+    /// rented from <paramref name="valuePool"/> when one is given: the item's <see cref="MemcachedItem.Rented"/> then owns
+    /// them, and the caller disposes it once it is done with the bytes.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options = default, CancellationToken cancellationToken = default)
+    internal async ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options, ArrayPool<byte>? valuePool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var wireKey = MemcachedKey.ToWireKey(key);
@@ -47,7 +56,7 @@ public sealed partial class MemcachedClient
             request.Ttl = Ttl(touch);
         }
 
-        var result = await ExecuteAsync("get", server, request, default, cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteAsync("get", server, request, default, cancellationToken, valuePool).ConfigureAwait(false);
         if (result is not { } reply)
         {
             _metrics.Miss();
@@ -62,7 +71,7 @@ public sealed partial class MemcachedClient
         }
 
         // A lease placeholder is an empty item without our "real value" flag bit: a miss that may carry the lease.
-        bool placeholder = MemcachedValueCodec.IsPlaceholder(reply.Value!.Length, reply.ClientFlags);
+        bool placeholder = MemcachedValueCodec.IsPlaceholder(reply.ValueLength, reply.ClientFlags);
         if (placeholder)
         {
             _metrics.Miss();
@@ -71,7 +80,7 @@ public sealed partial class MemcachedClient
 
         _metrics.Hit();
         return new MemcachedItem(MemcachedItemStatus.Hit, reply.Value, reply.ClientFlags, reply.Cas, ttl, reply.Won, reply.Stale,
-            reply.TokenSent && !reply.Won, _serializer);
+            reply.TokenSent && !reply.Won, _serializer, reply.Rented);
     }
 
     /// <inheritdoc />

@@ -178,7 +178,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<MetaResult?> ExecuteAsync(string operation, MemcachedServer server, MetaRequest request,
-        ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        ReadOnlyMemory<byte> data, CancellationToken cancellationToken, ArrayPool<byte>? valuePool = null)
     {
         ObjectDisposedException.ThrowIf(Disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
@@ -207,7 +207,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         }
 
         long started = _metrics.Start(operation);
-        var op = MetaOperation.Rent(request, data);
+        var op = MetaOperation.Rent(request, data, valuePool);
         if (!connection.TryEnqueue(op))
         {
             op.FailUnsent(new MemcachedException("The connection closed."));

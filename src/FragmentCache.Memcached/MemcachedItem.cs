@@ -10,10 +10,11 @@ public readonly struct MemcachedItem
     private readonly IMemcachedSerializer? _serializer;
 
     internal MemcachedItem(MemcachedItemStatus status, byte[]? value, uint flags, ulong cas, TimeSpan? timeToLive,
-        bool won, bool stale, bool leaseTaken, IMemcachedSerializer? serializer)
+        bool won, bool stale, bool leaseTaken, IMemcachedSerializer? serializer, Connections.RentedValue? rented = null)
     {
         Status = status;
         _value = value;
+        Rented = rented;
         Flags = flags;
         Cas = cas;
         TimeToLive = timeToLive;
@@ -30,7 +31,10 @@ public readonly struct MemcachedItem
     public bool IsHit => Status == MemcachedItemStatus.Hit;
 
     /// <summary>The stored bytes as they are on the server (possibly compressed: see <see cref="Flags"/>). Empty on a miss.</summary>
-    public ReadOnlyMemory<byte> RawValue => _value;
+    public ReadOnlyMemory<byte> RawValue => Rented is { } rented ? rented.Value : _value;
+
+    /// <summary>The pooled array that holds the value, for a get that asked for one: its caller disposes it.</summary>
+    internal Connections.RentedValue? Rented { get; }
 
     /// <summary>The client flags stored with the value; they say its format.</summary>
     public uint Flags { get; }
@@ -56,5 +60,5 @@ public readonly struct MemcachedItem
     /// stored bytes cannot be decoded.
     /// </summary>
     public T? GetValue<T>() =>
-        IsHit ? MemcachedValueCodec.Decode<T>(_value!, Flags, _serializer ?? MemcachedClient.DefaultSerializer) : default;
+        IsHit ? MemcachedValueCodec.Decode<T>(RawValue.Span, Flags, _serializer ?? MemcachedClient.DefaultSerializer) : default;
 }

@@ -23,6 +23,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     private Exception? _error;
     private MetaRequest _request;
     private ReadOnlyMemory<byte> _data;
+    private ArrayPool<byte>? _valuePool;
     private uint _opaque;
     private int _references;
     private CancellationTokenRegistration _cancellation;
@@ -31,8 +32,11 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     {
     }
 
-    /// <summary>Takes an operation from the pool for <paramref name="request"/>.</summary>
-    public static MetaOperation Rent(in MetaRequest request, ReadOnlyMemory<byte> data)
+    /// <summary>
+    /// Takes an operation from the pool for <paramref name="request"/>. With <paramref name="valuePool"/>, a value reply
+    /// is received into an array rented from it (<see cref="MetaResult.Rented"/>), which the caller gives back.
+    /// </summary>
+    public static MetaOperation Rent(in MetaRequest request, ReadOnlyMemory<byte> data, ArrayPool<byte>? valuePool = null)
     {
         if (!Pool.TryDequeue(out var op))
         {
@@ -45,6 +49,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
         op._request = request;
         op._data = data;
+        op._valuePool = valuePool;
         op.ResetOutcome();
         op._references = 2;
         return op;
@@ -115,7 +120,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
         if (IsPending)
         {
-            var result = MetaResult.From(reply, data, _request.Command == MetaCommand.Arithmetic);
+            var result = MetaResult.From(reply, data, _request.Command == MetaCommand.Arithmetic, _valuePool);
             _result = result;
             // Claimed: the connection's completion batch delivers it, after the reader has moved on.
             Claim();
@@ -194,6 +199,7 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         _cancellation = default;
         _request = default;
         _data = default;
+        _valuePool = null;
         _result = default;
         _error = null;
         _core.Reset();

@@ -3,13 +3,17 @@ using FragmentCache.Memcached.Protocol;
 
 namespace FragmentCache.Memcached.Connections;
 
-/// <summary>The outcome of one meta command: the reply header plus, for a value, its own buffer.</summary>
+/// <summary>
+/// The outcome of one meta command: the reply header plus, for a value, its own buffer, or (for a get that asked for
+/// it) a <see cref="RentedValue"/> whose holder gives it back.
+/// </summary>
 internal readonly struct MetaResult
 {
-    public MetaResult(in MetaReply reply, byte[]? value, ulong number)
+    public MetaResult(in MetaReply reply, byte[]? value, ulong number, RentedValue? rented = null)
     {
         Code = reply.Code;
         Value = value;
+        Rented = rented;
         ClientFlags = reply.ClientFlags;
         Cas = reply.Cas;
         Ttl = reply.Ttl;
@@ -22,7 +26,14 @@ internal readonly struct MetaResult
 
     public ReplyCode Code { get; }
 
+    /// <summary>The value's own array; null for a miss and for a value received into <see cref="Rented"/>.</summary>
     public byte[]? Value { get; }
+
+    /// <summary>The value received into a pooled array, when the get asked for one (and the value is not empty).</summary>
+    public RentedValue? Rented { get; }
+
+    /// <summary>The value's length in bytes, wherever it was received; 0 for a miss.</summary>
+    public int ValueLength => Rented is { } rented ? rented.Value.Length : Value?.Length ?? 0;
 
     public uint ClientFlags { get; }
 
@@ -41,7 +52,11 @@ internal readonly struct MetaResult
 
     public string? ErrorMessage { get; }
 
-    public static MetaResult From(in MetaReply reply, in ReadOnlySequence<byte> data, bool numeric)
+    /// <summary>
+    /// The result of <paramref name="reply"/>: a value is copied out of the connection's buffer into an array of its
+    /// own, or into one rented from <paramref name="pool"/> when the caller gave one.
+    /// </summary>
+    public static MetaResult From(in MetaReply reply, in ReadOnlySequence<byte> data, bool numeric, ArrayPool<byte>? pool = null)
     {
         if (reply.Code != ReplyCode.Value)
         {
@@ -65,6 +80,11 @@ internal readonly struct MetaResult
             }
 
             return new MetaResult(reply, null, number);
+        }
+
+        if (pool is not null && data.Length > 0)
+        {
+            return new MetaResult(reply, null, 0, RentedValue.Copy(pool, data));
         }
 
         // Every byte is overwritten at once: skip the zeroing (the runtime zeroes small arrays anyway).

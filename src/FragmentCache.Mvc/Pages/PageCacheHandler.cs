@@ -81,45 +81,53 @@ internal sealed class PageCacheHandler(
                 return;
             }
 
-            if (miss.Captured is { } captured)
-            {
-                // Rendered here (a miss, or not stored: this render's or the joined one's verdict): stored or not, this
-                // request writes what it captured once the pipeline has finished.
-                await captured.Run.ConfigureAwait(false);
-                var verdict = miss.Verdict;
-                if (miss.NotStored is { } notStored)
-                {
-                    PageCacheLog.NotStored(logger, verdict.NotStored ?? notStored);
-                }
-
-                if (!verdict.ActionFailed)
-                {
-                    await PageReplay.WriteCapturedAsync(context, captured, status).ConfigureAwait(false);
-                }
-
-                return;
-            }
-
-            // Served from the store (or a render this request joined): the entry decoded once, a two-tier copy's decode
-            // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule; a page
-            // whose holes name a component this build no longer has is rendered again.
-            var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now) && HolesExist(context, hit))
-            {
-                await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
-                return;
-            }
-
-            // Unreadable, or past the freshness the per-site cache gave it: drop it and look again.
             try
             {
-                await fragments.InvalidateAsync(FragmentName, vary, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                if (miss.Captured is { } captured)
+                {
+                    // Rendered here (a miss, or not stored: this render's or the joined one's verdict): stored or not, this
+                    // request writes what it captured once the pipeline has finished.
+                    await captured.Run.ConfigureAwait(false);
+                    var verdict = miss.Verdict;
+                    if (miss.NotStored is { } notStored)
+                    {
+                        PageCacheLog.NotStored(logger, verdict.NotStored ?? notStored);
+                    }
+
+                    if (!verdict.ActionFailed)
+                    {
+                        await PageReplay.WriteCapturedAsync(context, captured, status).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                // Served from the store (or a render this request joined): the entry decoded once, a two-tier copy's decode
+                // shared by its later hits (PageReplay never hands out its arrays). The freshness is the page's own rule; a page
+                // whose holes name a component this build no longer has is rendered again.
+                var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+                if (result.GetDecoded(PageEntry.TryDecode) is { } hit && (hit.FreshUntilUnixMs == 0 || hit.FreshUntilUnixMs > now) && HolesExist(context, hit))
+                {
+                    await PageReplay.ReplayAsync(context, hit, now, status).ConfigureAwait(false);
+                    return;
+                }
+
+                // Unreadable, or past the freshness the per-site cache gave it: drop it and look again.
+                try
+                {
+                    await fragments.InvalidateAsync(FragmentName, vary, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Only with ThrowOnError: serve this request fresh and uncached.
+                    PageCacheLog.StoreFailed(logger, ex);
+                    break;
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            finally
             {
-                // Only with ThrowOnError: serve this request fresh and uncached.
-                PageCacheLog.StoreFailed(logger, ex);
-                break;
+                // A hit read into a pooled buffer gives it back once its body is written (or not used).
+                result.Dispose();
             }
         }
 
@@ -190,6 +198,8 @@ internal sealed class PageCacheHandler(
             Expiration = policy.Duration,
             Tags = [.. policy.Tags, PathTag(path)],
             MetricName = metricName,
+            // HandleAsync disposes every result once the body is written: a hit's bytes may stay in a pooled buffer.
+            PooledResult = true,
         };
         if (found)
         {

@@ -79,24 +79,43 @@ internal sealed class PageEntry
             return null;
         }
 
-        var headers = new KeyValuePair<string, string[]>[count];
-        for (var i = 0; i < count; i++)
+        // A page's headers are the same bytes on every hit: decoded once and shared (as a two-tier copy's entry is).
+        var headersStart = reader.Position;
+        var end = reader;
+        if (!end.TrySkipHeaders(count))
         {
-            if (!reader.TryReadString(out var name, knownNames: true) || !reader.TryReadInt32(out var valueCount) || valueCount is < 0 or > 1000)
-            {
-                return null;
-            }
+            return null;
+        }
 
-            var values = valueCount == 0 ? [] : new string[valueCount];
-            for (var j = 0; j < valueCount; j++)
+        var rawHeaders = bytes.Span[headersStart..end.Position];
+        var headers = DecodedHeaders.Find(rawHeaders);
+        if (headers is not null)
+        {
+            reader = end;
+        }
+        else
+        {
+            headers = new KeyValuePair<string, string[]>[count];
+            for (var i = 0; i < count; i++)
             {
-                if (!reader.TryReadString(out values[j], knownNames: false))
+                if (!reader.TryReadString(out var name, knownNames: true) || !reader.TryReadInt32(out var valueCount) || valueCount is < 0 or > 1000)
                 {
                     return null;
                 }
+
+                var values = valueCount == 0 ? [] : new string[valueCount];
+                for (var j = 0; j < valueCount; j++)
+                {
+                    if (!reader.TryReadString(out values[j], knownNames: false))
+                    {
+                        return null;
+                    }
+                }
+
+                headers[i] = new(name, values);
             }
 
-            headers[i] = new(name, values);
+            DecodedHeaders.Keep(rawHeaders, headers);
         }
 
         var table = ReadOnlySpan<byte>.Empty;
@@ -129,6 +148,37 @@ internal sealed class PageEntry
             Body = bytes.Slice(reader.Position, length),
             Holes = holes,
         };
+    }
+
+    /// <summary>
+    /// The headers of the pages decoded last, by their stored bytes: 16 slots (a header block of at most 2 KB each), picked
+    /// by a hash of the bytes and swapped whole, so a hit on a page seen before decodes no header and allocates no array.
+    /// The arrays are shared by every request that reads them and are never written to (replay copies what it hands out).
+    /// </summary>
+    private static class DecodedHeaders
+    {
+        private const int MaxBytes = 2048;
+        private static readonly Slot?[] Slots = new Slot?[16];
+
+        public static KeyValuePair<string, string[]>[]? Find(ReadOnlySpan<byte> raw) =>
+            raw.Length <= MaxBytes && Volatile.Read(ref Slots[Index(raw)]) is { } slot && raw.SequenceEqual(slot.Raw) ? slot.Headers : null;
+
+        public static void Keep(ReadOnlySpan<byte> raw, KeyValuePair<string, string[]>[] headers)
+        {
+            if (raw.Length <= MaxBytes)
+            {
+                Volatile.Write(ref Slots[Index(raw)], new Slot(raw.ToArray(), headers));
+            }
+        }
+
+        private static int Index(ReadOnlySpan<byte> raw)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(raw);
+            return hash.ToHashCode() & (Slots.Length - 1);
+        }
+
+        private sealed record Slot(byte[] Raw, KeyValuePair<string, string[]>[] Headers);
     }
 
     /// <summary>Reads <see cref="BinaryWriter"/>'s encoding from a span, failing softly on truncation or garbage.</summary>
@@ -188,6 +238,47 @@ internal sealed class PageEntry
 
             value = knownNames && KnownHeaderName(utf8) is { } known ? known : Encoding.UTF8.GetString(utf8);
             return true;
+        }
+
+        /// <summary>Moves past <paramref name="count"/> headers (a name, a value count, the values) without decoding them.</summary>
+        public bool TrySkipHeaders(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (!TrySkipString() || !TryReadInt32(out var valueCount) || valueCount is < 0 or > 1000)
+                {
+                    return false;
+                }
+
+                for (var j = 0; j < valueCount; j++)
+                {
+                    if (!TrySkipString())
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private bool TrySkipString()
+        {
+            int length = 0, shift = 0;
+            byte b;
+            do
+            {
+                if (shift > 28 || !TryReadByte(out b))
+                {
+                    return false;
+                }
+
+                length |= (b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+
+            return length >= 0 && TryTake(length, out _);
         }
 
         /// <summary>The next <paramref name="count"/> bytes, or false when fewer are left.</summary>

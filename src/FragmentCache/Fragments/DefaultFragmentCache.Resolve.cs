@@ -36,20 +36,34 @@ internal sealed partial class DefaultFragmentCache
     {
         var requestTags = ReadRequestTagsAsync(request, cancellationToken);
         CacheItem? item = null;
+        var pooledReads = PooledReads(request);
+        PooledContent? pooled = null;
         try
         {
-            item = await store.GetAsync(request.FullKey, cancellationToken).ConfigureAwait(false);
+            item = pooledReads is null
+                ? await store.GetAsync(request.FullKey, cancellationToken).ConfigureAwait(false)
+                : await pooledReads.GetPooledAsync(request.FullKey, ValuePool, cancellationToken).ConfigureAwait(false);
+            pooled = pooledReads is not null && item is { } read ? PooledContent.Of(read.Value) : null;
         }
         catch (Exception ex) when (Report(ex, "get"))
         {
         }
 
-        var generations = await requestTags.ConfigureAwait(false);
-        if (item is { } found && await entries.ValidateAsync(found, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } entry)
+        Dictionary<string, ulong>? generations;
+        try
         {
-            metrics.Hit(MetricLayers.Fragment);
-            KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
-            return new FragmentResult(FragmentOutcome.Hit, entry.Kind, entry.Content, null);
+            generations = await requestTags.ConfigureAwait(false);
+            if (item is { } found && await entries.ValidateAsync(found, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                metrics.Hit(MetricLayers.Fragment);
+                KeepLocalCopy(request, entry.Kind, entry.Content, entry.Tags, expiration);
+                return Holding(new FragmentResult(FragmentOutcome.Hit, entry.Kind, entry.Content, null), ref pooled);
+            }
+        }
+        finally
+        {
+            // Not handed to the caller (a miss, an unusable entry, a failure): back to the pool at once.
+            pooled?.Release();
         }
 
         metrics.Miss(MetricLayers.Fragment);
@@ -72,9 +86,12 @@ internal sealed partial class DefaultFragmentCache
         {
             CacheLeaseResult result;
             Dictionary<string, ulong>? generations;
+            var pooledReads = PooledReads(request);
             try
             {
-                result = await leases.GetOrLeaseAsync(request.FullKey, stampede.LeaseTime, window, cancellationToken).ConfigureAwait(false);
+                result = pooledReads is null
+                    ? await leases.GetOrLeaseAsync(request.FullKey, stampede.LeaseTime, window, cancellationToken).ConfigureAwait(false)
+                    : await pooledReads.GetOrLeasePooledAsync(request.FullKey, stampede.LeaseTime, window, ValuePool, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (Report(ex, "get-or-lease"))
             {
@@ -86,73 +103,111 @@ internal sealed partial class DefaultFragmentCache
                 return await RenderAndStoreAsync(request, null, null, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
             }
 
-            // Generations read with the first lookup are as fresh as it is; after a wait they are not, and are read again.
-            generations = attempt == 0 ? await requestTags.ConfigureAwait(false) : null;
-            if (result.Status == CacheLeaseStatus.Won)
+            // The pooled bytes of this read, until a result takes them over (released on every other way out).
+            var pooled = pooledReads is not null && result.Item is { } read ? PooledContent.Of(read.Value) : null;
+            try
             {
-                // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
-                metrics.LeaseWin();
-                if (result.Item is null)
+                // Generations read with the first lookup are as fresh as it is; after a wait they are not, and are read again.
+                generations = attempt == 0 ? await requestTags.ConfigureAwait(false) : null;
+                if (result.Status == CacheLeaseStatus.Won)
                 {
-                    metrics.Miss(MetricLayers.Fragment);
-                }
-                else if (await entries.ValidateAsync(result.Item.Value, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } current)
-                {
-                    // Only the request that re-renders may wait: the ones that joined it here get the copy at once
-                    // (as every other process does), and with a background refresh this one does too.
-                    var copy = new FragmentResult(IsStale(current, expiration, result.Stale) ? FragmentOutcome.StaleHit : FragmentOutcome.Hit, current.Kind, current.Content, null);
-                    flight.TrySetResult(copy);
-                    if (request.Options.BackgroundRefresh)
+                    // A miss, a stale copy or an early recache: this request rebuilds (the lease is released if it cannot).
+                    metrics.LeaseWin();
+                    if (result.Item is null)
                     {
-                        CountCopyServed(request, current, expiration, result.Stale);
-                        RefreshInBackground(request, leases, result.Lease, storeExpiration, generations);
-                        return copy;
+                        metrics.Miss(MetricLayers.Fragment);
+                    }
+                    else if (await entries.ValidateAsync(result.Item.Value, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false) is { } current)
+                    {
+                        // Only the request that re-renders may wait: the ones that joined it here get the copy at once
+                        // (as every other process does), and with a background refresh this one does too.
+                        var copy = Holding(new FragmentResult(IsStale(current, expiration, result.Stale) ? FragmentOutcome.StaleHit : FragmentOutcome.Hit, current.Kind, current.Content, null), ref pooled);
+                        flight.TrySetResult(copy);
+                        if (request.Options.BackgroundRefresh)
+                        {
+                            CountCopyServed(request, current, expiration, result.Stale);
+                            RefreshInBackground(request, leases, result.Lease, storeExpiration, generations);
+                            return copy;
+                        }
+
+                        // The joiners hold their own references (taken by the flight): this request renders instead.
+                        copy.Dispose();
+                    }
+
+                    pooled?.Release();
+                    pooled = null;
+
+                    return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (result.Item is { } item)
+                {
+                    var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false);
+                    if (entry is not null)
+                    {
+                        return Holding(new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Kind, entry.Content, null), ref pooled);
+                    }
+
+                    pooled?.Release();
+                    pooled = null;
+
+                    if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
+                    {
+                        // Present but unusable (tag moved on, unreadable, another key): mark it stale so exactly one caller wins.
+                        try
+                        {
+                            await leases.InvalidateAsStaleAsync(request.FullKey, stampede.LeaseTime, cancellationToken).ConfigureAwait(false);
+                            continue;
+                        }
+                        catch (Exception ex) when (Report(ex, "invalidate-stale"))
+                        {
+                            return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                 }
 
-                return await RenderAndStoreAsync(request, leases, result.Lease, storeExpiration, generations, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (result.Item is { } item)
-            {
-                var entry = await entries.ValidateAsync(item, request.Key, request.FullKey, generations, request.Kind, cancellationToken).ConfigureAwait(false);
-                if (entry is not null)
+                // Someone else renders: wait for their value, but never past the lease time.
+                var waited = timeProvider.GetElapsedTime(started);
+                if (waited >= stampede.LeaseTime)
                 {
-                    return new FragmentResult(CountCopyServed(request, entry, expiration, result.Stale), entry.Kind, entry.Content, null);
+                    logger.LeaseWaitTimedOut(waited.TotalMilliseconds, request.Key.Name);
+                    return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (result.Status == CacheLeaseStatus.None && ++invalidations <= MaxInvalidationsPerLookup)
+                if (!counted)
                 {
-                    // Present but unusable (tag moved on, unreadable, another key): mark it stale so exactly one caller wins.
-                    try
-                    {
-                        await leases.InvalidateAsStaleAsync(request.FullKey, stampede.LeaseTime, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                    catch (Exception ex) when (Report(ex, "invalidate-stale"))
-                    {
-                        return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
-                    }
+                    metrics.LeaseWait();
+                    counted = true;
                 }
-            }
 
-            // Someone else renders: wait for their value, but never past the lease time.
-            var waited = timeProvider.GetElapsedTime(started);
-            if (waited >= stampede.LeaseTime)
+                var pause = stampede.LeaseTime - waited;
+                await Task.Delay(pause < stampede.PollInterval ? pause : stampede.PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            finally
             {
-                logger.LeaseWaitTimedOut(waited.TotalMilliseconds, request.Key.Name);
-                return await RenderWithoutStoringAsync(request, cancellationToken).ConfigureAwait(false);
+                pooled?.Release();
             }
-
-            if (!counted)
-            {
-                metrics.LeaseWait();
-                counted = true;
-            }
-
-            var pause = stampede.LeaseTime - waited;
-            await Task.Delay(pause < stampede.PollInterval ? pause : stampede.PollInterval, timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The store's pooled reads, when the caller disposes its result (<see cref="FragmentCacheEntryOptions.PooledResult"/>).</summary>
+    private ICachePooledReadStore? PooledReads(FragmentRequest request) =>
+        request.Options.PooledResult ? store as ICachePooledReadStore : null;
+
+    /// <summary>
+    /// <paramref name="result"/> holding the reference of <paramref name="pooled"/> (which is then cleared: the result
+    /// owns it), or <paramref name="result"/> as it is when the bytes are not pooled.
+    /// </summary>
+    private static FragmentResult Holding(FragmentResult result, ref PooledContent? pooled)
+    {
+        if (pooled is null)
+        {
+            return result;
+        }
+
+        var held = result.WithHold(new PooledContentHold(pooled));
+        pooled = null;
+        return held;
     }
 
     /// <summary>A stored copy served: stale (flagged, or past its expiration) or a hit, which two-tier mode keeps a local copy of.</summary>
@@ -398,7 +453,7 @@ internal sealed partial class DefaultFragmentCache
 
         if (down is not null)
         {
-            local.SetOutageCopy(request.Key.Canonical, kind, content, generations, down, expiration);
+            local.SetOutageCopy(request.Key.Canonical, kind, Owned(content), generations, down, expiration);
         }
     }
 
@@ -425,7 +480,14 @@ internal sealed partial class DefaultFragmentCache
     {
         if (local.Enabled)
         {
-            local.Set(request.Key.Canonical, kind, content, generations, expiration);
+            local.Set(request.Key.Canonical, kind, Owned(content), generations, expiration);
         }
     }
+
+    /// <summary>
+    /// Bytes a copy that outlives the request may keep: <paramref name="content"/> itself, or a plain copy of it when it
+    /// lives in a pooled buffer (which goes back to its pool once the request is done with it).
+    /// </summary>
+    private static ReadOnlyMemory<byte> Owned(ReadOnlyMemory<byte> content) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetMemoryManager(content, out System.Buffers.MemoryManager<byte>? _) ? content.ToArray() : content;
 }

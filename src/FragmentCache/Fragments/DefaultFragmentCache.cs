@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
 
     // One flight per full key and accepted kind (a text and a bytes render under one key are separate renders):
     // joiners share the leader's result (or its stale copy, or its exception).
-    private readonly SingleFlight<(string FullKey, FragmentContentKind? Kind), FragmentResult> _flights = new();
+    // A result holding pooled bytes gives each joiner a reference of its own.
+    private readonly SingleFlight<(string FullKey, FragmentContentKind? Kind), FragmentResult> _flights = new(sharing: FragmentResultSharing.Instance);
 
     public DefaultFragmentCache(
         ICacheStore store,
@@ -53,6 +55,13 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
 
     /// <summary>The entry store this cache reads and writes through.</summary>
     internal FragmentEntryStore Entries => entries;
+
+    /// <summary>
+    /// Where a lookup with <see cref="FragmentCacheEntryOptions.PooledResult"/> rents the buffer a store reads its hit
+    /// into (<see cref="ICachePooledReadStore"/>). The default is <see cref="ArrayPool{T}.Shared"/>; tests set a pool
+    /// that checks every rent and return.
+    /// </summary>
+    internal ArrayPool<byte> ValuePool { get; set; } = ArrayPool<byte>.Shared;
 
     public ValueTask<FragmentResult> GetOrRenderAsync(FragmentKey key, FragmentCacheEntryOptions? options, Func<CancellationToken, ValueTask<FragmentRender>> render, CancellationToken cancellationToken = default)
     {
@@ -163,6 +172,7 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
             {
                 // The render this request joined was not to be stored (it may be its own caller's alone): render our own.
                 metrics.Render(MetricLayers.Fragment);
+                result.Dispose();
                 var own = await request.Render(cancellationToken).ConfigureAwait(false);
                 result = own.ToResult(FragmentOutcome.NotStored, own.Bytes());
             }

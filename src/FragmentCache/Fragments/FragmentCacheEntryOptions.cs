@@ -44,4 +44,12 @@ public sealed class FragmentCacheEntryOptions
     /// name from a small fixed set (the page cache uses <c>page</c> and the route template), never to a key or user input.
     /// </summary>
     public string? MetricName { get; init; }
+
+    /// <summary>
+    /// Whether the caller disposes the <see cref="FragmentResult"/> once it has written its bytes (and reads nothing of it
+    /// afterwards). A hit from a store that can read into pooled buffers (<see cref="ICachePooledReadStore"/>: Memcached)
+    /// then holds its bytes in a pooled array instead of a new one, returned to the pool when the last caller sharing it
+    /// has disposed its result. The default is <see langword="false"/>: a result's bytes are the caller's to keep.
+    /// </summary>
+    public bool PooledResult { get; init; }
 }

@@ -6,9 +6,15 @@ namespace FragmentCache;
 /// What <see cref="IFragmentCache.GetOrRenderAsync(FragmentKey, FragmentCacheEntryOptions?, Func{CancellationToken, ValueTask{FragmentRender}}, CancellationToken)"/>
 /// hands back: how it answered, the stored bytes, and the text.
 /// </summary>
-public readonly struct FragmentResult
+/// <remarks>
+/// A hit looked up with <see cref="FragmentCacheEntryOptions.PooledResult"/> may hold its bytes in a pooled buffer:
+/// <see cref="Dispose"/> gives it back, after which <see cref="Utf8"/>, <see cref="Holes"/> and anything decoded from
+/// them must not be read. Any other result holds nothing, and disposing it does nothing.
+/// </remarks>
+public readonly struct FragmentResult : IDisposable
 {
-    // A string (the render's own, or the one a joined render shared) or a two-tier copy that keeps its decoded forms.
+    // A string (the render's own, or the one a joined render shared), a two-tier copy that keeps its decoded forms, or
+    // this caller's hold on a pooled read's bytes.
     private readonly object? _source;
 
     internal FragmentResult(FragmentOutcome outcome, ReadOnlyMemory<byte> utf8, string? text)
@@ -75,7 +81,7 @@ public readonly struct FragmentResult
     /// per copy) rather than a decode of <see cref="Utf8"/> on each read. A writer that can write bytes prefers
     /// <see cref="Utf8"/> when this is <see langword="false"/>.
     /// </summary>
-    public bool HasText => _source is not null;
+    public bool HasText => _source is string or LocalFragmentCopy;
 
     /// <summary>
     /// What <paramref name="decode"/> makes of <see cref="Utf8"/>. A two-tier copy decodes once and shares the result with
@@ -93,4 +99,23 @@ public readonly struct FragmentResult
 
     /// <summary>The same content under another outcome (a joiner's view of a flight).</summary>
     internal FragmentResult With(FragmentOutcome outcome) => new(outcome, Utf8, _source, Holes);
+
+    /// <summary>The pooled bytes this result holds a reference on, if any.</summary>
+    internal PooledContent? Pooled => (_source as PooledContentHold)?.Content;
+
+    /// <summary>This result holding <paramref name="hold"/>: its bytes live in that pooled content.</summary>
+    internal FragmentResult WithHold(PooledContentHold hold) => new(Outcome, Utf8, hold, Holes);
+
+    /// <summary>
+    /// A result of its own for a caller that was given one more reference on the pooled bytes (a flight's joiner); the
+    /// same result when it holds none.
+    /// </summary>
+    internal FragmentResult Claim() => _source is PooledContentHold hold ? new(Outcome, Utf8, new PooledContentHold(hold.Content), Holes) : this;
+
+    /// <summary>
+    /// Gives back this result's reference on a pooled buffer (<see cref="FragmentCacheEntryOptions.PooledResult"/>), once
+    /// however often it is called; the buffer returns to its pool when its last holder has let go. Call it once the
+    /// bytes are written. Does nothing for a result that holds none (the default).
+    /// </summary>
+    public void Dispose() => (_source as PooledContentHold)?.Release();
 }
