@@ -41,6 +41,9 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
     /// <summary>The connection whose batch is resuming callers on this thread, if any.</summary>
     public static MemcachedConnection? CurrentSource => t_running?.Source;
 
+    /// <summary>Whether this thread is resuming callers (possibly a connection's reader, further up its stack).</summary>
+    public static bool IsDelivering => t_running is not null;
+
     public static CompletionBatch Rent(MemcachedConnection? source)
     {
         var batch = Pool.TryDequeue(out var pooled) ? pooled : new CompletionBatch();

@@ -222,7 +222,9 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
     public async ValueTask DisposeAsync()
     {
         Fail(new ObjectDisposedException(nameof(MemcachedConnection)));
-        if (_readLoop is not null)
+        // A caller resumed by a reader (a continuation of its get disposing the client) must not wait for a reader loop
+        // to end: that loop may be below it on this very stack, and would wait for it in turn. The failure stops the loop.
+        if (_readLoop is not null && !CompletionBatch.IsDelivering)
         {
             await _readLoop.ConfigureAwait(false);
         }

@@ -65,6 +65,38 @@ public sealed class InlineCompletionTests
     }
 
     [Fact]
+    public async Task AContinuationThatDisposesTheClientSynchronously_DoesNotWaitForItself()
+    {
+        await using var server = await MemcachedProcess.StartAsync();
+        var options = TestClientOptions.For(server.Address);
+        options.ConnectionsPerServer = 1;
+        await using var owner = new MemcachedClient(options);
+        await FillAsync(owner);
+
+        // A get resumed by the reader's delivery, whose continuation then disposes the client with the blocking Dispose,
+        // as a test class or a using block ending right after an await does.
+        var disposer = Task.Run(async () =>
+        {
+            for (int attempt = 0; attempt < 1_000; attempt++)
+            {
+                var client = new MemcachedClient(options);
+                var value = await client.GetAsync<string>("inline:" + (attempt % Keys)).ConfigureAwait(false);
+                bool resumedByDelivery = CompletionBatch.CurrentSource is not null;
+                client.Dispose();
+                Assert.Equal("value of inline:" + (attempt % Keys), value);
+                if (resumedByDelivery)
+                {
+                    return attempt;
+                }
+            }
+
+            throw new InvalidOperationException("No get was resumed by a delivery.");
+        });
+
+        await disposer.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task CallersCancellingEachOtherFromInsideContinuations_ZeroWrongValuesAndStreamInStep()
     {
         await using var server = await MemcachedProcess.StartAsync();
