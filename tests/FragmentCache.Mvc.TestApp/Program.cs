@@ -64,6 +64,7 @@ var localization = new RequestLocalizationOptions().SetDefaultCulture("en").AddS
 static bool Localized(HttpContext c) => c.Request.Path.StartsWithSegments("/Localized") || c.Request.Path.StartsWithSegments("/LocalizedSite");
 var app = builder.Build();
 app.UseForwardedHeaders();
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/Pages/Missing"), b => b.UseStatusCodePages("text/plain", "status page {0}"));
 if (cachePage != "localization-after")
 {
     app.UseWhen(Localized, l => l.UseRequestLocalization(localization));

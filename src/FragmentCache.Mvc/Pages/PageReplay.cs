@@ -285,7 +285,9 @@ internal static class PageReplay
             MakePrivate(response.Headers);
         }
 
-        if (!response.HasStarted && response.StatusCode != StatusCodes.Status304NotModified)
+        // An empty error response keeps no length, so the application's status-code pages can still write its body.
+        var emptyError = captured.Body.Length == 0 && response.StatusCode >= StatusCodes.Status400BadRequest;
+        if (!response.HasStarted && response.StatusCode != StatusCodes.Status304NotModified && !emptyError)
         {
             response.ContentLength = captured.Body.Length;
         }

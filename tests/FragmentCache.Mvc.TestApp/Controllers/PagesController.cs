@@ -59,6 +59,13 @@ public sealed class PagesController(RenderCounter counter, PageGate gate) : Cont
         return StatusCode(id, "status");
     }
 
+    /// <summary>An empty 404, for the application's status-code pages (configured under this path) to fill.</summary>
+    public IActionResult Missing()
+    {
+        counter.Next("pages-missing");
+        return NotFound();
+    }
+
     /// <summary>Marks itself private.</summary>
     public IActionResult Private()
     {

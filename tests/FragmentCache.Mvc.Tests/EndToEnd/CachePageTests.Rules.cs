@@ -34,6 +34,22 @@ public partial class CachePageTests
     }
 
     [Fact]
+    public async Task CachePage_EmptyNotFound_LeftToTheStatusCodePages()
+    {
+        var (factory, _) = Create();
+        await using var _f = factory;
+        var client = factory.CreateClient();
+        for (var i = 0; i < 2; i++)
+        {
+            var (r, body) = await client.SendAsync("/Pages/Missing");
+            Assert.Equal(HttpStatusCode.NotFound, r.StatusCode);
+            Assert.Equal("status page 404", body);
+        }
+
+        Assert.Equal(2, factory.Counter.Count("pages-missing"));
+    }
+
+    [Fact]
     public async Task CachePage_SetCookie_NotStoredAndCookieNeverReplayed()
     {
         var (factory, _) = Create();
