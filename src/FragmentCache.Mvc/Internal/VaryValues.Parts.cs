@@ -11,6 +11,9 @@ namespace FragmentCache.Mvc.Internal;
 /// <summary>The dimensions of a key, one writer each: a marker, a count and (name, value) pairs.</summary>
 internal static partial class VaryValues
 {
+    // The small counts every key writes, boxed once.
+    private static readonly object[] SmallCounts = [0, 1, 2, 3, 4, 5, 6, 7];
+
     public static void AddText(List<object?> parts, string marker, string? value)
     {
         parts.Add(marker);
@@ -42,6 +45,22 @@ internal static partial class VaryValues
 
     /// <summary>Adds every query key (sorted by lower-cased name, values in request order).</summary>
     public static void AddAllQuery(List<object?> parts, IQueryCollection query)
+    {
+        if (query.Count == 0)
+        {
+            // What the pairs below write for no keys, without their array and lookup (every page without a query).
+            parts.Add("query*");
+            parts.Add(Count(0));
+            return;
+        }
+
+        AddAllQueryPairs(parts, query);
+    }
+
+    /// <summary>A count as the key's values hold it: boxed once for the small counts every key has.</summary>
+    private static object Count(int count) => (uint)count < (uint)SmallCounts.Length ? SmallCounts[count] : count;
+
+    private static void AddAllQueryPairs(List<object?> parts, IQueryCollection query)
     {
         var names = new string[query.Count];
         var i = 0;
@@ -160,12 +179,12 @@ internal static partial class VaryValues
     private static void AddPairs(List<object?> parts, string marker, IReadOnlyList<string> names, Func<string, StringValues> lookup)
     {
         parts.Add(marker);
-        parts.Add(names.Count);
+        parts.Add(Count(names.Count));
         foreach (var name in names)
         {
             var values = lookup(name);
             parts.Add(name.ToLowerInvariant());
-            parts.Add(values.Count);
+            parts.Add(Count(values.Count));
             foreach (var value in values)
             {
                 parts.Add(value);

@@ -26,6 +26,9 @@ internal sealed class CachePageFeature(ClaimsPrincipal user)
     /// <summary>Something between the middleware and MVC replaced <c>HttpContext.User</c>: the response must not be stored.</summary>
     public bool UserChanged { get; set; }
 
+    /// <summary>The exception the pipeline behind the middleware threw, rethrown by the middleware once the page cache is done.</summary>
+    public System.Runtime.ExceptionServices.ExceptionDispatchInfo? Failure { get; set; }
+
     /// <summary>
     /// Why the middleware must not store the response, read once the pipeline has run: it was answered before the filter
     /// (by a middleware or an earlier filter), or for another user than the key's; <see langword="null"/> to store it.

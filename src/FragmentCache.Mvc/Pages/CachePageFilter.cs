@@ -73,11 +73,14 @@ internal sealed class CachePageFilter : IAsyncResourceFilter
         // Resolved once per filter (the options are read once too), so the page cache can tell the same policy by reference.
         var policy = _policy ??= PagePolicy.Resolve(_attribute, _mvc, _pages);
         var handler = PageCacheHandlers.For(context.HttpContext.RequestServices, null, policy.Store);
-        return handler.HandleAsync(context.HttpContext, policy, async () =>
-        {
-            var executed = await next().ConfigureAwait(false);
-            // MVC reports an unhandled exception after the filter returns; nothing of this response may be stored.
-            return executed.Exception is not null && !executed.ExceptionHandled ? PageVerdict.Failed : PageVerdict.Storable;
-        });
+        // MVC's delegate is the state of a static one: a hit allocates no closure.
+        return handler.HandleAsync(context.HttpContext, policy, next, static (state, _) => RunActionAsync((ResourceExecutionDelegate)state!)).AsTask();
+    }
+
+    private static async Task<PageVerdict> RunActionAsync(ResourceExecutionDelegate next)
+    {
+        var executed = await next().ConfigureAwait(false);
+        // MVC reports an unhandled exception after the filter returns; nothing of this response may be stored.
+        return executed.Exception is not null && !executed.ExceptionHandled ? PageVerdict.Failed : PageVerdict.Storable;
     }
 }

@@ -103,32 +103,38 @@ internal sealed partial class CachePageMiddleware(
             Culture = policy.Vary.Culture ? PageCulture.Of(context) : null,
         };
         context.Features.Set(feature);
-        ExceptionDispatchInfo? failure = null;
-        await PageCacheHandlers.For(services, handler, policy.Store).HandleAsync(context, policy, async () =>
-        {
-            try
-            {
-                await next(context).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // As in the filter: the action's failure keeps the capture out of the store and out of the response,
-                // and reaches the framework's error handling unchanged (below).
-                failure = ExceptionDispatchInfo.Capture(ex);
-                return PageVerdict.Failed;
-            }
-
-            // Only what the filter would have stored: a response the action produced (not one a middleware or an earlier
-            // filter answered with), for the user the key was built from.
-            return feature.NotStoredReason is { } reason ? PageVerdict.Refused(reason) : PageVerdict.Storable;
-        }).ConfigureAwait(false);
+        // The pipeline behind as a static delegate of this middleware (its state in the feature): a hit allocates no closure.
+        await PageCacheHandlers.For(services, handler, policy.Store)
+            .HandleAsync(context, policy, this, static (self, http) => ((CachePageMiddleware)self!).RunNextAsync(http))
+            .ConfigureAwait(false);
 
         if (feature.CultureChanged)
         {
             page.CultureResolvedLater = true;
         }
 
-        failure?.Throw();
+        feature.Failure?.Throw();
+    }
+
+    private async Task<PageVerdict> RunNextAsync(HttpContext context)
+    {
+        // This middleware's own feature, taken before the pipeline runs (a page middleware further in sets its own).
+        var feature = context.Features.Get<CachePageFeature>()!;
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // As in the filter: the action's failure keeps the capture out of the store and out of the response,
+            // and reaches the framework's error handling unchanged (CacheAsync).
+            feature.Failure = ExceptionDispatchInfo.Capture(ex);
+            return PageVerdict.Failed;
+        }
+
+        // Only what the filter would have stored: a response the action produced (not one a middleware or an earlier
+        // filter answered with), for the user the key was built from.
+        return feature.NotStoredReason is { } reason ? PageVerdict.Refused(reason) : PageVerdict.Storable;
     }
 
     [LoggerMessage(104, LogLevel.Information, "FragmentCache pages: UseCachePage leaves {Endpoint} to the [CachePage] filter: {Reason}.", EventName = "CachePageEndpointDeclined")]

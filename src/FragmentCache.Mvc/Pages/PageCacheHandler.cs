@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using FragmentCache.Mvc.Holes;
 using FragmentCache.Mvc.Internal;
 using Microsoft.AspNetCore.Http;
@@ -46,13 +47,23 @@ internal sealed class PageCacheHandler(
     /// <summary>
     /// Serves the request from the store, or runs <paramref name="next"/> under a capture and stores what it wrote when
     /// its verdict and the storage rules allow. A request the rules bypass runs <paramref name="next"/> as it is.
+    /// Awaited once by its caller: its state machine comes from a pool, so a hit allocates none.
     /// </summary>
-    public async Task HandleAsync(HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next)
+    public ValueTask HandleAsync(HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next)
+        => HandleAsync(context, policy, next, static (state, _) => ((Func<Task<PageVerdict>>)state!)());
+
+    /// <summary>
+    /// <see cref="HandleAsync(HttpContext, PagePolicy, Func{Task{PageVerdict}})"/> with the wrapped pipeline as
+    /// <paramref name="next"/> of <paramref name="state"/> and the request: a caller whose state outlives the request
+    /// (a middleware, a filter) passes a static delegate and allocates nothing for a hit.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask HandleAsync(HttpContext context, PagePolicy policy, object? state, Func<object?, HttpContext, Task<PageVerdict>> next)
     {
         if (PageCachePolicy.RequestBypass(context.Request, policy.ServesSignedIn) is { } reason)
         {
             PageCacheLog.Bypass(logger, reason);
-            await next().ConfigureAwait(false);
+            await next(state, context).ConfigureAwait(false);
             return;
         }
 
@@ -65,19 +76,19 @@ internal sealed class PageCacheHandler(
             varyHeaders = VaryValues.Merge(varyHeaders, await LearnedVary.GetAsync(context).ConfigureAwait(false));
         }
 
-        var vary = PageKey.Build(context, policy, varyHeaders, culture, Options);
-        var miss = new PageMiss(this, context, policy, next, varyHeaders, culture);
+        var key = PageKey.Create(FragmentName, context, policy, varyHeaders, culture, Options);
+        var miss = new PageMiss(this, context, policy, state, next, varyHeaders, culture);
         for (var attempt = 0; attempt < 2; attempt++)
         {
             FragmentResult result;
             try
             {
-                result = await GetOrRenderAsync(context, policy, vary, miss).ConfigureAwait(false);
+                result = await GetOrRenderAsync(context, policy, key, miss).ConfigureAwait(false);
             }
             catch (Exception) when (miss.Captured is null && !context.RequestAborted.IsCancellationRequested)
             {
                 // The request we joined failed or was aborted by its client: run our own.
-                await next().ConfigureAwait(false);
+                await next(state, context).ConfigureAwait(false);
                 return;
             }
 
@@ -115,7 +126,7 @@ internal sealed class PageCacheHandler(
                 // Unreadable, or past the freshness the per-site cache gave it: drop it and look again.
                 try
                 {
-                    await fragments.InvalidateAsync(FragmentName, vary, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                    await fragments.InvalidateAsync(key, cancellationToken: context.RequestAborted).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -131,7 +142,7 @@ internal sealed class PageCacheHandler(
             }
         }
 
-        await next().ConfigureAwait(false);
+        await next(state, context).ConfigureAwait(false);
     }
 
     /// <summary>Whether every hole of <paramref name="entry"/> names a component this build of the app has.</summary>
@@ -165,14 +176,14 @@ internal sealed class PageCacheHandler(
 
     /// <summary>
     /// The one call into <see cref="IFragmentCache"/>, through its public primitive (a decorator sees every lookup): the
-    /// page stored under <paramref name="vary"/>, or <paramref name="miss"/> rendered and, when the rules allow, stored.
+    /// page stored under <paramref name="key"/>, or <paramref name="miss"/> rendered and, when the rules allow, stored.
     /// A render that must not be stored returns <see cref="FragmentRender.NotStored(ReadOnlyMemory{byte}, string)"/>
     /// (outcome <see cref="FragmentOutcome.NotStored"/>; whoever joined it renders for itself). The render is one static
     /// delegate with <paramref name="miss"/> as its state: a hit allocates no closure.
     /// </summary>
-    private ValueTask<FragmentResult> GetOrRenderAsync(HttpContext context, PagePolicy policy, List<object?> vary, PageMiss miss)
+    private ValueTask<FragmentResult> GetOrRenderAsync(HttpContext context, PagePolicy policy, FragmentKey key, PageMiss miss)
         => fragments.GetOrRenderAsync(
-            FragmentKey.Create(FragmentName, vary),
+            key,
             EntryOptions(context, policy),
             miss,
             static (state, _) => state.RenderAsync(),

@@ -9,7 +9,8 @@ namespace FragmentCache.Mvc.Pages;
 /// One request's render of a page that was not in the store: runs the wrapped pipeline under a <see cref="PageCapture"/>
 /// and turns what it produced into the bytes to store, or the reason it is not stored.
 /// </summary>
-internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next, IReadOnlyList<string> varyHeaders, RequestCulture? culture)
+internal sealed class PageMiss(
+    PageCacheHandler handler, HttpContext context, PagePolicy policy, object? state, Func<object?, HttpContext, Task<PageVerdict>> next, IReadOnlyList<string> varyHeaders, RequestCulture? culture)
 {
     private PageVerdict _verdict;
 
@@ -156,5 +157,5 @@ internal sealed class PageMiss(PageCacheHandler handler, HttpContext context, Pa
         return copy;
     }
 
-    private async Task RunAsync() => _verdict = await next().ConfigureAwait(false);
+    private async Task RunAsync() => _verdict = await next(state, context).ConfigureAwait(false);
 }

@@ -20,10 +20,13 @@ internal sealed class SiteCacheMiddleware(RequestDelegate next, PageCacheHandler
             return next(context);
         }
 
-        return handler.HandleAsync(context, _policy, async () =>
-        {
-            await next(context).ConfigureAwait(false);
-            return PageVerdict.Storable;
-        });
+        // The pipeline behind as a static delegate of this middleware: a hit allocates no closure.
+        return handler.HandleAsync(context, _policy, this, static (self, http) => ((SiteCacheMiddleware)self!).RunNextAsync(http)).AsTask();
+    }
+
+    private async Task<PageVerdict> RunNextAsync(HttpContext context)
+    {
+        await next(context).ConfigureAwait(false);
+        return PageVerdict.Storable;
     }
 }

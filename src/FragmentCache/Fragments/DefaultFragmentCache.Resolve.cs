@@ -14,8 +14,6 @@ internal sealed partial class DefaultFragmentCache
     private static readonly TimeSpan LeaseRepairFirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LeaseRepairMaxPause = TimeSpan.FromSeconds(1);
 
-    private static readonly Task<Dictionary<string, ulong>?> NoGenerations = Task.FromResult<Dictionary<string, ulong>?>(null);
-
     private int _leaseRepairs;
 
     internal ValueTask<FragmentResult> ResolveAsync(FragmentRequest request, Flight<FragmentResult> flight, CancellationToken cancellationToken)
@@ -244,23 +242,25 @@ internal sealed partial class DefaultFragmentCache
     /// their replies usually arrive in one read): a tagged hit, such as every cached page with its path tag, does not
     /// wait for a second round trip. Null when the request has no tags or the read failed.
     /// </summary>
-    private Task<Dictionary<string, ulong>?> ReadRequestTagsAsync(FragmentRequest request, CancellationToken cancellationToken)
+    /// <remarks>Awaited at most once (a lookup that fails before it leaves it alone): its state machine comes from a pool.</remarks>
+    private ValueTask<Dictionary<string, ulong>?> ReadRequestTagsAsync(FragmentRequest request, CancellationToken cancellationToken)
     {
         // No tags, or a null or empty one (GetOrCreateAsync rejects it with its own error): nothing to read.
         return request.Options.Tags is { Count: > 0 } names && TagGenerationStore.Distinct(names) is { } distinct
-            ? ReadAsync(distinct)
-            : NoGenerations;
+            ? ReadTagsAsync(distinct, cancellationToken)
+            : default;
+    }
 
-        async Task<Dictionary<string, ulong>?> ReadAsync(IReadOnlyList<string> distinct)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Dictionary<string, ulong>?> ReadTagsAsync(IReadOnlyList<string> distinct, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                return await entries.Tags.ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (Report(ex, "read-tags"))
-            {
-                return null;
-            }
+            return await entries.Tags.ReadAsync(distinct, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Report(ex, "read-tags"))
+        {
+            return null;
         }
     }
 

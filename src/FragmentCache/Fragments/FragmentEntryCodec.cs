@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace FragmentCache;
@@ -20,8 +21,20 @@ internal static class FragmentEntryCodec
     public const byte FormatVersion = 1;
     public const int MaxTags = byte.MaxValue;
 
+    /// <summary>The longest tag (in UTF-8 bytes) whose decoded name is remembered.</summary>
+    private const int MaxRememberedTagLength = 256;
+
+    /// <summary>How many tag names are remembered before the memory starts over.</summary>
+    private const int MaxRememberedTags = 4096;
+
     // Rejects invalid UTF-8 instead of replacing it; thread-safe, so one instance serves every decode.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Tag names, by their characters: the same few tags come back on every hit (a page's path tag), decoded into one
+    // string each instead of one per hit. Bounded: past MaxRememberedTags the memory is cleared and fills again.
+    private static readonly ConcurrentDictionary<string, string> s_tags = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_tagsByChars = s_tags.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static int s_tagCount;
 
     public static byte[] Encode(FragmentEntry entry)
     {
@@ -119,7 +132,7 @@ internal static class FragmentEntryCodec
         var tags = tagCount == 0 ? [] : new TagGeneration[tagCount];
         for (var i = 0; i < tagCount; i++)
         {
-            if (!TryReadString(span, ref at, out var tag) || span.Length - at < 8)
+            if (!TryReadTag(span, ref at, out var tag) || span.Length - at < 8)
             {
                 return false;
             }
@@ -185,6 +198,45 @@ internal static class FragmentEntryCodec
         }
 
         at += length;
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="TryReadString"/> for a tag name: the same answer (invalid UTF-8 is rejected), with a name seen before
+    /// given as the string it was decoded into then.
+    /// </summary>
+    private static bool TryReadTag(ReadOnlySpan<byte> span, ref int at, out string tag)
+    {
+        var length = span.Length - at < 2 ? -1 : BinaryPrimitives.ReadUInt16BigEndian(span[at..]);
+        if (length < 0 || length > MaxRememberedTagLength || span.Length - at - 2 < length)
+        {
+            return TryReadString(span, ref at, out tag);
+        }
+
+        tag = "";
+        var bytes = span.Slice(at + 2, length);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return false;
+        }
+
+        // Valid UTF-8 never has fewer bytes than its UTF-16 has characters.
+        Span<char> chars = stackalloc char[MaxRememberedTagLength];
+        var count = StrictUtf8.GetChars(bytes, chars);
+        if (!s_tagsByChars.TryGetValue(chars[..count], out var known))
+        {
+            known = new string(chars[..count]);
+            if (Interlocked.Increment(ref s_tagCount) > MaxRememberedTags)
+            {
+                s_tags.Clear();
+                Volatile.Write(ref s_tagCount, 1);
+            }
+
+            known = s_tags.GetOrAdd(known, known);
+        }
+
+        tag = known;
+        at += 2 + length;
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -28,8 +29,20 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
 
     private const string StorePrefix = "fragment:";
 
+    /// <summary>How many keys are remembered by canonical form (process-wide) before the memory starts over.</summary>
+    internal const int MaxRememberedKeys = 4096;
+
+    /// <summary>The longest canonical form that is remembered (longer ones are built per call, as they are rarely repeated).</summary>
+    internal const int MaxRememberedCanonicalLength = 512;
+
     [ThreadStatic]
     private static StringBuilder? t_builder;
+
+    // Keys by canonical form, bounded (MaxRememberedKeys, then cleared): Create finds a repeated key without a string.
+    private static readonly ConcurrentDictionary<string, FragmentKey> s_remembered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, FragmentKey>.AlternateLookup<ReadOnlySpan<char>> s_rememberedBySpan =
+        s_remembered.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static int s_rememberedCount;
 
     // The SHA-256 of the canonical form, computed when a store key is first needed: a two-tier hit finds its
     // in-process copy by the canonical form alone and never hashes.
@@ -72,13 +85,48 @@ public sealed class FragmentKey : IEquatable<FragmentKey>
             }
         }
 
-        var canonical = builder.ToString();
+        var key = Remembered(builder) ?? Remember(new FragmentKey(name, builder.ToString()));
         if (builder.Capacity <= 4096)
         {
             t_builder = builder;
         }
 
-        return new FragmentKey(name, canonical);
+        return key;
+    }
+
+    /// <summary>
+    /// The key already built for the canonical form in <paramref name="builder"/>, if it is remembered: a key is
+    /// immutable and equal to any other of the same canonical form (which starts with its name), so a repeated
+    /// name and vary values (every hit on a known fragment or page) share one key, its canonical string and its hash.
+    /// </summary>
+    private static FragmentKey? Remembered(StringBuilder builder)
+    {
+        var length = builder.Length;
+        if (length > MaxRememberedCanonicalLength)
+        {
+            return null;
+        }
+
+        Span<char> canonical = stackalloc char[MaxRememberedCanonicalLength];
+        builder.CopyTo(0, canonical, length);
+        return s_rememberedBySpan.TryGetValue(canonical[..length], out var known) ? known : null;
+    }
+
+    /// <summary>Remembers <paramref name="key"/> when its canonical form is short enough, starting over past <see cref="MaxRememberedKeys"/>.</summary>
+    private static FragmentKey Remember(FragmentKey key)
+    {
+        if (key.Canonical.Length > MaxRememberedCanonicalLength)
+        {
+            return key;
+        }
+
+        if (Interlocked.Increment(ref s_rememberedCount) > MaxRememberedKeys)
+        {
+            s_remembered.Clear();
+            Volatile.Write(ref s_rememberedCount, 1);
+        }
+
+        return s_remembered.GetOrAdd(key.Canonical, key);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace FragmentCache;
 
@@ -38,6 +39,9 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
     private readonly ConcurrentDictionary<string, (ulong Generation, DateTimeOffset? Until)> _extended = new(StringComparer.Ordinal);
     private readonly ICacheLifetimeStore? _lifetimes = store as ICacheLifetimeStore;
 
+    // Per tag, the last answer of a one-tag read that found its counter (shared while the generation holds; never changed).
+    private readonly ConcurrentDictionary<string, Dictionary<string, ulong>> _oneReads = new(StringComparer.Ordinal);
+
     public string CounterKey(string tag)
     {
         var version = keys.DefaultVersion;
@@ -60,20 +64,21 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
 
     /// <summary>
     /// Reads the current generations with one get (one tag, as on every page) or one get-many; tags whose counter is
-    /// missing are absent from the answer.
+    /// missing are absent from the answer. The answer may be shared with other callers: read it, never change it.
+    /// Awaited once by each caller: its state machine comes from a pool.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Dictionary<string, ulong>> ReadAsync(IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         if (tags.Count == 1)
         {
-            var one = new Dictionary<string, ulong>(1, StringComparer.Ordinal);
             if (await store.GetAsync(CounterKey(tags[0]), cancellationToken).ConfigureAwait(false) is { } item
                 && DecimalValue.TryParse(item.Value.Span, out var current))
             {
-                one[tags[0]] = current;
+                return OneRead(tags[0], current);
             }
 
-            return one;
+            return new Dictionary<string, ulong>(1, StringComparer.Ordinal);
         }
 
         var counterKeys = new string[tags.Count];
@@ -93,6 +98,27 @@ internal sealed class TagGenerationStore(ICacheStore store, CacheKeyBuilder keys
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The answer of a one-tag read that found <paramref name="generation"/>: the same dictionary as the last such answer
+    /// while the counter stays at that generation (a page's path tag is read on every hit), else a new one, remembered.
+    /// </summary>
+    private Dictionary<string, ulong> OneRead(string tag, ulong generation)
+    {
+        if (_oneReads.TryGetValue(tag, out var known) && known.TryGetValue(tag, out var knownGeneration) && knownGeneration == generation)
+        {
+            return known;
+        }
+
+        var one = new Dictionary<string, ulong>(1, StringComparer.Ordinal) { [tag] = generation };
+        if (_oneReads.Count >= MaxRememberedCounterKeys)
+        {
+            _oneReads.Clear();
+        }
+
+        _oneReads[tag] = one;
+        return one;
     }
 
     /// <summary>
