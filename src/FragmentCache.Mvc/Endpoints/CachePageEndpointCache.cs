@@ -40,22 +40,29 @@ internal sealed class CachePageEndpointCache(RequestDelegate inner)
 
     private async Task CacheAsync(HttpContext context, PagePolicy policy)
     {
-        ExceptionDispatchInfo? failure = null;
-        await PageCacheHandlers.For(context.RequestServices, null, policy.Store).HandleAsync(context, policy, async () =>
-        {
-            try
-            {
-                await inner(context).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // Nothing of a failed response is stored or written; the exception reaches the error handling unchanged.
-                failure = ExceptionDispatchInfo.Capture(ex);
-                return PageVerdict.Failed;
-            }
-
-            return PageVerdict.Storable;
-        }).ConfigureAwait(false);
-        failure?.Throw();
+        // The endpoint behind as a static delegate of this wrapper: a hit allocates no closure.
+        await PageCacheHandlers.For(context.RequestServices, null, policy.Store)
+            .HandleAsync(context, policy, this, static (self, http) => ((CachePageEndpointCache)self!).RunInnerAsync(http))
+            .ConfigureAwait(false);
+        context.Features.Get<EndpointFailure>()?.Failure.Throw();
     }
+
+    private async Task<PageVerdict> RunInnerAsync(HttpContext context)
+    {
+        try
+        {
+            await inner(context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nothing of a failed response is stored or written; the exception reaches the error handling unchanged.
+            context.Features.Set(new EndpointFailure(ExceptionDispatchInfo.Capture(ex)));
+            return PageVerdict.Failed;
+        }
+
+        return PageVerdict.Storable;
+    }
+
+    /// <summary>The endpoint's exception, kept for <see cref="CacheAsync"/> to rethrow once the page cache is done.</summary>
+    private sealed record EndpointFailure(ExceptionDispatchInfo Failure);
 }

@@ -45,17 +45,10 @@ internal sealed class PageCacheHandler(
     public string PathTag(string path) => CachePageTags.ForPath(path, Options.CaseSensitivePaths);
 
     /// <summary>
-    /// Serves the request from the store, or runs <paramref name="next"/> under a capture and stores what it wrote when
-    /// its verdict and the storage rules allow. A request the rules bypass runs <paramref name="next"/> as it is.
-    /// Awaited once by its caller: its state machine comes from a pool, so a hit allocates none.
-    /// </summary>
-    public ValueTask HandleAsync(HttpContext context, PagePolicy policy, Func<Task<PageVerdict>> next)
-        => HandleAsync(context, policy, next, static (state, _) => ((Func<Task<PageVerdict>>)state!)());
-
-    /// <summary>
-    /// <see cref="HandleAsync(HttpContext, PagePolicy, Func{Task{PageVerdict}})"/> with the wrapped pipeline as
-    /// <paramref name="next"/> of <paramref name="state"/> and the request: a caller whose state outlives the request
-    /// (a middleware, a filter) passes a static delegate and allocates nothing for a hit.
+    /// Serves the request from the store, or runs <paramref name="next"/> (of <paramref name="state"/> and the request)
+    /// under a capture and stores what it wrote when its verdict and the storage rules allow. A request the rules bypass
+    /// runs <paramref name="next"/> as it is. Callers pass a static delegate, so a hit allocates no closure; awaited once
+    /// by its caller, its state machine comes from a pool.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask HandleAsync(HttpContext context, PagePolicy policy, object? state, Func<object?, HttpContext, Task<PageVerdict>> next)
