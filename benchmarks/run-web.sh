@@ -6,10 +6,16 @@
 #   benchmarks/run-web.sh --duration 8 [--no-django] [--no-cold] [--out FILE.tsv]
 #   benchmarks/run-web.sh --rounds 3 --duration 5   # every variant 3 times, interleaved; ratios = median of rounds
 #   benchmarks/run-web.sh --page cheap --duration 1 --warm 1 --no-cold   # one page only, shortest warm-up (~1.5 min)
+#   benchmarks/run-web.sh --page cheap --no-ceilings   # without the cheap page's ceiling variants
 #
 # Pages (--page sidebar|cheap|both, default both): "sidebar" is the ~38.9 KB page with a costly 200-row sidebar;
 # "cheap" (routes under /cheap/) is an <h1> and a cached list of 200 short rows (~11 KB), cheap to render, so a hit's
 # own overhead dominates. --warm N sets the warm-up per route (1..10 s, default 3).
+#
+# The cheap page also runs its ceilings in the same rounds (WebBench Ceilings/ and CheapFloor.cs): the same view with
+# the list written from a fixed string (no lookup: what no in-process cache can beat), with one get of a fixed key on a
+# plain pooled socket or through our client (what no cache over memcached can beat), and bare endpoints writing a fixed
+# body or one raw get's value (the same for a whole-page cache). web_table.py prints each goal beside its ceiling.
 #
 # Installs what is missing (wrk, redis-server, memcached, python3-django, gunicorn, python3-pymemcache), starts
 # memcached and redis-server on free loopback ports, builds and starts benchmarks/FragmentCache.WebBench (Release)
@@ -30,6 +36,7 @@ rounds=1
 warm=3
 django=1
 cold=1
+ceilings=1
 out=""
 page_opt=both
 while (($#)); do
@@ -39,10 +46,11 @@ while (($#)); do
     --rounds) rounds=$2; shift ;;
     --no-django) django=0 ;;
     --no-cold) cold=0 ;;
+    --no-ceilings) ceilings=0 ;;
     --out) out=$2; shift ;;
     --page) page_opt=$2; shift ;;
     --warm) warm=$2; shift ;;
-    -h|--help) sed -n 2,21p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,27p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -59,6 +67,8 @@ esac
 prefix() { [[ $1 == cheap ]] && echo /cheap || true; }
 round=1
 connections=32
+ceilings_a=(/cheap/ceiling/fixed /cheap/ceiling/socket /cheap/ceiling/client /cheap/floor /cheap/floor/socket /cheap/floor/memcached)
+ceilings_b=(/cheap/ceiling/fixed /cheap/floor)
 
 # --- install what is missing -------------------------------------------------------------------------------------
 need=()
@@ -171,6 +181,7 @@ base="http://127.0.0.1:$app_port"
 for p in "${pages[@]}"; do
   pre=$(prefix "$p")
   warm_all "$base" "$pre/cache" "$pre/none" "$pre/dcache" "$pre/fragment" "$pre/outputcache" "$pre/cachepage"
+  if [[ $p == cheap ]] && ((ceilings)); then warm_all "$base" "${ceilings_a[@]}"; fi
 done
 for round in $(seq 1 "$rounds"); do
   ((rounds > 1)) && echo "   -- round $round of $rounds"
@@ -182,6 +193,14 @@ for round in $(seq 1 "$rounds"); do
     wrk_run "$p" A '<memcache-fragment>' "$pre/fragment"
     wrk_run "$p" A '[OutputCache] (memory)' "$pre/outputcache"
     wrk_run "$p" A '[CachePage]' "$pre/cachepage"
+    if [[ $p == cheap ]] && ((ceilings)); then
+      wrk_run "$p" A 'ceiling: view + fixed list' "$pre/ceiling/fixed"
+      wrk_run "$p" A 'ceiling: view + raw socket get' "$pre/ceiling/socket"
+      wrk_run "$p" A 'ceiling: view + client get' "$pre/ceiling/client"
+      wrk_run "$p" A 'ceiling: endpoint + fixed body' "$pre/floor"
+      wrk_run "$p" A 'ceiling: endpoint + raw socket get' "$pre/floor/socket"
+      wrk_run "$p" A 'ceiling: endpoint + client get' "$pre/floor/memcached"
+    fi
   done
 done
 if ((cold)); then
@@ -201,6 +220,7 @@ base="http://127.0.0.1:$app_port"
 for p in "${pages[@]}"; do
   pre=$(prefix "$p")
   warm_all "$base" "$pre/cache" "$pre/dcache" "$pre/fragment" "$pre/outputcache" "$pre/cachepage"
+  if [[ $p == cheap ]] && ((ceilings)); then warm_all "$base" "${ceilings_b[@]}"; fi
 done
 for round in $(seq 1 "$rounds"); do
   ((rounds > 1)) && echo "   -- round $round of $rounds"
@@ -211,6 +231,10 @@ for round in $(seq 1 "$rounds"); do
     wrk_run "$p" B '<memcache-fragment> two-tier' "$pre/fragment"
     wrk_run "$p" B '[OutputCache] (memory)' "$pre/outputcache"
     wrk_run "$p" B '[CachePage] two-tier' "$pre/cachepage"
+    if [[ $p == cheap ]] && ((ceilings)); then
+      wrk_run "$p" B 'ceiling: view + fixed list' "$pre/ceiling/fixed"
+      wrk_run "$p" B 'ceiling: endpoint + fixed body' "$pre/floor"
+    fi
   done
 done
 if ((cold)); then

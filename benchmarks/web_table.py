@@ -197,6 +197,32 @@ CEILING_OF = {
 }
 
 
+# The physical ceiling of a target (cheap page, run-web.sh's ceiling variants): the same ratio with, as numerator, the
+# fastest variant that does only what any cache of that kind must do - write a fixed string or body (in process), or
+# one get of a fixed key over memcached plus the write. A target above its ceiling cannot be met by any cache there.
+FRAGMENT_OVER_MEMCACHED = [("A", "ceiling: view + raw socket get"), ("A", "ceiling: view + client get")]
+PAGE_OVER_MEMCACHED = [("A", "ceiling: endpoint + raw socket get"), ("A", "ceiling: endpoint + client get")]
+PHYSICAL_CEILING_OF = {
+    "<memcache-fragment> / <distributed-cache> over Redis": FRAGMENT_OVER_MEMCACHED,
+    "<memcache-fragment> / <cache>": FRAGMENT_OVER_MEMCACHED,
+    "<memcache-fragment> two-tier / <cache>": [("B", "ceiling: view + fixed list")],
+    "[CachePage] / [OutputCache]": PAGE_OVER_MEMCACHED,
+    "[CachePage] two-tier / [OutputCache]": [("B", "ceiling: endpoint + fixed body")],
+    "<memcache-fragment> / Django {% cache %}": FRAGMENT_OVER_MEMCACHED,
+    "[CachePage] / Django cache_page": PAGE_OVER_MEMCACHED,
+}
+
+
+def physical(rows):
+    """Per target: (the ceiling ratio, ours / the ceiling), from the fastest ceiling variant measured; None if none was."""
+    out = []
+    for name, (ng, nv), (dg, dv), _ in TARGETS:
+        best = max((x for x in (rps(rows, *c) for c in PHYSICAL_CEILING_OF.get(name, [])) if x), default=None)
+        n, d = rps(rows, ng, nv), rps(rows, dg, dv)
+        out.append((best / d if best and d else None, n / best if best and n else None))
+    return out
+
+
 def targets(rows):
     page_targets = PAGE_TARGETS.get(rows[0]["page"], {}) if rows else {}
     out = []
@@ -217,10 +243,11 @@ def ceilings(rows):
 
 
 def targets_table(rows):
-    lines = ["| target ratio | measured | target | met | in-process built-in, same ratio |", "|---|---:|---:|---|---:|"]
-    for (name, value, target), ceiling in zip(targets(rows), ceilings(rows)):
+    lines = ["| target ratio | measured | target | met | in-process built-in, same ratio | same-run ceiling, same ratio | ours / ceiling |",
+             "|---|---:|---:|---|---:|---:|---:|"]
+    for (name, value, target), ceiling, (phys, share) in zip(targets(rows), ceilings(rows), physical(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")
-        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:g}x | {met} | {fmt(ceiling) if ceiling else ''} |")
+        lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {target:g}x | {met} | {fmt(ceiling) if ceiling else ''} | {fmt(phys)} | {fmt(share)} |")
     return "\n".join(lines)
 
 
@@ -259,13 +286,21 @@ def median_ceilings(rows):
     return [statistics.median(vs) if (vs := [c[i] for c in per_round if c[i] is not None]) else None for i in range(len(TARGETS))]
 
 
+def median_physical(rows):
+    """Per target: the medians over the rounds of (the ceiling ratio, ours / the ceiling)."""
+    per_round = [physical(r) for r in rounds(rows)]
+    med = lambda vs: statistics.median(vs) if vs else None
+    return [(med([p[i][0] for p in per_round if p[i][0] is not None]), med([p[i][1] for p in per_round if p[i][1] is not None]))
+            for i in range(len(TARGETS))]
+
+
 def median_targets_table(rows):
-    lines = ["| target ratio | median | rounds | target | met | in-process built-in, same ratio (median) |",
-             "|---|---:|---|---:|---|---:|"]
-    for (name, value, target, values), ceiling in zip(median_targets(rows), median_ceilings(rows)):
+    lines = ["| target ratio | median | rounds | target | met | in-process built-in, same ratio (median) | same-run ceiling, same ratio (median) | ours / ceiling (median) |",
+             "|---|---:|---|---:|---|---:|---:|---:|"]
+    for (name, value, target, values), ceiling, (phys, share) in zip(median_targets(rows), median_ceilings(rows), median_physical(rows)):
         met = "" if value is None else ("yes" if value >= target else "**no**")
         lines.append(f"| `{name.replace('|', '/')}` | {fmt(value)} | {' '.join(f'{v:.2f}' for v in values)} | {target:g}x | {met} | "
-                     f"{fmt(ceiling) if ceiling else ''} |")
+                     f"{fmt(ceiling) if ceiling else ''} | {fmt(phys)} | {fmt(share)} |")
     return "\n".join(lines)
 
 

@@ -7,7 +7,7 @@ namespace FragmentCache.WebBench;
 /// The ceilings of a cheap-page hit, no cache library around them: <c>/cheap/floor</c> writes a fixed body the size of
 /// the cheap page (what Kestrel and the kernel cost a response), <c>/cheap/floor/memcached</c> gets the same bytes from
 /// memcached with the client's raw get and writes them (one round trip plus the write: what a page hit over memcached
-/// cannot go below).
+/// cannot go below); <c>/cheap/floor/socket</c> does the same get on a plain pooled socket, no client at all.
 /// </summary>
 internal static class CheapFloor
 {
@@ -32,6 +32,28 @@ internal static class CheapFloor
         }
 
         await WriteAsync(http, item.RawValue);
+    }
+
+    private static readonly byte[] GetRequest = Encoding.ASCII.GetBytes($"mg {Key} v\r\n");
+
+    /// <summary>The same as <see cref="MemcachedAsync"/> on a plain pooled socket instead of the client (Ceilings/RawSocketGets.cs).</summary>
+    public static async Task SocketAsync(HttpContext http, Ceilings.RawSocketGets sockets, IMemcachedClient client)
+    {
+        var (connection, value, hit) = await sockets.GetAsync(GetRequest, http.RequestAborted);
+        try
+        {
+            if (!hit)
+            {
+                await client.SetAsync(Key, Body, TimeSpan.FromMinutes(10), http.RequestAborted);
+                value = Body;
+            }
+
+            await WriteAsync(http, value);
+        }
+        finally
+        {
+            sockets.Return(connection);
+        }
     }
 
     private static async Task WriteAsync(HttpContext http, ReadOnlyMemory<byte> body)

@@ -17,6 +17,7 @@ builder.Services.AddFragmentCache(builder.Configuration.GetSection("FragmentCach
 builder.Services.AddFragmentCacheMvc(o => o.EmitCacheStatusHeader = false);
 builder.Services.AddOutputCache(); // the built-in, in memory: AddFragmentCacheOutputCacheStore is deliberately not called
 builder.Services.AddSingleton<RenderCounter>();
+builder.Services.AddSingleton<FragmentCache.WebBench.Ceilings.RawSocketGets>();
 
 var distributed = builder.Configuration["Bench:Distributed"];
 var servers = builder.Configuration.GetSection("FragmentCache:Servers").Get<string[]>() ?? [];
@@ -48,5 +49,6 @@ app.MapGet("/holes/floor/component", HoleFloor.ComponentAsync);
 app.MapGet("/cheap/floor", CheapFloor.BareAsync);
 app.MapGet("/cheap/profile", (int? n, IServiceProvider services) => CheapProfile.RunAsync(services, n));
 app.MapGet("/cheap/floor/memcached", (HttpContext http, FragmentCache.Memcached.IMemcachedClient client) => CheapFloor.MemcachedAsync(http, client));
+app.MapGet("/cheap/floor/socket", (HttpContext http, FragmentCache.WebBench.Ceilings.RawSocketGets sockets, FragmentCache.Memcached.IMemcachedClient client) => CheapFloor.SocketAsync(http, sockets, client));
 app.MapGet("/config", (IConfiguration c) => $"distributed={distributed ?? "memory"} servers={string.Join(",", servers)} twoTier={c["FragmentCache:TwoTier:Enabled"] ?? "false"}");
 app.Run();

@@ -64,6 +64,18 @@ public sealed class BenchController : Controller
     [CachePage(Duration = 600)]
     public IActionResult CheapCachePage(string? run) => CheapPage("none", run);
 
+    /// <summary>Cheap page, a fragment's ceiling in process: the list rendered once, then written with no lookup at all (Ceilings/).</summary>
+    [HttpGet("/cheap/ceiling/fixed")]
+    public IActionResult CheapCeilingFixed() => CheapPage("ceiling-fixed", null);
+
+    /// <summary>Cheap page, a fragment's ceiling over memcached: one get of a fixed key on a plain pooled socket (Ceilings/).</summary>
+    [HttpGet("/cheap/ceiling/socket")]
+    public IActionResult CheapCeilingSocket() => CheapPage("ceiling-socket", null);
+
+    /// <summary>Cheap page, a fragment's ceiling over memcached: one get of a fixed key through the client's own get (Ceilings/).</summary>
+    [HttpGet("/cheap/ceiling/client")]
+    public IActionResult CheapCeilingClient() => CheapPage("ceiling-client", null);
+
     /// <summary>Holes (a): the whole page under <c>[CachePage]</c>, a hit without holes (benchmarks/holes-web.sh).</summary>
     [HttpGet("/holes/none")]
     [CachePage(Duration = 600)]
