@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using FragmentCache.Memcached;
 using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
 namespace FragmentCache.WebBench.Ceilings;
@@ -10,9 +12,11 @@ namespace FragmentCache.WebBench.Ceilings;
 /// <summary>
 /// <c>&lt;ceiling-fixed&gt;</c>: the ceiling of any in-process fragment cache. Its content renders once per process;
 /// every later request writes that string, with no key, no lookup and no freshness check. A cache can only add to this.
+/// It takes the attributes the page gives <c>&lt;memcache-fragment&gt;</c> and <c>&lt;cache&gt;</c>, and the view context,
+/// so Razor binds and activates it as it does them.
 /// </summary>
 [HtmlTargetElement("ceiling-fixed")]
-public sealed class CeilingFixedTagHelper : TagHelper
+public sealed class CeilingFixedTagHelper : CeilingShape
 {
     private static HtmlString? s_html;
 
@@ -32,7 +36,7 @@ public sealed class CeilingFixedTagHelper : TagHelper
 /// and stores it with the client.
 /// </summary>
 [HtmlTargetElement("ceiling-get")]
-public sealed class CeilingGetTagHelper(RawSocketGets sockets, IMemcachedClient client) : TagHelper
+public sealed class CeilingGetTagHelper(RawSocketGets sockets, IMemcachedClient client) : CeilingShape
 {
     private const string Key = "webbench:cheap-list-ceiling";
     private static readonly byte[] Request = Encoding.ASCII.GetBytes($"mg {Key} v\r\n");
@@ -93,4 +97,28 @@ public sealed class CeilingGetTagHelper(RawSocketGets sockets, IMemcachedClient 
             }
         }
     }
+}
+
+/// <summary>
+/// The attributes a fragment tag on the cheap page carries (a name, an expiry, a query key it varies by) and the view
+/// context, bound and never read: a ceiling pays what Razor does for a tag of that shape, and nothing else.
+/// </summary>
+public abstract class CeilingShape : TagHelper
+{
+    /// <summary>The fragment's name, as on <c>&lt;memcache-fragment&gt;</c>.</summary>
+    [HtmlAttributeName("name")]
+    public string? Name { get; set; }
+
+    /// <summary>The expiry, as on <c>&lt;cache&gt;</c> and <c>&lt;memcache-fragment&gt;</c>.</summary>
+    [HtmlAttributeName("expires-after")]
+    public TimeSpan? ExpiresAfter { get; set; }
+
+    /// <summary>The query keys, as on <c>&lt;cache&gt;</c> and <c>&lt;memcache-fragment&gt;</c>.</summary>
+    [HtmlAttributeName("vary-by-query")]
+    public string? VaryByQuery { get; set; }
+
+    /// <summary>The view being rendered (set by Razor).</summary>
+    [HtmlAttributeNotBound]
+    [ViewContext]
+    public ViewContext ViewContext { get; set; } = default!;
 }
