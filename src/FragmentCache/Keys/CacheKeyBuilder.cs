@@ -56,8 +56,15 @@ internal sealed class CacheKeyBuilder(IOptions<FragmentCacheOptions> options)
     {
         ArgumentNullException.ThrowIfNull(key);
         var prefix = _options.KeyPrefix ?? "";
-        return _options.KeyFunction is { } function
+        var full = _options.KeyFunction is { } function
             ? function(key, prefix, version)
             : string.Create(CultureInfo.InvariantCulture, $"{prefix}:{version}:{key}");
+        if (_options.Compatibility == CacheCompatibility.Django)
+        {
+            // Django validates the key its key function made (make_and_validate_key): so does this mode.
+            DjangoKeyRules.ThrowIfIllegal(full);
+        }
+
+        return full;
     }
 }

@@ -10,7 +10,7 @@ internal sealed partial class DefaultCache : ICache
 {
     private readonly ICacheStore _store;
     private readonly CacheKeyBuilder _keys;
-    private readonly CacheValueCodec _codec;
+    private readonly StoreValueCodec _codec;
     private readonly StoreErrorReporter _errors;
     private readonly FragmentCacheMetrics _metrics;
     private readonly FragmentCacheOptions _options;
@@ -27,14 +27,15 @@ internal sealed partial class DefaultCache : ICache
         IOptions<FragmentCacheOptions> options,
         TimeProvider timeProvider,
         ILogger<DefaultCache> logger)
-        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<Type, object>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
+        : this(store, keys, new StoreValueCodec(codec, options.Value.Compatibility, logger, metrics), errors, metrics, options.Value,
+            new ConcurrentDictionary<Type, object>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
     {
     }
 
     private DefaultCache(
         ICacheStore store,
         CacheKeyBuilder keys,
-        CacheValueCodec codec,
+        StoreValueCodec codec,
         StoreErrorReporter errors,
         FragmentCacheMetrics metrics,
         FragmentCacheOptions options,
@@ -51,6 +52,13 @@ internal sealed partial class DefaultCache : ICache
         _flights = flights;
         _version = version;
         _refresh = refresh;
+    }
+
+    /// <summary>The store's name in the messages of <see cref="CacheCompatibility.Django"/> mode; <c>"default"</c> for the main store.</summary>
+    internal string StoreName
+    {
+        get => _codec.StoreName;
+        set => _codec.StoreName = value;
     }
 
     public ICache WithVersion(int version)
@@ -229,7 +237,9 @@ internal sealed partial class DefaultCache : ICache
 
     private bool Swallow(Exception exception, string operation)
     {
-        if (exception is OperationCanceledException || _options.ThrowOnError)
+        // In Django mode a refused key or value type is the caller's error, never a miss.
+        if (exception is OperationCanceledException || _options.ThrowOnError
+            || (_codec.IsDjango && exception is ArgumentException or NotSupportedException))
         {
             return false;
         }
