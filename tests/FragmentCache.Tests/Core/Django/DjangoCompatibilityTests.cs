@@ -217,6 +217,25 @@ public sealed class DjangoCompatibilityTests
         Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Fact]
+    public async Task MemoryStore_DjangoMode_KeepsPymemcacheFlagsAndReadsThemBack()
+    {
+        await using var provider = Build(null);
+        var cache = Legacy(provider);
+        var store = Assert.Single(provider.GetRequiredService<FragmentCacheStores>().Named).Store;
+        Assert.True(await cache.SetAsync("text", "", cancellationToken: Ct));
+        Assert.True(await cache.SetAsync("raw", Array.Empty<byte>(), cancellationToken: Ct));
+        Assert.True(await cache.SetAsync("count", 41u, cancellationToken: Ct));
+
+        Assert.Equal(16u, (await store.GetAsync("shop:2:text", Ct))!.Value.Flags);
+        Assert.Equal(0u, (await store.GetAsync("shop:2:raw", Ct))!.Value.Flags);
+        Assert.Equal(2u, (await store.GetAsync("shop:2:count", Ct))!.Value.Flags);
+        Assert.Equal(new CacheResult<string>(true, ""), await cache.TryGetAsync<string>("text", Ct));
+        Assert.True((await cache.TryGetAsync<byte[]>("raw", Ct)).Found);
+        Assert.Equal(42, await cache.IncrementAsync("count", cancellationToken: Ct));
+        Assert.Equal(42u, await cache.GetAsync<uint>("count", cancellationToken: Ct));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
