@@ -42,8 +42,8 @@ internal sealed class StoreBackendValidator(IServiceProvider services) : IValida
     /// </summary>
     private static void CheckCompatibility(List<string> failures, string prefix, IConfiguration? section)
     {
-        if (section?["Compatibility"] is { Length: > 0 } text
-            && !(Enum.TryParse<CacheCompatibility>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)))
+        // A number that names no member binds, and FragmentCacheOptionsValidator reports it.
+        if (section?["Compatibility"] is { Length: > 0 } text && !Enum.TryParse<CacheCompatibility>(text, ignoreCase: true, out _))
         {
             failures.Add($"{prefix}Compatibility must be one of {string.Join(", ", Enum.GetNames<CacheCompatibility>())}; got '{text}'.");
         }

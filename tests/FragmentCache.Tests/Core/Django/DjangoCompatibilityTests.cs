@@ -359,7 +359,7 @@ public sealed class DjangoCompatibilityTests
 
         using var number = Build(null, new() { [$"FragmentCache:Stores:{Store}:Compatibility"] = "7" });
         var invalid = Assert.Throws<OptionsValidationException>(() => number.GetRequiredService<IOptions<FragmentCacheOptions>>().Value);
-        Assert.Contains("FragmentCache:Stores:legacy:Compatibility must be one of None, Django; got '7'.", invalid.Message, StringComparison.Ordinal);
+        Assert.Single(invalid.Failures, f => f == "FragmentCache:Stores:legacy:Compatibility must be one of None, Django; got '7'.");
     }
 
     private static void AssertPython(JsonElement result, string type, string value)
