@@ -56,12 +56,21 @@ internal sealed class CacheKeyBuilder(IOptions<FragmentCacheOptions> options)
     {
         ArgumentNullException.ThrowIfNull(key);
         var prefix = _options.KeyPrefix ?? "";
-        var full = _options.KeyFunction is { } function
+        return _options.KeyFunction is { } function
             ? function(key, prefix, version)
             : string.Create(CultureInfo.InvariantCulture, $"{prefix}:{version}:{key}");
+    }
+
+    /// <summary>
+    /// <see cref="Build"/> for a caller's key (<see cref="ICache"/>): in <see cref="CacheCompatibility.Django"/> mode the full
+    /// key is checked as Django's <c>make_and_validate_key</c> does, and an illegal one throws. Keys the cache makes itself
+    /// (fragments, tags) are legal by construction and never throw in a page.
+    /// </summary>
+    public string BuildCallerKey(string key, int version)
+    {
+        var full = Build(key, version);
         if (_options.Compatibility == CacheCompatibility.Django)
         {
-            // Django validates the key its key function made (make_and_validate_key): so does this mode.
             DjangoKeyRules.ThrowIfIllegal(full);
         }
 

@@ -66,7 +66,7 @@ internal sealed partial class DefaultCache : ICache
 
     public async ValueTask<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         CacheItem? item;
         try
         {
@@ -95,7 +95,7 @@ internal sealed partial class DefaultCache : ICache
 
     public async ValueTask<bool> SetAsync<T>(string key, T value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         var expiration = Expiration(timeout);
         try
         {
@@ -109,7 +109,7 @@ internal sealed partial class DefaultCache : ICache
 
     public async ValueTask<bool> AddAsync<T>(string key, T value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         try
         {
             return await _store.AddAsync(fullKey, _codec.Encode(value), Expiration(timeout), cancellationToken).ConfigureAwait(false);
@@ -133,7 +133,7 @@ internal sealed partial class DefaultCache : ICache
         // cancelled starts again.
         var flights = (SingleFlight<string, T>)_flights.GetOrAdd(typeof(T), static _ => new SingleFlight<string, T>(StringComparer.Ordinal));
         var (value, _) = await flights.RunAsync(
-            _keys.Build(key, _version),
+            _keys.BuildCallerKey(key, _version),
             (Cache: this, Key: key, Factory: factory, Timeout: timeout),
             static (state, _, ct) => state.Cache.FillAsync(state.Key, state.Factory, state.Timeout, ct),
             cancellationToken).ConfigureAwait(false);
@@ -144,7 +144,7 @@ internal sealed partial class DefaultCache : ICache
     {
         try
         {
-            return await _store.DeleteAsync(_keys.Build(key, _version), cancellationToken).ConfigureAwait(false);
+            return await _store.DeleteAsync(_keys.BuildCallerKey(key, _version), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Swallow(ex, "delete"))
         {
@@ -171,7 +171,7 @@ internal sealed partial class DefaultCache : ICache
     {
         try
         {
-            return await _store.TouchAsync(_keys.Build(key, _version), Expiration(timeout), cancellationToken).ConfigureAwait(false);
+            return await _store.TouchAsync(_keys.BuildCallerKey(key, _version), Expiration(timeout), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Swallow(ex, "touch"))
         {
@@ -194,10 +194,10 @@ internal sealed partial class DefaultCache : ICache
     {
         var from = version ?? _version;
         var to = checked(from + delta);
-        var oldKey = _keys.Build(key, from);
+        var oldKey = _keys.BuildCallerKey(key, from);
         var item = await _store.GetAsync(oldKey, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound(key);
-        await _store.SetAsync(_keys.Build(key, to), item, Expiration(null), cancellationToken).ConfigureAwait(false);
+        await _store.SetAsync(_keys.BuildCallerKey(key, to), item, Expiration(null), cancellationToken).ConfigureAwait(false);
         await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
         return to;
     }
@@ -225,7 +225,7 @@ internal sealed partial class DefaultCache : ICache
 
     private async ValueTask<long> AddToNumberAsync(string key, long delta, CancellationToken cancellationToken)
     {
-        var next = await _store.IncrementAsync(_keys.Build(key, _version), delta, null, null, cancellationToken).ConfigureAwait(false)
+        var next = await _store.IncrementAsync(_keys.BuildCallerKey(key, _version), delta, null, null, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound(key);
         return unchecked((long)next);
     }
