@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of FragmentCache on a fresh Debian machine.
-# Installs what the tests talk to (memcached, redis, Chromium), builds with warnings as errors,
+# Installs what the tests talk to (memcached, redis, Chromium, Django with pymemcache), builds with warnings as errors,
 # runs all test projects, then the consumer smoke test (tests/consumer/run.sh: the README's steps applied to a fresh
 # app that uses the packed libraries; it counts as one test), and ends with one line: "Tests: N passed, N failed, N skipped".
 set -euo pipefail
@@ -12,6 +12,8 @@ command -v memcaslap >/dev/null || need+=(libmemcached-tools)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
+# The Django compatibility tests drive Debian's Django and pymemcache through /usr/bin/python3 (not another python3 on the PATH).
+/usr/bin/python3 -c 'import django, pymemcache' 2>/dev/null || need+=(python3-django python3-pymemcache)
 # The sample's browser tests: Debian's Chromium (Playwright never downloads a browser) and a font for screenshots.
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)

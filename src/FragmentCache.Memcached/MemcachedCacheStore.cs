@@ -57,6 +57,16 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
         _ownsClient = true;
     }
 
+    /// <summary>
+    /// The store serves a <see cref="CacheCompatibility.Django"/> store: keys are used as given or refused (never hashed),
+    /// nothing is compressed, and an empty value without a lease token (Django's <c>""</c> or <c>b""</c>) is a hit.
+    /// </summary>
+    internal bool DjangoCompatible { get; init; }
+
+    private int CompressionThreshold => DjangoCompatible ? 0 : _compressionThreshold;
+
+    private static readonly MemcachedGetOptions EmptyIsValueGet = new() { EmptyIsValue = true };
+
     /// <summary>The client underneath (for health checks and diagnostics): the shared one the store was given, or its own.</summary>
     public IMemcachedClient Client => _client.Shared;
 
@@ -80,7 +90,7 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<CacheItem?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var item = await _client.GetItemAsync(key, default, cancellationToken).ConfigureAwait(false);
+        var item = await _client.GetItemAsync(Checked(key), DjangoCompatible ? EmptyIsValueGet : default, cancellationToken).ConfigureAwait(false);
         return item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null;
     }
 
@@ -111,7 +121,15 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     /// <inheritdoc />
     public async ValueTask<IReadOnlyDictionary<string, CacheItem>> GetManyAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
-        return await _client.GetManyItemsAsync(keys, item => (ToCacheItem(item.RawValue, item.Flags), true), cancellationToken)
+        if (DjangoCompatible)
+        {
+            foreach (var key in keys)
+            {
+                Checked(key);
+            }
+        }
+
+        return await _client.GetManyItemsAsync(keys, item => (ToCacheItem(item.RawValue, item.Flags), true), DjangoCompatible, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -120,7 +138,7 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     {
         if (expiration is { } ttl && ttl <= TimeSpan.Zero && ttl != Timeout.InfiniteTimeSpan)
         {
-            await _client.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            await _client.DeleteAsync(Checked(key), cancellationToken).ConfigureAwait(false);
             return true;
         }
 
@@ -146,18 +164,18 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _client.DeleteAsync(key, cancellationToken);
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _client.DeleteAsync(Checked(key), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<ulong?> IncrementAsync(string key, long delta, ulong? initialValue, TimeSpan? initialExpiration,
         CancellationToken cancellationToken = default) =>
         delta >= 0
-            ? _client.IncrementAsync(key, (ulong)delta, initialValue, initialExpiration, cancellationToken)
-            : _client.DecrementAsync(key, delta == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)-delta, initialValue, initialExpiration, cancellationToken);
+            ? _client.IncrementAsync(Checked(key), (ulong)delta, initialValue, initialExpiration, cancellationToken)
+            : _client.DecrementAsync(Checked(key), delta == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)-delta, initialValue, initialExpiration, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> TouchAsync(string key, TimeSpan? expiration, CancellationToken cancellationToken = default) =>
-        _client.TouchAsync(key, expiration, cancellationToken);
+        _client.TouchAsync(Checked(key), expiration, cancellationToken);
 
     /// <summary>
     /// Reads the remaining lifetime with the CAS token, and lengthens it by storing the same bytes again gated by that
@@ -215,7 +233,8 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
     public async ValueTask<CacheLeaseResult> GetOrLeaseAsync(string key, TimeSpan leaseTime, TimeSpan recacheWindow,
         CancellationToken cancellationToken = default)
     {
-        var item = await _client.GetItemAsync(key, LeaseOptions(leaseTime, recacheWindow), cancellationToken).ConfigureAwait(false);
+        var item = await _client.GetItemAsync(Checked(key), LeaseOptions(leaseTime, recacheWindow) with { EmptyIsValue = DjangoCompatible }, cancellationToken)
+            .ConfigureAwait(false);
         return ToLeaseResult(item, item.IsHit ? ToCacheItem(item.RawValue, item.Flags) : null);
     }
 
@@ -291,9 +310,10 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
             throw new ArgumentException($"Flags 0x{item.Flags:X8} use bits the store reserves (CacheItemFlags.StoreReserved).", nameof(item));
         }
 
+        Checked(key);
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
-        uint flags = MemcachedValueCodec.WriteCompressed(item.Value.Span, item.Flags, _compressionThreshold, buffer);
+        uint flags = MemcachedValueCodec.WriteCompressed(item.Value.Span, item.Flags, CompressionThreshold, buffer);
         // The client copies a borrowed buffer before it first yields, so the buffer is free again on return.
         var pending = _client.StoreRawAsync(mode, key, buffer.WrittenMemory, flags, expiration, cas, cancellationToken);
         if (buffer.Capacity > 1024 * 1024)
@@ -302,6 +322,23 @@ public sealed partial class MemcachedCacheStore : ICacheStore, ICacheLeaseStore,
         }
 
         return pending;
+    }
+
+    /// <summary>
+    /// In Django mode, refuses a key the client would hash (one memcached cannot hold as given, or one holding
+    /// <see cref="MemcachedKey.HashMarker"/>): Django would look for the value under the key as given.
+    /// </summary>
+    private string Checked(string key)
+    {
+        if (DjangoCompatible && (!MemcachedKey.IsLegal(key) || key.Contains(MemcachedKey.HashMarker, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException(
+                $"The cache key '{key}' cannot be stored as given (the Memcached store would hash it, and Django would not find it); "
+                + $"a store with Compatibility 'Django' refuses it. Keys are 1-{MemcachedKey.MaxLength} printable ASCII characters without '{MemcachedKey.HashMarker}'.",
+                nameof(key));
+        }
+
+        return key;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ internal sealed class MemcachedCacheStoreFactory : ICacheStoreFactory
                 Log.StoreSelected(logger, servers.Count, string.Join(", ", servers));
             }
 
-            return new MemcachedCacheStore(shared);
+            return new MemcachedCacheStore(shared) { DjangoCompatible = context.Options.Compatibility == CacheCompatibility.Django };
         }
 
         var options = new MemcachedClientOptions();
@@ -82,7 +82,10 @@ internal sealed class MemcachedCacheStoreFactory : ICacheStoreFactory
         }
 
         return new MemcachedCacheStore(options, services.GetService<ILoggerFactory>(),
-            services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), services.GetService<TimeProvider>());
+            services.GetService<System.Diagnostics.Metrics.IMeterFactory>(), services.GetService<TimeProvider>())
+        {
+            DjangoCompatible = context.Options.Compatibility == CacheCompatibility.Django,
+        };
     }
 
     /// <summary>

@@ -71,7 +71,8 @@ public sealed partial class MemcachedClient
         }
 
         // A lease placeholder is an empty item without our "real value" flag bit: a miss that may carry the lease.
-        bool placeholder = MemcachedValueCodec.IsPlaceholder(reply.ValueLength, reply.ClientFlags);
+        bool placeholder = MemcachedValueCodec.IsPlaceholder(reply.ValueLength, reply.ClientFlags)
+            && !(options.EmptyIsValue && !reply.TokenSent && !reply.Won);
         if (placeholder)
         {
             _metrics.Miss();
@@ -91,8 +92,16 @@ public sealed partial class MemcachedClient
     /// Gets many raw items (one pipelined batch per server, servers in parallel) and returns the hits that
     /// <paramref name="convert"/> accepts, converted: one dictionary, built once.
     /// </summary>
-    internal async Task<Dictionary<string, TValue>> GetManyItemsAsync<TValue>(IEnumerable<string> keys,
+    internal Task<Dictionary<string, TValue>> GetManyItemsAsync<TValue>(IEnumerable<string> keys,
         Func<MemcachedItem, (TValue Value, bool Keep)> convert, CancellationToken cancellationToken)
+        => GetManyItemsAsync(keys, convert, emptyIsValue: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="GetManyItemsAsync{TValue}(IEnumerable{string}, Func{MemcachedItem, ValueTuple{TValue, bool}}, CancellationToken)"/>;
+    /// with <paramref name="emptyIsValue"/>, an empty item without a lease token is a hit (as <see cref="MemcachedGetOptions.EmptyIsValue"/>).
+    /// </summary>
+    internal async Task<Dictionary<string, TValue>> GetManyItemsAsync<TValue>(IEnumerable<string> keys,
+        Func<MemcachedItem, (TValue Value, bool Keep)> convert, bool emptyIsValue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ObjectDisposedException.ThrowIf(Disposed, this);
@@ -144,7 +153,8 @@ public sealed partial class MemcachedClient
             for (int i = 0; i < results.Length; i++)
             {
                 var result = results[i];
-                if (result.Code != ReplyCode.Value || MemcachedValueCodec.IsPlaceholder(result.Value!.Length, result.ClientFlags))
+                if (result.Code != ReplyCode.Value || (MemcachedValueCodec.IsPlaceholder(result.Value!.Length, result.ClientFlags)
+                    && !(emptyIsValue && !result.TokenSent && !result.Won)))
                 {
                     _metrics.Miss();
                     continue;

@@ -27,4 +27,10 @@ public readonly record struct MemcachedGetOptions
 
     /// <summary>Whether to return the remaining lifetime. The default is <see langword="false"/>.</summary>
     public bool IncludeTimeToLive { get; init; }
+
+    /// <summary>
+    /// Reads an empty item that carries no lease token (no <c>W</c> or <c>Z</c>) as a hit whatever its flags, rather than
+    /// as a placeholder: what another client's empty value looks like (a lease placeholder always carries a token).
+    /// </summary>
+    internal bool EmptyIsValue { get; init; }
 }

@@ -35,6 +35,11 @@ internal sealed class FragmentCacheOptionsValidator : IValidateOptions<FragmentC
             failures.Add($"FragmentCache:MemorySizeLimit must be positive (bytes); got '{options.MemorySizeLimit}'.");
         }
 
+        if (!Enum.IsDefined(options.Compatibility))
+        {
+            failures.Add($"FragmentCache:Compatibility must be one of {string.Join(", ", Enum.GetNames<CacheCompatibility>())}; got '{options.Compatibility}'.");
+        }
+
         CheckPositive(failures, "Stampede:LeaseTime", options.Stampede.LeaseTime);
         CheckPositive(failures, "Stampede:PollInterval", options.Stampede.PollInterval);
         CheckNotNegative(failures, "Stampede:StaleWhileRevalidate", options.Stampede.StaleWhileRevalidate);

@@ -41,6 +41,7 @@ internal sealed class NamedStore : IDisposable
         var store = selector.Store;
         var keys = ActivatorUtilities.CreateInstance<CacheKeyBuilder>(services, options);
         var cache = ActivatorUtilities.CreateInstance<DefaultCache>(services, store, keys, options);
+        cache.StoreName = name;
         var tags = ActivatorUtilities.CreateInstance<TagGenerationStore>(services, store, keys);
         var local = ActivatorUtilities.CreateInstance<LocalFragmentTier>(services, options, tags, keys, store);
         var fragments = ActivatorUtilities.CreateInstance<DefaultFragmentCache>(services, store, keys, tags, local, options);

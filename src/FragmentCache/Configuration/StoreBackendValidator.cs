@@ -26,7 +26,27 @@ internal sealed class StoreBackendValidator(IServiceProvider services) : IValida
             }
         }
 
+        var main = StoreSections.Section(services, CacheStoreContext.DefaultName);
+        CheckCompatibility(failures, StoreSections.MessagePrefix(CacheStoreContext.DefaultName), main);
+        foreach (var named in main?.GetSection("Stores").GetChildren() ?? [])
+        {
+            CheckCompatibility(failures, StoreSections.MessagePrefix(named.Key), named);
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The configuration binder drops a named store whose enum it cannot parse, so a misspelled <c>Compatibility</c> would
+    /// quietly lose the store: read the text of every store's section itself.
+    /// </summary>
+    private static void CheckCompatibility(List<string> failures, string prefix, IConfiguration? section)
+    {
+        // A number that names no member binds, and FragmentCacheOptionsValidator reports it.
+        if (section?["Compatibility"] is { Length: > 0 } text && !Enum.TryParse<CacheCompatibility>(text, ignoreCase: true, out _))
+        {
+            failures.Add($"{prefix}Compatibility must be one of {string.Join(", ", Enum.GetNames<CacheCompatibility>())}; got '{text}'.");
+        }
     }
 
     private void Check(List<string> failures, string storeName, FragmentCacheOptions options, bool explicitStore)

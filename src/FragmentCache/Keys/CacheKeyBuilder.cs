@@ -60,4 +60,20 @@ internal sealed class CacheKeyBuilder(IOptions<FragmentCacheOptions> options)
             ? function(key, prefix, version)
             : string.Create(CultureInfo.InvariantCulture, $"{prefix}:{version}:{key}");
     }
+
+    /// <summary>
+    /// <see cref="Build"/> for a caller's key (<see cref="ICache"/>): in <see cref="CacheCompatibility.Django"/> mode the full
+    /// key is checked as Django's <c>make_and_validate_key</c> does, and an illegal one throws. Keys the cache makes itself
+    /// (fragments, tags) are legal by construction and never throw in a page.
+    /// </summary>
+    public string BuildCallerKey(string key, int version)
+    {
+        var full = Build(key, version);
+        if (_options.Compatibility == CacheCompatibility.Django)
+        {
+            DjangoKeyRules.ThrowIfIllegal(full);
+        }
+
+        return full;
+    }
 }

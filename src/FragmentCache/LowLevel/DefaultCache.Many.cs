@@ -9,7 +9,7 @@ internal sealed partial class DefaultCache
         var byFullKey = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            byFullKey[_keys.Build(key, _version)] = key;
+            byFullKey[_keys.BuildCallerKey(key, _version)] = key;
         }
 
         var result = new Dictionary<string, T?>(byFullKey.Count, StringComparer.Ordinal);
@@ -48,7 +48,7 @@ internal sealed partial class DefaultCache
         {
             try
             {
-                if (!await _store.SetAsync(_keys.Build(key, _version), _codec.Encode(value), expiration, cancellationToken).ConfigureAwait(false))
+                if (!await _store.SetAsync(_keys.BuildCallerKey(key, _version), _codec.Encode(value), expiration, cancellationToken).ConfigureAwait(false))
                 {
                     failed.Add(key);
                 }

@@ -45,7 +45,7 @@ internal sealed partial class DefaultCache : IDisposable
     private async ValueTask<T> GetOrLeaseAsync<T>(
         ICacheLeaseStore leases, string key, Func<CancellationToken, ValueTask<T>> factory, TimeSpan storeExpiration, TimeSpan window, bool background, CancellationToken cancellationToken)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         var stampede = _options.Stampede;
         var time = _refresh.Time;
         var started = time.GetTimestamp();

@@ -10,7 +10,7 @@ internal sealed partial class DefaultCache : ICache
 {
     private readonly ICacheStore _store;
     private readonly CacheKeyBuilder _keys;
-    private readonly CacheValueCodec _codec;
+    private readonly StoreValueCodec _codec;
     private readonly StoreErrorReporter _errors;
     private readonly FragmentCacheMetrics _metrics;
     private readonly FragmentCacheOptions _options;
@@ -27,14 +27,15 @@ internal sealed partial class DefaultCache : ICache
         IOptions<FragmentCacheOptions> options,
         TimeProvider timeProvider,
         ILogger<DefaultCache> logger)
-        : this(store, keys, codec, errors, metrics, options.Value, new ConcurrentDictionary<Type, object>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
+        : this(store, keys, new StoreValueCodec(codec, options.Value.Compatibility, logger, metrics), errors, metrics, options.Value,
+            new ConcurrentDictionary<Type, object>(), keys.DefaultVersion, new CacheRefreshContext(timeProvider, logger, new BackgroundRefreshes()))
     {
     }
 
     private DefaultCache(
         ICacheStore store,
         CacheKeyBuilder keys,
-        CacheValueCodec codec,
+        StoreValueCodec codec,
         StoreErrorReporter errors,
         FragmentCacheMetrics metrics,
         FragmentCacheOptions options,
@@ -53,12 +54,19 @@ internal sealed partial class DefaultCache : ICache
         _refresh = refresh;
     }
 
+    /// <summary>The store's name in the messages of <see cref="CacheCompatibility.Django"/> mode; <c>"default"</c> for the main store.</summary>
+    internal string StoreName
+    {
+        get => _codec.StoreName;
+        set => _codec.StoreName = value;
+    }
+
     public ICache WithVersion(int version)
         => new DefaultCache(_store, _keys, _codec, _errors, _metrics, _options, _flights, version, _refresh);
 
     public async ValueTask<CacheResult<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         CacheItem? item;
         try
         {
@@ -87,7 +95,7 @@ internal sealed partial class DefaultCache : ICache
 
     public async ValueTask<bool> SetAsync<T>(string key, T value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         var expiration = Expiration(timeout);
         try
         {
@@ -101,7 +109,7 @@ internal sealed partial class DefaultCache : ICache
 
     public async ValueTask<bool> AddAsync<T>(string key, T value, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        var fullKey = _keys.Build(key, _version);
+        var fullKey = _keys.BuildCallerKey(key, _version);
         try
         {
             return await _store.AddAsync(fullKey, _codec.Encode(value), Expiration(timeout), cancellationToken).ConfigureAwait(false);
@@ -125,7 +133,7 @@ internal sealed partial class DefaultCache : ICache
         // cancelled starts again.
         var flights = (SingleFlight<string, T>)_flights.GetOrAdd(typeof(T), static _ => new SingleFlight<string, T>(StringComparer.Ordinal));
         var (value, _) = await flights.RunAsync(
-            _keys.Build(key, _version),
+            _keys.BuildCallerKey(key, _version),
             (Cache: this, Key: key, Factory: factory, Timeout: timeout),
             static (state, _, ct) => state.Cache.FillAsync(state.Key, state.Factory, state.Timeout, ct),
             cancellationToken).ConfigureAwait(false);
@@ -136,7 +144,7 @@ internal sealed partial class DefaultCache : ICache
     {
         try
         {
-            return await _store.DeleteAsync(_keys.Build(key, _version), cancellationToken).ConfigureAwait(false);
+            return await _store.DeleteAsync(_keys.BuildCallerKey(key, _version), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Swallow(ex, "delete"))
         {
@@ -163,7 +171,7 @@ internal sealed partial class DefaultCache : ICache
     {
         try
         {
-            return await _store.TouchAsync(_keys.Build(key, _version), Expiration(timeout), cancellationToken).ConfigureAwait(false);
+            return await _store.TouchAsync(_keys.BuildCallerKey(key, _version), Expiration(timeout), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (Swallow(ex, "touch"))
         {
@@ -186,10 +194,10 @@ internal sealed partial class DefaultCache : ICache
     {
         var from = version ?? _version;
         var to = checked(from + delta);
-        var oldKey = _keys.Build(key, from);
+        var oldKey = _keys.BuildCallerKey(key, from);
         var item = await _store.GetAsync(oldKey, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound(key);
-        await _store.SetAsync(_keys.Build(key, to), item, Expiration(null), cancellationToken).ConfigureAwait(false);
+        await _store.SetAsync(_keys.BuildCallerKey(key, to), item, Expiration(null), cancellationToken).ConfigureAwait(false);
         await _store.DeleteAsync(oldKey, cancellationToken).ConfigureAwait(false);
         return to;
     }
@@ -217,7 +225,7 @@ internal sealed partial class DefaultCache : ICache
 
     private async ValueTask<long> AddToNumberAsync(string key, long delta, CancellationToken cancellationToken)
     {
-        var next = await _store.IncrementAsync(_keys.Build(key, _version), delta, null, null, cancellationToken).ConfigureAwait(false)
+        var next = await _store.IncrementAsync(_keys.BuildCallerKey(key, _version), delta, null, null, cancellationToken).ConfigureAwait(false)
             ?? throw NotFound(key);
         return unchecked((long)next);
     }
@@ -229,7 +237,9 @@ internal sealed partial class DefaultCache : ICache
 
     private bool Swallow(Exception exception, string operation)
     {
-        if (exception is OperationCanceledException || _options.ThrowOnError)
+        // In Django mode a refused key or value type is the caller's error, never a miss.
+        if (exception is OperationCanceledException || _options.ThrowOnError
+            || (_codec.IsDjango && exception is ArgumentException or NotSupportedException))
         {
             return false;
         }

@@ -9,6 +9,9 @@ namespace FragmentCache;
 /// default); <see cref="Timeout.InfiniteTimeSpan"/> = never expires; zero or negative = not kept (and any old value is removed).</para>
 /// <para>Strings are stored as raw UTF-8 and byte arrays as raw bytes, so other clients can read them; everything else
 /// goes through <see cref="ICacheSerializer"/> (System.Text.Json by default). A stored <see langword="null"/> is a hit.</para>
+/// <para>A store with <see cref="FragmentCacheOptions.Compatibility"/> <see cref="CacheCompatibility.Django"/> stores strings,
+/// byte arrays and integers as Django's <c>PyMemcacheCache</c> does and refuses other types
+/// (<see cref="NotSupportedException"/>) and keys Django's rules refuse (<see cref="ArgumentException"/>).</para>
 /// <para>Store failures are misses (plus a rate-limited log line and a metric) unless
 /// <see cref="FragmentCacheOptions.ThrowOnError"/> is set. Increments always throw on failure: there is no value to pretend.</para>
 /// </remarks>

@@ -54,6 +54,13 @@ public sealed class FragmentCacheOptions
     /// </summary>
     public Func<string, string, int, string>? KeyFunction { get; set; }
 
+    /// <summary>
+    /// Shares the store with another application: <see cref="CacheCompatibility.Django"/> reads and writes keys and values
+    /// as Django's <c>PyMemcacheCache</c> does (see <c>docs/django.md</c>). Bound from a name (<c>"Django"</c>); a name that
+    /// is not a member fails the startup. The default is <see cref="CacheCompatibility.None"/>.
+    /// </summary>
+    public CacheCompatibility Compatibility { get; set; } = CacheCompatibility.None;
+
     /// <summary>Stampede protection of fragments (leases, stale-while-revalidate). See <see cref="FragmentCacheStampedeOptions"/> for the defaults.</summary>
     public FragmentCacheStampedeOptions Stampede { get; set; } = new();
 
