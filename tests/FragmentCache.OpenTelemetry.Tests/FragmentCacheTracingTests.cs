@@ -35,7 +35,7 @@ public sealed class FragmentCacheTracingTests
         var basic = await WaitForAsync(factory, s => s.DisplayName == "fragment traced-basic");
         var shared = await WaitForAsync(factory, s => s.DisplayName == "fragment traced-shared");
         var spans = factory.Spans.Snapshot();
-        TestContext.Current.TestOutputHelper?.WriteLine(SpanTree.Print(spans, basic) + SpanTree.Print(spans, shared));
+        TraceOutput.Write("fragment hits", SpanTree.Print(spans, basic) + SpanTree.Print(spans, shared));
 
         Assert.Equal(FragmentCacheTelemetry.ActivitySourceName, basic.Source.Name);
         Assert.Equal(ActivityKind.Internal, basic.Kind);
@@ -66,7 +66,7 @@ public sealed class FragmentCacheTracingTests
         // Below the request's span (ASP.NET Core's instrumentation).
         var request = await WaitForAsync(factory, s => s.SpanId == page.ParentSpanId);
         var spans = factory.Spans.Snapshot();
-        TestContext.Current.TestOutputHelper?.WriteLine(SpanTree.Print(spans, request));
+        TraceOutput.Write("page miss", SpanTree.Print(spans, request));
 
         Assert.Equal(ActivityKind.Server, request.Kind);
         Assert.Equal(FragmentCacheTelemetry.ActivitySourceName, page.Source.Name);
@@ -102,7 +102,7 @@ public sealed class FragmentCacheTracingTests
         var hit = await WaitForAsync(factory, s => s.DisplayName == PageSpanName);
         request = await WaitForAsync(factory, s => s.SpanId == hit.ParentSpanId);
         spans = factory.Spans.Snapshot();
-        TestContext.Current.TestOutputHelper?.WriteLine(SpanTree.Print(spans, request));
+        TraceOutput.Write("page hit", SpanTree.Print(spans, request));
         Assert.Equal("hit", hit.GetTagItem("fragmentcache.outcome"));
         var reads = SpanTree.ChildrenOf(spans, hit);
         Assert.NotEmpty(reads);
@@ -123,8 +123,9 @@ public sealed class FragmentCacheTracingTests
         Assert.Contains("[header:1]", body);
         Assert.Contains("[list:1]", body);
         var page = await WaitForAsync(factory, s => s.DisplayName == PageSpanName);
+        var request = await WaitForAsync(factory, s => s.SpanId == page.ParentSpanId);
         var spans = factory.Spans.Snapshot();
-        TestContext.Current.TestOutputHelper?.WriteLine(SpanTree.Print(spans, page));
+        TraceOutput.Write("dead server", SpanTree.Print(spans, request));
 
         Assert.Equal("miss", page.GetTagItem("fragmentcache.outcome"));
         Assert.Equal(ActivityStatusCode.Unset, page.Status);
