@@ -159,6 +159,47 @@ public sealed class FragmentCacheTracingTests
     }
 
     [Fact]
+    public async Task MinimalApiPage_MissThenHit_PageSpanNamedByTemplate()
+    {
+        await using var memcached = await MemcachedProcess.StartAsync();
+        await using var factory = new TracedAppFactory(memcached.Address);
+        var client = factory.CreateClient();
+
+        var first = await client.GetStringAsync("/min/json/7", TestContext.Current.CancellationToken);
+        var miss = await WaitForAsync(factory, s => s.DisplayName == "page /min/json/{id:int}");
+        factory.Spans.Clear();
+        Assert.Equal(first, await client.GetStringAsync("/min/json/7", TestContext.Current.CancellationToken));
+        var hit = await WaitForAsync(factory, s => s.DisplayName == "page /min/json/{id:int}");
+
+        Assert.Equal("miss", miss.GetTagItem("fragmentcache.outcome"));
+        Assert.Equal("hit", hit.GetTagItem("fragmentcache.outcome"));
+        Assert.Equal("/min/json/{id:int}", hit.GetTagItem("http.route"));
+        Assert.Null(hit.GetTagItem("fragmentcache.store.name"));
+        var reads = SpanTree.ChildrenOf(factory.Spans.Snapshot(), hit);
+        Assert.NotEmpty(reads);
+        Assert.All(reads, s => AssertMemcachedSpan(s, "get", memcached.Port));
+    }
+
+    [Fact]
+    public async Task PageOnNamedStore_PageSpanNamesTheStore()
+    {
+        await using var memcached = await MemcachedProcess.StartAsync();
+        await using var factory = new TracedAppFactory(memcached.Address);
+        var client = factory.CreateClient();
+
+        var first = await client.GetStringAsync("/Stores/Page", TestContext.Current.CancellationToken);
+        await WaitForAsync(factory, s => s.DisplayName == PageSpanName);
+        factory.Spans.Clear();
+        Assert.Equal(first, await client.GetStringAsync("/Stores/Page", TestContext.Current.CancellationToken));
+        var hit = await WaitForAsync(factory, s => s.DisplayName == PageSpanName);
+
+        Assert.Equal("hit", hit.GetTagItem("fragmentcache.outcome"));
+        Assert.Equal("shared", hit.GetTagItem("fragmentcache.store.name"));
+        // The page's own lookup is the page span, on the named store as on the main one.
+        Assert.DoesNotContain(factory.Spans.Snapshot(), s => s.DisplayName.StartsWith("fragment page", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Metrics_MemcachedOperationsAndDuration_CarryDatabaseAttributes()
     {
         await using var memcached = await MemcachedProcess.StartAsync();
