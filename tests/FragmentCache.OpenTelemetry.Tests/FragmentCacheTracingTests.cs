@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using FragmentCache.Memcached;
+using FragmentCache.Mvc.TestApp.Services;
 using FragmentCache.OpenTelemetry.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using FragmentCache.Tests.Infrastructure;
 
 namespace FragmentCache.OpenTelemetry.Tests;
@@ -197,6 +199,27 @@ public sealed class FragmentCacheTracingTests
         Assert.Equal("shared", hit.GetTagItem("fragmentcache.store.name"));
         // The page's own lookup is the page span, on the named store as on the main one.
         Assert.DoesNotContain(factory.Spans.Snapshot(), s => s.DisplayName.StartsWith("fragment page", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task FragmentRenderThrows_FragmentSpanIsAnErrorWithTheExceptionType()
+    {
+        await using var memcached = await MemcachedProcess.StartAsync();
+        await using var factory = new TracedAppFactory(memcached.Address);
+        var client = factory.CreateClient();
+        factory.Services.GetRequiredService<RenderCounter>().Fail = true;
+
+        var response = await client.GetAsync("/Fragments/Throwing", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var fragment = await WaitForAsync(factory, s => s.DisplayName == "fragment t-throw");
+        Assert.Equal(ActivityStatusCode.Error, fragment.Status);
+        Assert.Equal("System.InvalidOperationException", fragment.GetTagItem("error.type"));
+        Assert.Null(fragment.GetTagItem("fragmentcache.outcome"));
+        // The store did not fail: its spans below the fragment are not errors.
+        var operations = SpanTree.ChildrenOf(factory.Spans.Snapshot(), fragment);
+        Assert.NotEmpty(operations);
+        Assert.All(operations, s => Assert.Equal(ActivityStatusCode.Unset, s.Status));
     }
 
     [Fact]
