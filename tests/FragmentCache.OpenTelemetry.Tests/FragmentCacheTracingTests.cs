@@ -3,8 +3,8 @@ using System.Net;
 using FragmentCache.Memcached;
 using FragmentCache.Mvc.TestApp.Services;
 using FragmentCache.OpenTelemetry.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using FragmentCache.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FragmentCache.OpenTelemetry.Tests;
 
