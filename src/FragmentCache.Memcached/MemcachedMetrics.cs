@@ -43,8 +43,12 @@ internal sealed class MemcachedMetrics : IDisposable
 
     public long Start(string operation, MemcachedEndPoint server)
     {
-        var tags = OperationTags(operation, server);
-        _operations.Add(1, tags);
+        if (_operations.Enabled)
+        {
+            _operations.Add(1, OperationTags(operation, server));
+        }
+
+        // Unconditional, as in Stop: a listener that arrives between the two must not see one without the other.
         _inFlight.Add(1, ServerTags(server));
         return _duration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
