@@ -55,6 +55,7 @@ public sealed partial class MemcachedClient
         ObjectDisposedException.ThrowIf(Disposed, this);
         var tasks = _servers.Select(async Task<(MemcachedServer Server, IReadOnlyList<string>? Lines)> (server) =>
         {
+            using var activity = MemcachedActivities.Start(operation, server.EndPoint);
             try
             {
                 var lines = await server.ExecuteTextAsync(create(), cancellationToken).ConfigureAwait(false);

@@ -176,6 +176,7 @@ public sealed partial class MemcachedClient
     private async Task<(List<string> Original, int Offset, MetaResult[]? Results)> GetChunkAsync(
         MemcachedServer server, List<string> wireKeys, List<string> original, int offset, CancellationToken cancellationToken)
     {
+        using var activity = MemcachedActivities.Start("get_many", server.EndPoint, wireKeys.Count);
         var connection = await server.GetConnectionAsync(cancellationToken).ConfigureAwait(false);
         if (connection is null)
         {
@@ -183,7 +184,7 @@ public sealed partial class MemcachedClient
             return (original, offset, null);
         }
 
-        long started = _metrics.Start("get_many");
+        long started = _metrics.Start("get_many", server.EndPoint);
         try
         {
             var op = new MultiGetOperation(wireKeys);
@@ -202,7 +203,7 @@ public sealed partial class MemcachedClient
         }
         finally
         {
-            _metrics.Stop("get_many", started);
+            _metrics.Stop("get_many", server.EndPoint, started);
         }
     }
 

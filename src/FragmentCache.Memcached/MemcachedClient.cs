@@ -182,6 +182,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        using var activity = MemcachedActivities.Start(operation, server.EndPoint);
         var pending = server.GetConnectionAsync(cancellationToken);
         MemcachedConnection? connection;
         if (pending.IsCompletedSuccessfully)
@@ -206,12 +207,12 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             return Unavailable(operation, server);
         }
 
-        long started = _metrics.Start(operation);
+        long started = _metrics.Start(operation, server.EndPoint);
         var op = MetaOperation.Rent(request, data, valuePool);
         if (!connection.TryEnqueue(op))
         {
             op.FailUnsent(new MemcachedException("The connection closed."));
-            _metrics.Stop(operation, started);
+            _metrics.Stop(operation, server.EndPoint, started);
             return Unavailable(operation, server);
         }
 
@@ -235,14 +236,16 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         }
         finally
         {
-            _metrics.Stop(operation, started);
+            _metrics.Stop(operation, server.EndPoint, started);
         }
     }
 
     private MetaResult? Unavailable(string operation, MemcachedServer server)
     {
         // The common case while a server is down: count it, and build no exception unless someone will see it.
-        _metrics.Error(operation);
+        var errorType = MemcachedActivities.ErrorType(server.LastError);
+        _metrics.Error(operation, server.EndPoint, errorType);
+        MemcachedActivities.Failed(errorType);
         if (_options.ThrowOnError)
         {
             throw new MemcachedException($"Memcached server {server.EndPoint} is unavailable.", server.LastError);
@@ -258,7 +261,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
 
     private MetaResult? Failed(string operation, MemcachedServer server, Exception error)
     {
-        _metrics.Error(operation);
+        var errorType = MemcachedActivities.ErrorType(error);
+        _metrics.Error(operation, server.EndPoint, errorType);
+        MemcachedActivities.Failed(errorType);
         if (_options.ThrowOnError)
         {
             throw error as MemcachedException ?? new MemcachedException($"Memcached {operation} on {server.EndPoint} failed: {error.Message}", error);

@@ -39,6 +39,7 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
         _address = address;
         Port = port;
         UnixSocketPath = unixSocketPath;
+        TelemetryPort = unixSocketPath is null ? port : null;
 
         if (unixSocketPath is not null)
         {
@@ -72,6 +73,12 @@ public sealed class MemcachedEndPoint : IEquatable<MemcachedEndPoint>
     [MemberNotNullWhen(true, nameof(UnixSocketPath))]
     [MemberNotNullWhen(false, nameof(Host))]
     public bool IsUnixSocket => UnixSocketPath is not null;
+
+    /// <summary>OpenTelemetry's <c>server.address</c> of this server: the host as written, or the socket path.</summary>
+    internal string TelemetryAddress => UnixSocketPath ?? Host!;
+
+    /// <summary>OpenTelemetry's <c>server.port</c> of this server, boxed once (tags take objects); null for a Unix domain socket.</summary>
+    internal object? TelemetryPort { get; }
 
     /// <summary>
     /// The name libmemcached's ketama hashes for this server: the host as written (no brackets) when the port

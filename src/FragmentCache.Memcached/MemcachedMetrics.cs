@@ -4,13 +4,15 @@ using System.Diagnostics.Metrics;
 namespace FragmentCache.Memcached;
 
 /// <summary>
-/// The client's instruments, on the meter <c>FragmentCache.Memcached</c>. Tags carry the operation name only,
+/// The client's instruments, on the meter <c>FragmentCache.Memcached</c>. Tags follow OpenTelemetry's database
+/// conventions: <c>db.system.name</c> (<c>memcached</c>) on every instrument, <c>server.address</c> and <c>server.port</c>
+/// on those counted per server, <c>db.operation.name</c> on those counted per operation, <c>error.type</c> on the errors;
 /// never keys (cardinality, privacy).
 /// </summary>
 internal sealed class MemcachedMetrics : IDisposable
 {
     /// <summary>The meter name to listen to.</summary>
-    public const string MeterName = "FragmentCache.Memcached";
+    public const string MeterName = MemcachedTelemetry.MeterName;
 
     private readonly Meter _meter;
     private readonly Counter<long> _operations;
@@ -39,35 +41,66 @@ internal sealed class MemcachedMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("fragmentcache.memcached.operation.duration", "s", "Time from send to reply.");
     }
 
-    public long Start(string operation)
+    public long Start(string operation, MemcachedEndPoint server)
     {
-        _operations.Add(1, new KeyValuePair<string, object?>("operation", operation));
-        _inFlight.Add(1);
+        if (_operations.Enabled)
+        {
+            _operations.Add(1, OperationTags(operation, server));
+        }
+
+        // Unconditional, as in Stop: a listener that arrives between the two must not see one without the other.
+        _inFlight.Add(1, ServerTags(server));
         return _duration.Enabled ? Stopwatch.GetTimestamp() : 0;
     }
 
-    public void Stop(string operation, long started)
+    public void Stop(string operation, MemcachedEndPoint server, long started)
     {
-        _inFlight.Add(-1);
+        _inFlight.Add(-1, ServerTags(server));
         if (started != 0)
         {
-            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, OperationTags(operation, server));
         }
     }
 
-    public void Hit(int count = 1) => _hits.Add(count);
+    public void Hit(int count = 1) => _hits.Add(count, SystemTag);
 
-    public void Miss(int count = 1) => _misses.Add(count);
+    public void Miss(int count = 1) => _misses.Add(count, SystemTag);
 
-    public void Error(string operation) => _errors.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void Error(string operation, MemcachedEndPoint server, string errorType)
+    {
+        var tags = OperationTags(operation, server);
+        tags.Add(MemcachedActivities.ErrorTypeAttribute, errorType);
+        _errors.Add(1, tags);
+    }
 
-    public void Timeout() => _timeouts.Add(1);
+    public void Timeout(MemcachedEndPoint server) => _timeouts.Add(1, ServerTags(server));
 
-    public void Connected() => _connects.Add(1);
+    public void Connected(MemcachedEndPoint server) => _connects.Add(1, ServerTags(server));
 
-    public void ConnectFailed() => _connectFailures.Add(1);
+    public void ConnectFailed(MemcachedEndPoint server) => _connectFailures.Add(1, ServerTags(server));
 
-    public void ConnectionFailed() => _connectionFailures.Add(1);
+    public void ConnectionFailed(MemcachedEndPoint server) => _connectionFailures.Add(1, ServerTags(server));
+
+    private static readonly KeyValuePair<string, object?> SystemTag = new(MemcachedActivities.SystemAttribute, MemcachedActivities.SystemName);
+
+    /// <summary><c>db.system.name</c>, <c>server.address</c> and, for TCP, <c>server.port</c>: inline in the struct, nothing allocated.</summary>
+    private static TagList ServerTags(MemcachedEndPoint server)
+    {
+        var tags = new TagList { SystemTag, { MemcachedActivities.ServerAddressAttribute, server.TelemetryAddress } };
+        if (server.TelemetryPort is { } port)
+        {
+            tags.Add(MemcachedActivities.ServerPortAttribute, port);
+        }
+
+        return tags;
+    }
+
+    private static TagList OperationTags(string operation, MemcachedEndPoint server)
+    {
+        var tags = ServerTags(server);
+        tags.Add(MemcachedActivities.OperationAttribute, operation);
+        return tags;
+    }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -30,7 +30,7 @@ cleanup() {
   rm -rf "$work"
   # The unique version restored into the global packages folder: nothing of this run stays behind.
   local id
-  for id in fragmentcache fragmentcache.memcached fragmentcache.mvc; do
+  for id in fragmentcache fragmentcache.memcached fragmentcache.mvc fragmentcache.opentelemetry; do
     rm -rf "${packages_dir:?}/$id/$version"
     rmdir "$packages_dir/$id" 2>/dev/null || true
   done
@@ -83,8 +83,8 @@ free_port() {
   fail "no free loopback port found"
 }
 
-# 1. Pack the three libraries, built apart from the repository's own bin/obj folders.
-for project in FragmentCache FragmentCache.Memcached FragmentCache.Mvc; do
+# 1. Pack the four libraries, built apart from the repository's own bin/obj folders.
+for project in FragmentCache FragmentCache.Memcached FragmentCache.Mvc FragmentCache.OpenTelemetry; do
   timeout 300 dotnet pack "$root/src/$project" -c Release -warnaserror -nologo -v q \
     -o "$work/feed" --artifacts-path "$work/artifacts" -p:Version="$version" >"$work/pack.log" 2>&1 \
     || { cat "$work/pack.log" >&2; fail "dotnet pack $project"; }

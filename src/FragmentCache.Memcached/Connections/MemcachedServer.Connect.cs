@@ -45,7 +45,7 @@ internal sealed partial class MemcachedServer
 
             _reconnectFailures = 0;
             Interlocked.Exchange(ref _nextConnectAt, 0);
-            _metrics.Connected();
+            _metrics.Connected(EndPoint);
             Log.Connected(_logger, EndPoint.ToString(), slot);
             return connection;
         }
@@ -58,7 +58,7 @@ internal sealed partial class MemcachedServer
 
             var delay = NextReconnectDelay();
             Interlocked.Exchange(ref _nextConnectAt, _time.GetUtcNow().UtcTicks + delay.Ticks);
-            _metrics.ConnectFailed();
+            _metrics.ConnectFailed(EndPoint);
             Log.ConnectFailed(_logger, EndPoint.ToString(), ex.GetType().Name, ex.Message, delay.TotalMilliseconds);
             if (Breaker.OnFailure())
             {
@@ -125,7 +125,7 @@ internal sealed partial class MemcachedServer
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             Dispose(socket, stream);
-            throw new MemcachedException($"Connecting to {EndPoint} timed out after {_options.ConnectTimeout.TotalMilliseconds:0} ms.");
+            throw new MemcachedException($"Connecting to {EndPoint} timed out after {_options.ConnectTimeout.TotalMilliseconds:0} ms.", new TimeoutException());
         }
         catch
         {

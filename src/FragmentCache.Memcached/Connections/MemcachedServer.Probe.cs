@@ -61,7 +61,7 @@ internal sealed partial class MemcachedServer
             return;
         }
 
-        _metrics.ConnectionFailed();
+        _metrics.ConnectionFailed(EndPoint);
         Log.ConnectionFailed(_logger, EndPoint.ToString(), error.GetType().Name, error.Message);
         if (Breaker.OnFailure())
         {

@@ -118,7 +118,7 @@ internal sealed partial class MemcachedServer : IAsyncDisposable
         {
             if (connection is not null && connection.FailIfStuck(nowTimestamp, _options.OperationTimeout))
             {
-                _metrics.Timeout();
+                _metrics.Timeout(EndPoint);
             }
         }
 

@@ -60,6 +60,8 @@ internal sealed class PageCacheHandler(
             return;
         }
 
+        using var activity = PageActivities.Start(context);
+
         // What the key does not carry must not reach the page (hits and misses alike, so both see one request).
         UnkeyedInput.Strip(context, policy);
         var culture = policy.Vary.Culture ? PageCulture.Of(context) : null;
@@ -76,11 +78,14 @@ internal sealed class PageCacheHandler(
             FragmentResult result;
             try
             {
+                PageActivities.LookingUp(activity);
                 result = await GetOrRenderAsync(context, policy, key, miss).ConfigureAwait(false);
+                PageActivities.Answered(activity, result.Outcome);
             }
-            catch (Exception) when (miss.Captured is null && !context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (miss.Captured is null && !context.RequestAborted.IsCancellationRequested)
             {
                 // The request we joined failed or was aborted by its client: run our own.
+                PageActivities.Failed(activity, ex);
                 await next(state, context).ConfigureAwait(false);
                 return;
             }

@@ -45,6 +45,7 @@ internal sealed class NamedStore : IDisposable
         var tags = ActivatorUtilities.CreateInstance<TagGenerationStore>(services, store, keys);
         var local = ActivatorUtilities.CreateInstance<LocalFragmentTier>(services, options, tags, keys, store);
         var fragments = ActivatorUtilities.CreateInstance<DefaultFragmentCache>(services, store, keys, tags, local, options);
+        fragments.StoreName = name;
         services.GetService<ILogger<FragmentCacheStores>>()?.NamedStoreReady(name, store.GetType().Name, settings.KeyPrefix ?? "", settings.Version);
         return new NamedStore(name, selector, store, cache, fragments, local);
     }

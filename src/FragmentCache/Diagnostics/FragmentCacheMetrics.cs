@@ -5,13 +5,14 @@ namespace FragmentCache;
 
 /// <summary>
 /// Counters of the cache core, meter <c>"FragmentCache"</c>. Tags are a small fixed set
-/// (<c>layer</c>, <c>operation</c>, <c>outcome</c>) plus, on the per-fragment instruments, <c>fragment</c>: a label
+/// (<c>layer</c>, <c>operation</c>, <c>outcome</c>, and on <c>fragmentcache.errors</c> OpenTelemetry's <c>error.type</c>
+/// when the failure was an exception) plus, on the per-fragment instruments, <c>fragment</c>: a label
 /// chosen in code (the fragment's name or <see cref="FragmentCacheEntryOptions.MetricName"/>), bounded by
 /// <see cref="FragmentCacheStatistics.MaxLabels"/>. They never carry keys or user data.
 /// </summary>
 internal sealed class FragmentCacheMetrics : IDisposable
 {
-    public const string MeterName = "FragmentCache";
+    public const string MeterName = FragmentCacheTelemetry.MeterName;
 
     private readonly Meter _meter;
     private readonly Counter<long> _hits;
@@ -52,20 +53,11 @@ internal sealed class FragmentCacheMetrics : IDisposable
         Statistics.For(label, out var bounded).Add(outcome, elapsed);
         if (_lookups.Enabled || _duration.Enabled)
         {
-            var tags = new TagList { { "fragment", bounded }, { "outcome", OutcomeName(outcome) } };
+            var tags = new TagList { { "fragment", bounded }, { "outcome", FragmentActivities.OutcomeName(outcome) } };
             _lookups.Add(1, tags);
             _duration.Record(elapsed / (double)Stopwatch.Frequency, tags);
         }
     }
-
-    private static string OutcomeName(FragmentOutcome outcome) => outcome switch
-    {
-        FragmentOutcome.Hit => "hit",
-        FragmentOutcome.LocalHit => "local_hit",
-        FragmentOutcome.StaleHit => "stale_hit",
-        FragmentOutcome.NotStored => "not_stored",
-        _ => "miss",
-    };
 
     public void Hit(string layer) => _hits.Add(1, new KeyValuePair<string, object?>("layer", layer));
 
@@ -81,9 +73,15 @@ internal sealed class FragmentCacheMetrics : IDisposable
 
     public void Render(string layer) => _renders.Add(1, new KeyValuePair<string, object?>("layer", layer));
 
-    public void Error(string layer, string operation)
+    /// <summary>One failure; <paramref name="exception"/>, when there is one, gives the <c>error.type</c> tag (its type's full name).</summary>
+    public void Error(string layer, string operation, Exception? exception = null)
     {
         var tags = new TagList { { "layer", layer }, { "operation", operation } };
+        if (exception is not null)
+        {
+            tags.Add(FragmentActivities.ErrorTypeAttribute, exception.GetType().FullName);
+        }
+
         _errors.Add(1, tags);
     }
 

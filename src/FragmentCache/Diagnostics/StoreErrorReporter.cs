@@ -15,7 +15,7 @@ internal sealed class StoreErrorReporter(ILogger<StoreErrorReporter> logger, Fra
 
     public void Report(Exception exception, string layer, string operation)
     {
-        metrics.Error(layer, operation);
+        metrics.Error(layer, operation, exception);
         var now = timeProvider.GetUtcNow().UtcTicks;
         var next = Interlocked.Read(ref _nextLogTicks);
         if (now >= next && Interlocked.CompareExchange(ref _nextLogTicks, now + Interval.Ticks, next) == next)

@@ -117,6 +117,18 @@ internal sealed partial class DefaultFragmentCache : IFragmentCache
         object? state,
         StatefulRender? invoke,
         CancellationToken cancellationToken)
+        => FragmentActivities.Source.HasListeners()
+            ? TraceLookupAsync(key, options, kind, render, state, invoke, cancellationToken)
+            : LookupCoreAsync(key, options, kind, render, state, invoke, cancellationToken);
+
+    private ValueTask<FragmentResult> LookupCoreAsync(
+        FragmentKey key,
+        FragmentCacheEntryOptions? options,
+        FragmentContentKind? kind,
+        Delegate render,
+        object? state,
+        StatefulRender? invoke,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var label = options?.MetricName ?? key.Name;

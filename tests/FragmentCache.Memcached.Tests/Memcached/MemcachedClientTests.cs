@@ -266,7 +266,7 @@ public sealed class MemcachedClientServerWideTests
         Assert.Equal(2, misses.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.True(operations.GetMeasurementSnapshot().Sum(m => m.Value) >= 3);
         Assert.True(errors.GetMeasurementSnapshot().Sum(m => m.Value) >= 1);
-        // Tags carry the operation name only, never a key.
-        Assert.All(operations.GetMeasurementSnapshot(), m => Assert.Equal(["operation"], m.Tags.Keys));
+        // Tags carry OpenTelemetry's database attributes (the operation and the server) only, never a key.
+        Assert.All(operations.GetMeasurementSnapshot(), m => Assert.Equal(["db.operation.name", "db.system.name", "server.address", "server.port"], m.Tags.Keys.Order()));
     }
 }
