@@ -30,7 +30,12 @@ internal sealed class StoreBackendValidator(IServiceProvider services) : IValida
         CheckCompatibility(failures, StoreSections.MessagePrefix(CacheStoreContext.DefaultName), main);
         foreach (var named in main?.GetSection("Stores").GetChildren() ?? [])
         {
+            var before = failures.Count;
             CheckCompatibility(failures, StoreSections.MessagePrefix(named.Key), named);
+            if (failures.Count == before && !options.Stores.ContainsKey(named.Key))
+            {
+                CheckBinds(failures, named);
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -46,6 +51,24 @@ internal sealed class StoreBackendValidator(IServiceProvider services) : IValida
         if (section?["Compatibility"] is { Length: > 0 } text && !Enum.TryParse<CacheCompatibility>(text, ignoreCase: true, out _))
         {
             failures.Add($"{prefix}Compatibility must be one of {string.Join(", ", Enum.GetNames<CacheCompatibility>())}; got '{text}'.");
+        }
+    }
+
+    /// <summary>
+    /// The configuration binder also drops a named store when any other value of it does not convert (a timeout that is
+    /// no <see cref="TimeSpan"/>, a version that is no number), and the store would be reported missing far from its
+    /// cause: bind the section on its own, where the binder names the value it could not convert.
+    /// </summary>
+    private static void CheckBinds(List<string> failures, IConfigurationSection section)
+    {
+        try
+        {
+            section.Get<FragmentCacheOptions>();
+            failures.Add($"{StoreSections.MessagePrefix(section.Key).TrimEnd(':')} could not be read.");
+        }
+        catch (InvalidOperationException ex)
+        {
+            failures.Add(ex.Message);
         }
     }
 

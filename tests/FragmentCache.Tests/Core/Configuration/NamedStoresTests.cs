@@ -187,6 +187,24 @@ public sealed class NamedStoresTests
         Assert.Contains("FragmentCache:Stores:default: 'default' is the main store", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("DefaultTimeout", "ten minutes", "System.TimeSpan")]
+    [InlineData("Version", "two", "System.Int32")]
+    [InlineData("TwoTier:Enabled", "yes please", "System.Boolean")]
+    public async Task ValueThatDoesNotConvert_FailsAtStartupNamingIt_InsteadOfLosingTheStore(string setting, string value, string type)
+    {
+        // The configuration binder drops a dictionary entry whose value does not convert: the store would vanish silently.
+        await using var provider = Build(new()
+        {
+            ["FragmentCache:Stores:legacy:KeyPrefix"] = "old",
+            [$"FragmentCache:Stores:legacy:{setting}"] = value,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<FragmentCacheOptions>>().Value);
+
+        Assert.Contains($"'{value}' at 'FragmentCache:Stores:legacy:{setting}' to type '{type}'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task NamedStore_TwoTier_ServesCopiesAndPollsAnotherNodesInvalidation()
     {
