@@ -24,12 +24,16 @@ public static class Program
     /// <summary>The whole run is cancelled after this, whatever hangs.</summary>
     private static readonly TimeSpan HardLimit = TimeSpan.FromMinutes(5);
 
+    /// <summary>The same for <c>--rounds</c> (up to 20 rounds of every scenario's three or four sides).</summary>
+    private static readonly TimeSpan RoundsHardLimit = TimeSpan.FromMinutes(20);
+
     public static async Task<int> Main(string[] args)
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args] | --alloc (bytes allocated per fragment and page hit)");
-            Console.WriteLine("         --rounds <N> [--duration S]: each client scenario beside its raw loop, N alternated rounds, ratio median/lowest/highest");
+            Console.WriteLine("         --rounds <N> [--duration S] [--only <text>] [--wire]: each client scenario beside its raw loop and its ceiling (awaiting callers),");
+            Console.WriteLine("           N rounds in rotating order, ratio median/lowest/highest; --wire adds a ceiling that sends the client's own get request");
             Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
             Console.WriteLine("         --farm [--hosts 10,50,200] [--tags 100,1000,10000] [--poll-ms 100] [--rate 4] [--invalidations 8] [--idle-s 2] [--label L]: two-tier hosts over one memcached (docs/benchmarks.md)");
             return 0;
@@ -80,17 +84,18 @@ public static class Program
 
         var duration = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
         var warmup = TimeSpan.FromSeconds(quick ? 0.5 : 1);
-        using var hardLimit = new CancellationTokenSource(HardLimit);
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        using var hardLimit = new CancellationTokenSource(roundsIndex >= 0 ? RoundsHardLimit : HardLimit);
         var onlyIndex = Array.IndexOf(args, "--only");
         var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-        var roundsIndex = Array.IndexOf(args, "--rounds");
         if (roundsIndex >= 0 && roundsIndex + 1 < args.Length)
         {
             // Alternated client/raw pairs for ratios on a shared machine (Clients/ClientRounds.cs).
             using var roundsServer = BenchmarkServer.Start();
             roundsServer.Preload(KeyCount, ValueSize);
             Console.WriteLine($"FragmentCache client rounds - {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {LoadAverage()}; {duration.TotalSeconds:0} s per side");
-            await ClientRounds.RunAsync(roundsServer.Address, roundsServer.EndPoint, Math.Clamp(int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture), 1, 20), duration, warmup, Console.Out, hardLimit.Token);
+            await ClientRounds.RunAsync(roundsServer.Address, roundsServer.EndPoint, Math.Clamp(int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture), 1, 20), duration, warmup,
+                only, args.Contains("--wire"), Console.Out, hardLimit.Token);
             Console.WriteLine($"load average at end: {LoadAverage()}");
             return 0;
         }
