@@ -103,7 +103,8 @@ public static class Program
         return await RunConsoleAsync(duration, warmup, only, hardLimit.Token);
     }
 
-    /// <param name="only">When set, runs only the client scenarios whose name contains it (for profiling): no baselines, no ratios.</param>
+    /// <param name="only">When set, runs only the client scenarios whose name contains it, or the ceiling of that exact name
+    /// (for profiling): no baselines, no ratios.</param>
     private static async Task<int> RunConsoleAsync(TimeSpan duration, TimeSpan warmup, string? only, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -122,6 +123,21 @@ public static class Program
             {
                 var result = await scenario.RunAsync(server.Address, duration, cancellationToken);
                 Console.WriteLine($"{scenario.Name}: {result.Keys / result.Elapsed.TotalSeconds:N0} keys/s (profiling run, no baselines)");
+            }
+
+            // A raw loop by its exact name (e.g. "raw: 2 conns x depth 32"), to profile it the same way.
+            foreach (var kind in Enum.GetValues<RawLoopKind>().Where(k => RawLoops.Describe(k) == only))
+            {
+                var result = await RawLoops.RunAsync(kind, server.EndPoint, KeyCount, ValueSize, warmup, duration, cancellationToken);
+                Console.WriteLine($"{result.Name}: {result.Rate:N0} keys/s (profiling run, no baselines) [{result.Counters}]");
+            }
+
+            // A ceiling by its exact name (e.g. "ceiling: 2 conns x 64 awaiting callers"), to profile it the same way.
+            foreach (var shape in ClientScenarios.All.Select(s => s.Ceiling).OfType<CeilingShape>().SelectMany(c => new[] { c, c with { ClientWire = true } })
+                .Where(c => c.Describe() == only))
+            {
+                var result = await CeilingLoops.RunAsync(shape, server.EndPoint, KeyCount, ValueSize, warmup, duration, cancellationToken);
+                Console.WriteLine($"{result.Name}: {result.Rate:N0} keys/s (profiling run, no baselines) [{result.Counters}]");
             }
 
             return 0;
