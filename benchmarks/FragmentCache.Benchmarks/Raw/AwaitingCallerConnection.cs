@@ -23,6 +23,12 @@ internal sealed class AwaitingCallerConnection : IDisposable
     internal static long s_writes;
     internal static long s_reads;
 
+    /// <summary><c>FRAGMENTCACHE_BENCH_CEILING_NOCOPY=1</c>: hand callers one shared array instead of a copy of each value
+    /// (to measure what the copy into an array of its own costs; a real API cannot do this).</summary>
+    private static readonly bool NoCopy = Environment.GetEnvironmentVariable("FRAGMENTCACHE_BENCH_CEILING_NOCOPY") == "1";
+
+    private static byte[]? s_shared;
+
     /// <summary>The connection whose reader is handing replies over on this thread: its callers' requests wait for its write.</summary>
     [ThreadStatic]
     private static AwaitingCallerConnection? t_delivering;
@@ -286,8 +292,17 @@ internal sealed class AwaitingCallerConnection : IDisposable
             throw new InvalidOperationException("value not followed by \\r\\n");
         }
 
-        value = GC.AllocateUninitializedArray<byte>(length);
-        buffered.Slice(lineEnd + 1, length).CopyTo(value);
+        if (NoCopy)
+        {
+            // Diagnostic only: every caller gets the same array, so the cost of a fresh value per get can be seen apart.
+            value = s_shared ??= new byte[length];
+        }
+        else
+        {
+            value = GC.AllocateUninitializedArray<byte>(length);
+            buffered.Slice(lineEnd + 1, length).CopyTo(value);
+        }
+
         _start += frame;
         if (_start == _end)
         {
