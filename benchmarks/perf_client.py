@@ -4,7 +4,8 @@ by component, in CPU microseconds per get.
 
     perf script -F comm,pid,tid,ip,sym,dso -i perf.data | python3 benchmarks/perf_client.py --pid PID --memcached-pid MC --gets N --hz 999
 
-A sample of the benchmark process whose leaf is in the kernel goes to the system call it is in (send, receive, epoll,
+Samples of the runtime's tiered-compilation thread count as JIT (warm-up that short runs still pay). A sample of the
+benchmark process whose leaf is in the kernel goes to the system call it is in (send, receive, epoll,
 futex: a thread put to sleep or woken); one whose leaf is native runtime code to "runtime native" (GC, allocation,
 JIT, cast helpers, thread start); any other to the component of the nearest managed frame (from the leaf up) that a rule
 below names, so a memcpy called from the client's reply parsing counts for the client. Samples of memcached (this run's
@@ -50,8 +51,10 @@ def parse(stream):
         frames.append((sym, dso))
     if head: yield head, frames
 
-def classify(frames):
+def classify(frames, comm=""):
     if not frames: return "unknown"
+    if comm.startswith(".NET Tiered"):
+        return "JIT: tiered compilation (warm-up, its own thread)"
     if "kernel" in frames[0][1]:
         kernel = [s for s, d in frames if "kernel" in d]
         for name, subs in KERNEL:
@@ -77,7 +80,7 @@ def main():
     for (comm, pid), frames in parse(sys.stdin):
         total += 1
         if pid == a.pid:
-            c = classify(frames); app[c] += 1
+            c = classify(frames, comm); app[c] += 1
             if a.top:
                 managed = next((s for s, d in frames if "kernel" not in d and not any(n in d for n in NATIVE_RUNTIME)), frames[0][0] if frames else "?")
                 tops[(c, managed[:140])] += 1
