@@ -8,7 +8,7 @@
 #
 # DOTNET_PerfMapEnabled=1, DOTNET_EnableWriteXorExecute=0 and DOTNET_ReadyToRun=0, so every managed frame is JIT-compiled
 # and named in the perf map. Builds nothing: run `dotnet build benchmarks/FragmentCache.Benchmarks -c Release` first.
-# Every run is bounded in time.
+# APP_DLL=path profiles another build. Every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=8
@@ -24,7 +24,7 @@ while (($#)); do
   esac
   shift
 done
-dll=benchmarks/FragmentCache.Benchmarks/bin/Release/net10.0/FragmentCache.Benchmarks.dll
+dll=${APP_DLL:-benchmarks/FragmentCache.Benchmarks/bin/Release/net10.0/FragmentCache.Benchmarks.dll}
 [[ -f $dll ]] || { echo "build first: dotnet build benchmarks/FragmentCache.Benchmarks -c Release" >&2; exit 2; }
 mkdir -p "$out"
 echo "client profile $(date -u '+%Y-%m-%d %H:%M') UTC, commit $(git rev-parse --short HEAD); perf record -F 999 -a -g for $((duration - 1)) s of each ${duration}-s side; load average $(cut -d' ' -f1-3 /proc/loadavg)"
