@@ -33,6 +33,7 @@ internal abstract class ClientScenarioBase : IClientScenario
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var counters = ProcessCounters.Take(MemcachedConnection.s_writes, MemcachedConnection.s_reads);
         long takeovers = ReaderTakeovers();
+        long splits = CompletionBatch.s_splits;
         var result = await MeasureAsync(client, duration, latencies, cancellationToken);
         var perOperation = ProcessCounters.Take(MemcachedConnection.s_writes, MemcachedConnection.s_reads).PerOperation(counters, result.Operations);
         if (ProcessCounters.Enabled)
@@ -40,7 +41,7 @@ internal abstract class ClientScenarioBase : IClientScenario
             double perOp = 1.0 / Math.Max(1, result.Operations);
             Console.Write($" [{perOperation}, " +
                 $"allocated B/key {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(1, result.Keys):0}, lock contentions/op {(Monitor.LockContentionCount - contention) * perOp:0.00}, " +
-                $"gen0 GCs {GC.CollectionCount(0) - gen0}, threads {ThreadPool.ThreadCount}, reader takeovers {ReaderTakeovers() - takeovers}]");
+                $"gen0 GCs {GC.CollectionCount(0) - gen0}, threads {ThreadPool.ThreadCount}, reader takeovers {ReaderTakeovers() - takeovers}, batch splits/op {(CompletionBatch.s_splits - splits) * perOp:0.0000}]");
         }
 
         return result with { Counters = perOperation };
