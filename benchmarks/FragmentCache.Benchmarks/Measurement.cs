@@ -8,7 +8,11 @@ namespace FragmentCache.Benchmarks;
 /// <param name="Rate">Operations or keys per second.</param>
 /// <param name="P50Microseconds">Median latency of one round trip (op or batch), if measured.</param>
 /// <param name="P99Microseconds">99th percentile latency, if measured.</param>
-internal sealed record Measurement(string Name, string Unit, double Rate, double? P50Microseconds, double? P99Microseconds);
+internal sealed record Measurement(string Name, string Unit, double Rate, double? P50Microseconds, double? P99Microseconds)
+{
+    /// <summary>What one operation cost the process, when measured.</summary>
+    public Raw.OperationCounters? Counters { get; init; }
+}
 
 /// <summary>Latency samples in <see cref="Stopwatch"/> ticks, preallocated so recording never allocates.</summary>
 internal sealed class LatencyRecorder(int capacity)

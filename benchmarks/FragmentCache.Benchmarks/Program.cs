@@ -24,12 +24,16 @@ public static class Program
     /// <summary>The whole run is cancelled after this, whatever hangs.</summary>
     private static readonly TimeSpan HardLimit = TimeSpan.FromMinutes(5);
 
+    /// <summary>The same for <c>--rounds</c> (up to 20 rounds of every scenario's three or four sides).</summary>
+    private static readonly TimeSpan RoundsHardLimit = TimeSpan.FromMinutes(20);
+
     public static async Task<int> Main(string[] args)
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine("options: --quick (about 20 s) | --duration <seconds per scenario> (default 10) | --bdn [BenchmarkDotNet args] | --alloc (bytes allocated per fragment and page hit)");
-            Console.WriteLine("         --rounds <N> [--duration S]: each client scenario beside its raw loop, N alternated rounds, ratio median/lowest/highest");
+            Console.WriteLine("         --rounds <N> [--duration S] [--only <text>] [--wire]: each client scenario beside its raw loop and its ceiling (awaiting callers),");
+            Console.WriteLine("           N rounds in rotating order, ratio median/lowest/highest; --wire adds a ceiling that sends the client's own get request");
             Console.WriteLine("         --soak <seconds> [--workers N]: faults under load against 3 servers (docs/reliability.md)");
             Console.WriteLine("         --farm [--hosts 10,50,200] [--tags 100,1000,10000] [--poll-ms 100] [--rate 4] [--invalidations 8] [--idle-s 2] [--label L]: two-tier hosts over one memcached (docs/benchmarks.md)");
             return 0;
@@ -80,17 +84,18 @@ public static class Program
 
         var duration = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 60));
         var warmup = TimeSpan.FromSeconds(quick ? 0.5 : 1);
-        using var hardLimit = new CancellationTokenSource(HardLimit);
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        using var hardLimit = new CancellationTokenSource(roundsIndex >= 0 ? RoundsHardLimit : HardLimit);
         var onlyIndex = Array.IndexOf(args, "--only");
         var only = onlyIndex >= 0 && onlyIndex + 1 < args.Length ? args[onlyIndex + 1] : null;
-        var roundsIndex = Array.IndexOf(args, "--rounds");
         if (roundsIndex >= 0 && roundsIndex + 1 < args.Length)
         {
             // Alternated client/raw pairs for ratios on a shared machine (Clients/ClientRounds.cs).
             using var roundsServer = BenchmarkServer.Start();
             roundsServer.Preload(KeyCount, ValueSize);
             Console.WriteLine($"FragmentCache client rounds - {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average at start: {LoadAverage()}; {duration.TotalSeconds:0} s per side");
-            await ClientRounds.RunAsync(roundsServer.Address, roundsServer.EndPoint, Math.Clamp(int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture), 1, 20), duration, warmup, Console.Out, hardLimit.Token);
+            await ClientRounds.RunAsync(roundsServer.Address, roundsServer.EndPoint, Math.Clamp(int.Parse(args[roundsIndex + 1], CultureInfo.InvariantCulture), 1, 20), duration, warmup,
+                only, args.Contains("--wire"), Console.Out, hardLimit.Token);
             Console.WriteLine($"load average at end: {LoadAverage()}");
             return 0;
         }
@@ -98,7 +103,8 @@ public static class Program
         return await RunConsoleAsync(duration, warmup, only, hardLimit.Token);
     }
 
-    /// <param name="only">When set, runs only the client scenarios whose name contains it (for profiling): no baselines, no ratios.</param>
+    /// <param name="only">When set, runs only the client scenarios whose name contains it, or the ceiling of that exact name
+    /// (for profiling): no baselines, no ratios.</param>
     private static async Task<int> RunConsoleAsync(TimeSpan duration, TimeSpan warmup, string? only, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -117,6 +123,21 @@ public static class Program
             {
                 var result = await scenario.RunAsync(server.Address, duration, cancellationToken);
                 Console.WriteLine($"{scenario.Name}: {result.Keys / result.Elapsed.TotalSeconds:N0} keys/s (profiling run, no baselines)");
+            }
+
+            // A raw loop by its exact name (e.g. "raw: 2 conns x depth 32"), to profile it the same way.
+            foreach (var kind in Enum.GetValues<RawLoopKind>().Where(k => RawLoops.Describe(k) == only))
+            {
+                var result = await RawLoops.RunAsync(kind, server.EndPoint, KeyCount, ValueSize, warmup, duration, cancellationToken);
+                Console.WriteLine($"{result.Name}: {result.Rate:N0} keys/s (profiling run, no baselines) [{result.Counters}]");
+            }
+
+            // A ceiling by its exact name (e.g. "ceiling: 2 conns x 64 awaiting callers"), to profile it the same way.
+            foreach (var shape in ClientScenarios.All.Select(s => s.Ceiling).OfType<CeilingShape>().SelectMany(c => new[] { c, c with { ClientWire = true } })
+                .Where(c => c.Describe() == only))
+            {
+                var result = await CeilingLoops.RunAsync(shape, server.EndPoint, KeyCount, ValueSize, warmup, duration, cancellationToken);
+                Console.WriteLine($"{result.Name}: {result.Rate:N0} keys/s (profiling run, no baselines) [{result.Counters}]");
             }
 
             return 0;

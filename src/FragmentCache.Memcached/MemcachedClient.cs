@@ -202,29 +202,15 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             }
         }
 
-        if (connection is null)
+        var op = TrySend(operation, server, connection, request, data, valuePool, out long started);
+        if (op is null)
         {
-            return Unavailable(operation, server);
-        }
-
-        long started = _metrics.Start(operation, server.EndPoint);
-        var op = MetaOperation.Rent(request, data, valuePool);
-        if (!connection.TryEnqueue(op))
-        {
-            op.FailUnsent(new MemcachedException("The connection closed."));
-            _metrics.Stop(operation, server.EndPoint, started);
             return Unavailable(operation, server);
         }
 
         try
         {
-            var result = await op.AsValueTask(cancellationToken).ConfigureAwait(false);
-            if (result.Code == ReplyCode.ServerError)
-            {
-                return Failed(operation, server, new MemcachedException($"{server.EndPoint} answered {result.ErrorMessage}"));
-            }
-
-            return result;
+            return Received(operation, server, await op.AsValueTask(cancellationToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -239,6 +225,35 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             _metrics.Stop(operation, server.EndPoint, started);
         }
     }
+
+    /// <summary>
+    /// Starts the operation's metrics and enqueues its request on <paramref name="connection"/>. Returns null (the
+    /// metrics stopped again) when there is no connection or it refused the request; the caller reports it unavailable.
+    /// </summary>
+    private MetaOperation? TrySend(string operation, MemcachedServer server, MemcachedConnection? connection, in MetaRequest request,
+        ReadOnlyMemory<byte> data, ArrayPool<byte>? valuePool, out long started)
+    {
+        started = 0;
+        if (connection is null)
+        {
+            return null;
+        }
+
+        started = _metrics.Start(operation, server.EndPoint);
+        var op = MetaOperation.Rent(request, data, valuePool);
+        if (!connection.TryEnqueue(op))
+        {
+            op.FailUnsent(new MemcachedException("The connection closed."));
+            _metrics.Stop(operation, server.EndPoint, started);
+            return null;
+        }
+
+        return op;
+    }
+
+    /// <summary>The reply of a sent operation: a server error is a failure (it throws with <see cref="MemcachedClientOptions.ThrowOnError"/>).</summary>
+    private MetaResult? Received(string operation, MemcachedServer server, in MetaResult result) =>
+        result.Code == ReplyCode.ServerError ? Failed(operation, server, new MemcachedException($"{server.EndPoint} answered {result.ErrorMessage}")) : result;
 
     private MetaResult? Unavailable(string operation, MemcachedServer server)
     {

@@ -12,6 +12,8 @@ internal abstract class ClientScenarioBase : IClientScenario
 
     public abstract RawLoopKind Baseline { get; }
 
+    public virtual CeilingShape? Ceiling => null;
+
     public async Task<ScenarioResult> RunAsync(string serverAddress, TimeSpan duration, CancellationToken cancellationToken)
     {
         // A generous operation timeout: on a shared machine a run of descheduled threads must not end the measurement.
@@ -31,16 +33,18 @@ internal abstract class ClientScenarioBase : IClientScenario
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var counters = ProcessCounters.Take(MemcachedConnection.s_writes, MemcachedConnection.s_reads);
         long takeovers = ReaderTakeovers();
+        long splits = CompletionBatch.s_splits;
         var result = await MeasureAsync(client, duration, latencies, cancellationToken);
+        var perOperation = ProcessCounters.Take(MemcachedConnection.s_writes, MemcachedConnection.s_reads).PerOperation(counters, result.Operations);
         if (ProcessCounters.Enabled)
         {
             double perOp = 1.0 / Math.Max(1, result.Operations);
-            Console.Write($" [{ProcessCounters.Take(MemcachedConnection.s_writes, MemcachedConnection.s_reads).Since(counters, result.Operations)}, " +
+            Console.Write($" [{perOperation}, " +
                 $"allocated B/key {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(1, result.Keys):0}, lock contentions/op {(Monitor.LockContentionCount - contention) * perOp:0.00}, " +
-                $"gen0 GCs {GC.CollectionCount(0) - gen0}, threads {ThreadPool.ThreadCount}, reader takeovers {ReaderTakeovers() - takeovers}]");
+                $"gen0 GCs {GC.CollectionCount(0) - gen0}, threads {ThreadPool.ThreadCount}, reader takeovers {ReaderTakeovers() - takeovers}, batch splits/op {(CompletionBatch.s_splits - splits) * perOp:0.0000}]");
         }
 
-        return result;
+        return result with { Counters = perOperation };
     }
 
     /// <summary>Readers the heartbeat replaced because a continuation held them (0 where the client has no such counter).</summary>
@@ -82,6 +86,8 @@ internal sealed class SequentialGetScenario : ClientScenarioBase
 
     public override RawLoopKind Baseline => RawLoopKind.OneConnectionDepth1;
 
+    public override CeilingShape? Ceiling => new(Connections: 1, Callers: 1);
+
     protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
     {
         long operations = 0;
@@ -106,6 +112,8 @@ internal sealed class ConcurrentGetScenario(int callers) : ClientScenarioBase
     public override string Name => $"client: {callers} callers, GetItemAsync";
 
     public override RawLoopKind Baseline => RawLoopKind.TwoConnectionsDepth32;
+
+    public override CeilingShape? Ceiling => new(Connections: 2, Callers: callers);
 
     protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
     {

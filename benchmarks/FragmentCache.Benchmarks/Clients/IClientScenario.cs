@@ -14,6 +14,9 @@ internal interface IClientScenario
     /// <summary>The raw-socket loop this scenario is compared with.</summary>
     RawLoopKind Baseline { get; }
 
+    /// <summary>The raw loop with this scenario's caller shape (awaiting callers), or null where none is built.</summary>
+    CeilingShape? Ceiling { get; }
+
     /// <summary>Runs for about <paramref name="duration"/> against <paramref name="serverAddress"/>
     /// (<c>127.0.0.1:PORT</c>, keys <c>key:0</c>..<c>key:999</c> preloaded with 1 KB values).</summary>
     Task<ScenarioResult> RunAsync(string serverAddress, TimeSpan duration, CancellationToken cancellationToken);
@@ -25,4 +28,8 @@ internal interface IClientScenario
 /// <param name="Elapsed">Wall-clock time of the measured part.</param>
 /// <param name="P50Microseconds">Median latency of one call, if measured.</param>
 /// <param name="P99Microseconds">99th percentile latency of one call, if measured.</param>
-internal sealed record ScenarioResult(long Operations, long Keys, TimeSpan Elapsed, double? P50Microseconds, double? P99Microseconds);
+internal sealed record ScenarioResult(long Operations, long Keys, TimeSpan Elapsed, double? P50Microseconds, double? P99Microseconds)
+{
+    /// <summary>What one operation cost the process.</summary>
+    public OperationCounters? Counters { get; init; }
+}

@@ -16,12 +16,14 @@ internal readonly record struct ProcessCounters(TimeSpan Cpu, long WorkItems, lo
         new(Environment.CpuUsage.TotalTime, ThreadPool.CompletedWorkItemCount, VoluntaryContextSwitches(), writes, reads);
 
     /// <summary>Per-operation figures since <paramref name="start"/>, in the benchmark's diagnostic format.</summary>
-    public string Since(ProcessCounters start, long operations)
+    public string Since(ProcessCounters start, long operations) => PerOperation(start, operations).ToString();
+
+    /// <summary>Per-operation figures since <paramref name="start"/>.</summary>
+    public OperationCounters PerOperation(ProcessCounters start, long operations)
     {
         double perOp = 1.0 / Math.Max(1, operations);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"CPU us/op {(Cpu - start.Cpu).TotalMicroseconds * perOp:0.00}, thread-pool items/op {(WorkItems - start.WorkItems) * perOp:0.000}, " +
-            $"wake-ups/op {(WakeUps - start.WakeUps) * perOp:0.000}, writes/op {(Writes - start.Writes) * perOp:0.000}, reads/op {(Reads - start.Reads) * perOp:0.000}");
+        return new OperationCounters((Cpu - start.Cpu).TotalMicroseconds * perOp, (WorkItems - start.WorkItems) * perOp,
+            (WakeUps - start.WakeUps) * perOp, (Writes - start.Writes) * perOp, (Reads - start.Reads) * perOp);
     }
 
     /// <summary>Sum of <c>voluntary_ctxt_switches</c> over <c>/proc/self/task/*/status</c> (0 where /proc is missing).</summary>
@@ -58,4 +60,12 @@ internal readonly record struct ProcessCounters(TimeSpan Cpu, long WorkItems, lo
 
         return total;
     }
+}
+
+/// <summary>What one operation cost on average: process CPU, thread-pool work items, wake-ups (voluntary context switches),
+/// socket writes (send calls) and reads (receive calls; for a reader loop, its iterations).</summary>
+internal readonly record struct OperationCounters(double CpuMicroseconds, double WorkItems, double WakeUps, double Writes, double Reads)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"CPU us/op {CpuMicroseconds:0.00}, thread-pool items/op {WorkItems:0.000}, wake-ups/op {WakeUps:0.000}, writes/op {Writes:0.000}, reads/op {Reads:0.000}");
 }

@@ -63,12 +63,14 @@ internal static class RawLoops
             var started = Stopwatch.GetTimestamp();
             var counts = await Task.WhenAll(sockets.Select((socket, i) => LoopAsync(socket, depth, i * 500, duration, recorders[i], cancellationToken)));
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var perOp = ProcessCounters.Take(MgConnection.s_writes, MgConnection.s_reads).PerOperation(counters, counts.Sum());
             if (ProcessCounters.Enabled)
             {
-                Console.Write($" [{ProcessCounters.Take(MgConnection.s_writes, MgConnection.s_reads).Since(counters, counts.Sum())}]");
+                Console.Write($" [{perOp}]");
             }
+
             var (p50, p99) = LatencyRecorder.Percentiles(recorders);
-            return new Measurement(Describe(kind), depth == 1 ? "ops/s" : "keys/s", counts.Sum() / elapsed.TotalSeconds, p50, p99);
+            return new Measurement(Describe(kind), depth == 1 ? "ops/s" : "keys/s", counts.Sum() / elapsed.TotalSeconds, p50, p99) { Counters = perOp };
         }
         finally
         {

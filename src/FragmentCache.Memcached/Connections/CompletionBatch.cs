@@ -28,6 +28,9 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
     [ThreadStatic]
     private static CompletionBatch? t_running;
 
+    /// <summary>Batches whose rest was handed to another work item after <see cref="SplitAfter"/> (all connections), for benchmarks.</summary>
+    internal static long s_splits;
+
     private readonly List<(PendingOperation Operation, bool ReleaseFifoReference)> _operations = new(64);
     private readonly List<MemcachedConnection> _flushes = new(4);
     private int _next;
@@ -144,6 +147,7 @@ internal sealed class CompletionBatch : IThreadPoolWorkItem
                 {
                     if (TakeRest() is { } rest)
                     {
+                        Interlocked.Increment(ref s_splits);
                         ThreadPool.UnsafeQueueUserWorkItem(rest, preferLocal: false);
                     }
 
