@@ -34,6 +34,7 @@ internal sealed partial class MemcachedServer
     {
         await Task.Yield();
         MemcachedConnection? connection = null;
+        bool connected = false;
         try
         {
             connection = await OpenAsync().ConfigureAwait(false);
@@ -47,6 +48,7 @@ internal sealed partial class MemcachedServer
             Interlocked.Exchange(ref _nextConnectAt, 0);
             _metrics.Connected(EndPoint);
             Log.Connected(_logger, EndPoint.ToString(), slot);
+            connected = true;
             return connection;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -73,6 +75,14 @@ internal sealed partial class MemcachedServer
             lock (_connectLock)
             {
                 _connecting = null;
+            }
+
+            if (connected && Array.Exists(_slots, static s => s?.IsOpen != true))
+            {
+                // Open the other slots now, one after another, rather than when a caller happens to find one empty: callers
+                // resumed by a connection send their next requests on it (see GetConnectionAsync), so callers that started
+                // while only one slot was open would otherwise all stay on that one.
+                _ = StartConnect();
             }
         }
     }
