@@ -13,8 +13,18 @@ namespace FragmentCache.Memcached.Connections;
 internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>, IThreadPoolWorkItem
 {
     private const int PoolCapacity = 1024;
+    private const int ThreadCacheCapacity = 64;
     private static readonly ConcurrentQueue<MetaOperation> Pool = new();
     private static int s_pooled;
+
+    // Each thread keeps the operations it released for its own next requests: a connection's reader releases an
+    // operation and rents the next one for the caller it resumes on the same thread, so the common case touches no
+    // memory shared between cores. The shared queue takes the overflow and serves threads whose cache is empty.
+    [ThreadStatic]
+    private static MetaOperation?[]? t_cache;
+
+    [ThreadStatic]
+    private static int t_cached;
 
     // Continuations run inline where the outcome is delivered: in a completion batch, on the connection's reader right
     // after its read (see MemcachedConnection), or in this operation's own work item for failures.
@@ -38,13 +48,19 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     /// </summary>
     public static MetaOperation Rent(in MetaRequest request, ReadOnlyMemory<byte> data, ArrayPool<byte>? valuePool = null)
     {
-        if (!Pool.TryDequeue(out var op))
+        MetaOperation? op;
+        if (t_cached > 0)
         {
-            op = new MetaOperation();
+            op = t_cache![--t_cached]!;
+            t_cache[t_cached] = null;
+        }
+        else if (Pool.TryDequeue(out op))
+        {
+            Interlocked.Decrement(ref s_pooled);
         }
         else
         {
-            Interlocked.Decrement(ref s_pooled);
+            op = new MetaOperation();
         }
 
         op._request = request;
@@ -203,7 +219,12 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         _result = default;
         _error = null;
         _core.Reset();
-        if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
+        var cache = t_cache ??= new MetaOperation?[ThreadCacheCapacity];
+        if (t_cached < cache.Length)
+        {
+            cache[t_cached++] = this;
+        }
+        else if (Interlocked.Increment(ref s_pooled) <= PoolCapacity)
         {
             Pool.Enqueue(this);
         }
