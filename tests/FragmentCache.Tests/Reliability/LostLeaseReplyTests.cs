@@ -118,7 +118,10 @@ public sealed class LostLeaseReplyTests
         {
             var server = await MemcachedProcess.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
             var proxy = new FaultProxy(server);
-            return new Rig(server, proxy, TestHost.Create(Store(proxy.Address), TimeProvider.System, configure),
+            // The proxied host keeps one connection: once the stalled one fails, nothing it sends reaches memcached (a
+            // reconnect's probe stalls too), so a lease it won stays orphaned. With a second connection already open
+            // its store would reach memcached behind the stall, and the other host would read that instead of waiting.
+            return new Rig(server, proxy, TestHost.Create(Store(proxy.Address, connections: 1), TimeProvider.System, configure),
                 TestHost.Create(Store(server.Address), TimeProvider.System, configure));
         }
 
@@ -131,9 +134,14 @@ public sealed class LostLeaseReplyTests
         }
     }
 
-    private static MemcachedCacheStore Store(string address)
+    private static MemcachedCacheStore Store(string address, int connections = 2)
     {
-        var options = new MemcachedClientOptions { OperationTimeout = TimeSpan.FromMilliseconds(200), ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        var options = new MemcachedClientOptions
+        {
+            OperationTimeout = TimeSpan.FromMilliseconds(200),
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+            ConnectionsPerServer = connections,
+        };
         options.Servers.Add(address);
         return new MemcachedCacheStore(options);
     }
