@@ -12,6 +12,9 @@ namespace FragmentCache.Memcached;
 /// </summary>
 internal sealed class MemcachedCacheStoreFactory : ICacheStoreFactory
 {
+    /// <summary>What this backend reads in a store's section; the core reports any other name it does not know.</summary>
+    public IReadOnlyCollection<string> SettingNames { get; } = ["Servers", "Memcached"];
+
     public bool IsConfigured(CacheStoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -48,7 +51,19 @@ internal sealed class MemcachedCacheStoreFactory : ICacheStoreFactory
             }
         }
 
-        var client = section.GetSection("Memcached").Get<MemcachedClientOptions>() ?? new MemcachedClientOptions();
+        MemcachedClientOptions client;
+        try
+        {
+            // The binder names a key that is no client setting (a misspelled "ConectTimeout" would otherwise be ignored).
+            client = section.GetSection("Memcached").Get<MemcachedClientOptions>(binder => binder.ErrorOnUnknownConfiguration = true)
+                ?? new MemcachedClientOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add("Memcached: " + ex.Message);
+            return errors;
+        }
+
         foreach (var error in MemcachedClientOptionsValidator.Errors(client, requireServers: false))
         {
             errors.Add("Memcached:" + error);

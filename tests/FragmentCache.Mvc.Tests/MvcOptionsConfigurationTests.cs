@@ -26,6 +26,11 @@ public sealed class MvcOptionsConfigurationTests
         { "FragmentCache:Pages:DefaultDuration", "00:00:00", "FragmentCache:Pages:DefaultDuration must be positive (was 00:00:00)." },
         { "FragmentCache:Pages:MaxDuration", "-00:00:01", "FragmentCache:Pages:MaxDuration must be positive (was -00:00:01)." },
         { "FragmentCache:Pages:MaxBodySize", "-5", "FragmentCache:Pages:MaxBodySize must be positive (was -5)." },
+        // A name no setting answers to, which the binder alone would ignore.
+        { "FragmentCache:Mvc:MaxFragmentSise", "5000", "not found on the instance of FragmentCache.Mvc.FragmentCacheMvcOptions: 'MaxFragmentSise'" },
+        { "FragmentCache:Mvc:Profiles:short:Durration", "00:00:30", "not found on the instance of FragmentCache.Mvc.CacheProfile: 'Durration'" },
+        { "FragmentCache:Pages:MaxBodySise", "5000", "not found on the instance of FragmentCache.Mvc.PageCacheOptions: 'MaxBodySise'" },
+        { "FragmentCache:Page:MaxBodySize", "5000", "FragmentCache:Page is not a setting; nothing reads it. Did you mean 'Pages'?" },
     };
 
     [Theory]

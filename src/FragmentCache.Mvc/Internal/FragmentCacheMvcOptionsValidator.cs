@@ -10,8 +10,9 @@ internal sealed class FragmentCacheMvcOptionsValidator(IServiceProvider services
 {
     public ValidateOptionsResult Validate(string? name, FragmentCacheMvcOptions options)
     {
-        var path = FragmentCacheConfigurationSection.Child(services, FragmentCacheMvcOptionsSetup.ChildName).Path;
+        var (section, path) = FragmentCacheConfigurationSection.Child(services, FragmentCacheMvcOptionsSetup.ChildName);
         var failures = new List<string>();
+        UnknownNames.Check(section, path, typeof(FragmentCacheMvcOptions), failures);
         if (options.MaxFragmentSize <= 0)
         {
             failures.Add($"{path}:MaxFragmentSize must be positive (was {options.MaxFragmentSize}).");

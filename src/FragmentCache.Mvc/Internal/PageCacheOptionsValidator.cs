@@ -10,8 +10,9 @@ internal sealed class PageCacheOptionsValidator(IServiceProvider services) : IVa
 {
     public ValidateOptionsResult Validate(string? name, PageCacheOptions options)
     {
-        var path = FragmentCacheConfigurationSection.Child(services, PageCacheOptionsSetup.ChildName).Path;
+        var (section, path) = FragmentCacheConfigurationSection.Child(services, PageCacheOptionsSetup.ChildName);
         var failures = new List<string>();
+        UnknownNames.Check(section, path, typeof(PageCacheOptions), failures);
         if (options.DefaultDuration <= TimeSpan.Zero)
         {
             failures.Add($"{path}:DefaultDuration must be positive (was {options.DefaultDuration}).");

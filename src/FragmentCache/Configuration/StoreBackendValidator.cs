@@ -7,10 +7,14 @@ namespace FragmentCache;
 /// <summary>
 /// Checks at startup, for the main store and each named one, what depends on the store backends registered: each
 /// <see cref="ICacheStoreFactory"/>'s own settings, <see cref="FragmentCacheOptions.RequireServers"/>, and servers listed
-/// with no backend registered to use them (the application forgot <c>Use{Backend}()</c>).
+/// with no backend registered to use them (the application forgot <c>Use{Backend}()</c>), and names in the sections that no
+/// setting answers to (<see cref="UnknownSettings"/>).
 /// </summary>
 internal sealed class StoreBackendValidator(IServiceProvider services) : IValidateOptions<FragmentCacheOptions>
 {
+    /// <summary>The children of the main section that the MVC layer (FragmentCache.Mvc) reads its own settings from.</summary>
+    private static readonly string[] MvcSectionNames = ["Mvc", "Pages"];
+
     public ValidateOptionsResult Validate(string? name, FragmentCacheOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -28,8 +32,15 @@ internal sealed class StoreBackendValidator(IServiceProvider services) : IValida
 
         var main = StoreSections.Section(services, CacheStoreContext.DefaultName);
         CheckCompatibility(failures, StoreSections.MessagePrefix(CacheStoreContext.DefaultName), main);
+        var backendNames = services.GetServices<ICacheStoreFactory>().SelectMany(factory => factory.SettingNames).ToList();
+        if (main is not null)
+        {
+            UnknownSettings.Check(main, StoreSections.MessagePrefix(CacheStoreContext.DefaultName), [.. backendNames, .. MvcSectionNames], namedStore: false, failures);
+        }
+
         foreach (var named in main?.GetSection("Stores").GetChildren() ?? [])
         {
+            UnknownSettings.Check(named, StoreSections.MessagePrefix(named.Key), backendNames, namedStore: true, failures);
             var before = failures.Count;
             CheckCompatibility(failures, StoreSections.MessagePrefix(named.Key), named);
             if (failures.Count == before && !options.Stores.ContainsKey(named.Key))

@@ -35,4 +35,11 @@ public interface ICacheStoreFactory
     /// <param name="context">The store being built.</param>
     /// <returns>The store.</returns>
     ICacheStore Create(CacheStoreContext context);
+
+    /// <summary>
+    /// The names of the settings this backend reads directly in a store's section (for Memcached: <c>Servers</c> and
+    /// <c>Memcached</c>). At startup a name in a store's section that is neither one of these (for any registered
+    /// backend) nor a setting of <see cref="FragmentCacheOptions"/> fails the startup as misspelled. The default is none.
+    /// </summary>
+    IReadOnlyCollection<string> SettingNames => [];
 }

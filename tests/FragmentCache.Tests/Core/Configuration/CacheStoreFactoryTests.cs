@@ -95,6 +95,8 @@ public sealed class CacheStoreFactoryTests
     /// <summary>A backend of the kind a separate project would ship: a store per section that says <c>Distributed:Enabled</c>.</summary>
     private sealed class DistributedStoreFactory : ICacheStoreFactory
     {
+        public IReadOnlyCollection<string> SettingNames => ["Distributed"];
+
         public bool IsConfigured(CacheStoreContext context) => context.Configuration?["Distributed:Enabled"] == "true";
 
         public IEnumerable<string> Validate(CacheStoreContext context)
