@@ -39,46 +39,7 @@ internal static class FragmentAttributes
     }
 
     /// <summary>The known name nearest to <paramref name="name"/> by edit distance, if it is close enough to be a typo.</summary>
-    internal static string? Closest(string name)
-    {
-        string? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var known in Known)
-        {
-            var distance = Distance(name.ToLowerInvariant(), known);
-            if (distance < bestDistance)
-            {
-                best = known;
-                bestDistance = distance;
-            }
-        }
-
-        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
+    internal static string? Closest(string name) => NameDistance.Closest(name, Known);
 
     private static string[] KnownNames()
     {

@@ -62,8 +62,7 @@ internal static class UnknownSettings
     public static string Message(string fullKey, string name, IEnumerable<string> known)
     {
         var names = known.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
-        var closest = names.Select(candidate => (Name: candidate, Distance: Distance(name, candidate)))
-            .Where(c => c.Distance <= Math.Max(2, name.Length / 4)).OrderBy(c => c.Distance).FirstOrDefault().Name;
+        var closest = NameDistance.Closest(name, names);
         var hint = closest is null ? "" : $" Did you mean '{closest}'?";
         return $"{fullKey} is not a setting; nothing reads it.{hint} The settings here are: {string.Join(", ", names)}.";
     }
@@ -89,31 +88,4 @@ internal static class UnknownSettings
                 && !typeof(Delegate).IsAssignableFrom(property.PropertyType))
             .Select(property => property.Name)
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Edit distance between two names, ignoring case.</summary>
-    private static int Distance(string a, string b)
-    {
-        a = a.ToUpperInvariant();
-        b = b.ToUpperInvariant();
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(substitution, Math.Min(previous[j] + 1, current[j - 1] + 1));
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
-    }
 }
