@@ -86,6 +86,7 @@ public sealed partial class MemcachedProcess
         process.ErrorDataReceived += OnOutput;
         process.OutputDataReceived += OnOutput;
         process.Start();
+        Running.TryAdd(process, 0);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
         _process = process;

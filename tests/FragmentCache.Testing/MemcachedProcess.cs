@@ -25,6 +25,13 @@ public sealed partial class MemcachedProcess : IAsyncDisposable
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// Every memcached this process started and has not killed yet. A test that fails before it disposes its server (a
+    /// host whose startup throws, say) would otherwise leave memcached running after the test run: they are killed
+    /// when the test process exits.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, byte> Running = CreateRunningSet();
+
     private readonly MemcachedProcessOptions _options;
     private readonly string _directory;
     private readonly string? _authFilePath;
@@ -124,6 +131,26 @@ public sealed partial class MemcachedProcess : IAsyncDisposable
         return $"set auth 0 0 {Encoding.UTF8.GetByteCount(payload)}\r\n{payload}\r\n";
     }
 
+    private static System.Collections.Concurrent.ConcurrentDictionary<Process, byte> CreateRunningSet()
+    {
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<Process, byte>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var process in running.Keys)
+            {
+                try
+                {
+                    process.Kill();
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Already gone.
+                }
+            }
+        };
+        return running;
+    }
+
     /// <summary>Kills memcached with SIGKILL and waits until it has exited.</summary>
     public async Task KillAsync()
     {
@@ -133,6 +160,7 @@ public sealed partial class MemcachedProcess : IAsyncDisposable
         }
 
         _process = null;
+        Running.TryRemove(process, out _);
         try
         {
             if (!process.HasExited)
