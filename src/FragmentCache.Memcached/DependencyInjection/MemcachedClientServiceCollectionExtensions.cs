@@ -23,7 +23,9 @@ public static class MemcachedClientServiceCollectionExtensions
     public static IServiceCollection AddMemcachedClient(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MemcachedClientOptions>().Bind(configuration);
+        // A name that is no setting (a misspelled "ConectTimeout") fails when the options are built, at startup, with the
+        // binder's message naming it, instead of leaving the default in place.
+        services.AddOptions<MemcachedClientOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
         return services.AddMemcachedClientCore(requireServers: true);
     }
 

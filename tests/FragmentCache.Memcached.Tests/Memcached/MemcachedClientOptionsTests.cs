@@ -86,6 +86,20 @@ public sealed class MemcachedClientOptionsTests
     }
 
     [Fact]
+    public void AddMemcachedClient_FromConfiguration_MisspelledSetting_FailsNamingIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Memcached:Servers:0"] = "127.0.0.1:11211",
+            ["Memcached:ConectTimeout"] = "00:00:02",
+        }).Build();
+        using var provider = new ServiceCollection().AddMemcachedClient(configuration.GetSection("Memcached")).BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<MemcachedClientOptions>>().Value);
+        Assert.Contains("'ConectTimeout'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddMemcachedClient_MalformedAddress_FailsWithMessageNamingIt()
     {
         using var provider = new ServiceCollection().AddMemcachedClient(o => o.Servers.Add("cache1:port")).BuildServiceProvider();
