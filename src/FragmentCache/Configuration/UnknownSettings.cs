@@ -59,7 +59,7 @@ internal static class UnknownSettings
     }
 
     /// <summary>The message for a name no setting answers to, with the closest known name when one is near.</summary>
-    public static string Message(string fullKey, string name, IEnumerable<string> known)
+    private static string Message(string fullKey, string name, IEnumerable<string> known)
     {
         var names = known.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var closest = NameDistance.Closest(name, names);
