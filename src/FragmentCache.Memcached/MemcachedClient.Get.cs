@@ -80,7 +80,7 @@ public sealed partial class MemcachedClient
         }
 
         MetaResult? result;
-        var op = TrySend("get", server, connection, request, default, valuePool, out long started);
+        var op = TrySend("get", server, connection, request, default, valuePool, out MemcachedMetrics.OperationScope started);
         if (op is null)
         {
             result = Unavailable("get", server);
@@ -153,9 +153,12 @@ public sealed partial class MemcachedClient
     {
         ArgumentNullException.ThrowIfNull(keys);
         ObjectDisposedException.ThrowIf(Disposed, this);
-        // Group distinct keys by server, keeping each wire key's original key.
+        // Group distinct keys by server, keeping each wire key's original key. Sized from the key count when it is known:
+        // a hundred keys would otherwise regrow every list and set five times.
+        int expected = keys.TryGetNonEnumeratedCount(out int count) ? count : 0;
+        int perServer = _servers.Length == 1 ? expected : 0;
         var batches = new Dictionary<MemcachedServer, (List<string> Wire, List<string> Original)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(expected, StringComparer.Ordinal);
         foreach (var key in keys)
         {
             ArgumentNullException.ThrowIfNull(key, nameof(keys));
@@ -168,7 +171,7 @@ public sealed partial class MemcachedClient
             var server = Route(wireKey);
             if (!batches.TryGetValue(server, out var batch))
             {
-                batch = ([], []);
+                batch = (new List<string>(perServer), new List<string>(perServer));
                 batches.Add(server, batch);
             }
 
@@ -176,52 +179,76 @@ public sealed partial class MemcachedClient
             batch.Original.Add(key);
         }
 
-        var tasks = new List<Task<(List<string> Original, int Offset, MetaResult[]? Results)>>();
+        var tasks = new List<Task<(List<string> Original, int Offset, MultiGetHit[]? Results)>>(batches.Count);
         foreach (var (server, batch) in batches)
         {
             for (int offset = 0; offset < batch.Wire.Count; offset += MultiGetChunk)
             {
-                int count = Math.Min(MultiGetChunk, batch.Wire.Count - offset);
-                var wire = count == batch.Wire.Count ? batch.Wire : batch.Wire.GetRange(offset, count);
+                int chunk = Math.Min(MultiGetChunk, batch.Wire.Count - offset);
+                var wire = chunk == batch.Wire.Count ? batch.Wire : batch.Wire.GetRange(offset, chunk);
                 tasks.Add(GetChunkAsync(server, wire, batch.Original, offset, cancellationToken));
             }
         }
 
         var found = new Dictionary<string, TValue>(seen.Count, StringComparer.Ordinal);
-        // One server, one chunk (the common case): no WhenAll around a single task.
-        var chunks = tasks.Count == 1 ? [await tasks[0].ConfigureAwait(false)] : await Task.WhenAll(tasks).ConfigureAwait(false);
-        foreach (var (original, offset, results) in chunks)
+        if (tasks.Count == 1)
         {
-            if (results is null)
+            // One server, one chunk (the common case): no WhenAll around a single task.
+            Collect(await tasks[0].ConfigureAwait(false), found, convert, emptyIsValue);
+        }
+        else
+        {
+            foreach (var chunk in await Task.WhenAll(tasks).ConfigureAwait(false))
             {
-                _metrics.Miss(Math.Min(MultiGetChunk, original.Count - offset));
-                continue;
-            }
-
-            for (int i = 0; i < results.Length; i++)
-            {
-                var result = results[i];
-                if (result.Code != ReplyCode.Value || (MemcachedValueCodec.IsPlaceholder(result.Value!.Length, result.ClientFlags)
-                    && !(emptyIsValue && !result.TokenSent && !result.Won)))
-                {
-                    _metrics.Miss();
-                    continue;
-                }
-
-                _metrics.Hit();
-                var (value, keep) = convert(new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
-                    result.Won, result.Stale, false, _serializer));
-                if (keep)
-                {
-                    found[original[offset + i]] = value;
-                }
+                Collect(chunk, found, convert, emptyIsValue);
             }
         }
 
         return found;
     }
 
-    private async Task<(List<string> Original, int Offset, MetaResult[]? Results)> GetChunkAsync(
+    /// <summary>Adds one chunk's hits that <paramref name="convert"/> keeps to <paramref name="found"/>, counting hits and misses.</summary>
+    private void Collect<TValue>((List<string> Original, int Offset, MultiGetHit[]? Results) chunk, Dictionary<string, TValue> found,
+        Func<MemcachedItem, (TValue Value, bool Keep)> convert, bool emptyIsValue)
+    {
+        var (original, offset, results) = chunk;
+        if (results is null)
+        {
+            _metrics.Miss(Math.Min(MultiGetChunk, original.Count - offset));
+            return;
+        }
+
+        int hits = 0;
+        for (int i = 0; i < results.Length; i++)
+        {
+            var result = results[i];
+            if (result.Value is null || (MemcachedValueCodec.IsPlaceholder(result.Value.Length, result.ClientFlags)
+                && !(emptyIsValue && !result.TokenSent && !result.Won)))
+            {
+                continue;
+            }
+
+            hits++;
+            var (value, keep) = convert(new MemcachedItem(MemcachedItemStatus.Hit, result.Value, result.ClientFlags, 0, null,
+                result.Won, result.Stale, false, _serializer));
+            if (keep)
+            {
+                found[original[offset + i]] = value;
+            }
+        }
+
+        if (hits > 0)
+        {
+            _metrics.Hit(hits);
+        }
+
+        if (hits < results.Length)
+        {
+            _metrics.Miss(results.Length - hits);
+        }
+    }
+
+    private async Task<(List<string> Original, int Offset, MultiGetHit[]? Results)> GetChunkAsync(
         MemcachedServer server, List<string> wireKeys, List<string> original, int offset, CancellationToken cancellationToken)
     {
         using var activity = MemcachedActivities.Start("get_many", server.EndPoint, wireKeys.Count);
@@ -232,7 +259,7 @@ public sealed partial class MemcachedClient
             return (original, offset, null);
         }
 
-        long started = _metrics.Start("get_many", server.EndPoint);
+        var started = _metrics.Start("get_many", server.EndPoint);
         try
         {
             var op = new MultiGetOperation(wireKeys);

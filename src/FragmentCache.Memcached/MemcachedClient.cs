@@ -202,7 +202,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             }
         }
 
-        var op = TrySend(operation, server, connection, request, data, valuePool, out long started);
+        var op = TrySend(operation, server, connection, request, data, valuePool, out MemcachedMetrics.OperationScope started);
         if (op is null)
         {
             return Unavailable(operation, server);
@@ -231,9 +231,9 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
     /// metrics stopped again) when there is no connection or it refused the request; the caller reports it unavailable.
     /// </summary>
     private MetaOperation? TrySend(string operation, MemcachedServer server, MemcachedConnection? connection, in MetaRequest request,
-        ReadOnlyMemory<byte> data, ArrayPool<byte>? valuePool, out long started)
+        ReadOnlyMemory<byte> data, ArrayPool<byte>? valuePool, out MemcachedMetrics.OperationScope started)
     {
-        started = 0;
+        started = default;
         if (connection is null)
         {
             return null;

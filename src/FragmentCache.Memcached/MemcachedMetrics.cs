@@ -41,30 +41,58 @@ internal sealed class MemcachedMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("fragmentcache.memcached.operation.duration", "s", "Time from send to reply.");
     }
 
-    public long Start(string operation, MemcachedEndPoint server)
+    /// <summary>
+    /// Counts an operation sent and in flight; pass the result to <see cref="Stop"/>. With no listener on these instruments
+    /// (the common case) it builds no tags and reads no clock.
+    /// </summary>
+    public OperationScope Start(string operation, MemcachedEndPoint server)
     {
         if (_operations.Enabled)
         {
             _operations.Add(1, OperationTags(operation, server));
         }
 
-        // Unconditional, as in Stop: a listener that arrives between the two must not see one without the other.
-        _inFlight.Add(1, ServerTags(server));
-        return _duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+        // Stop takes back exactly what Start added: a listener that arrives between the two sees neither half.
+        bool inFlight = _inFlight.Enabled;
+        if (inFlight)
+        {
+            _inFlight.Add(1, ServerTags(server));
+        }
+
+        return new OperationScope(_duration.Enabled ? Stopwatch.GetTimestamp() : 0, inFlight);
     }
 
-    public void Stop(string operation, MemcachedEndPoint server, long started)
+    public void Stop(string operation, MemcachedEndPoint server, OperationScope scope)
     {
-        _inFlight.Add(-1, ServerTags(server));
-        if (started != 0)
+        if (scope.InFlight)
         {
-            _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, OperationTags(operation, server));
+            _inFlight.Add(-1, ServerTags(server));
+        }
+
+        if (scope.Started != 0)
+        {
+            _duration.Record(Stopwatch.GetElapsedTime(scope.Started).TotalSeconds, OperationTags(operation, server));
         }
     }
 
-    public void Hit(int count = 1) => _hits.Add(count, SystemTag);
+    /// <summary>What <see cref="Start"/> recorded: the clock when the duration is measured (0 otherwise), and whether it counted the operation in flight.</summary>
+    internal readonly record struct OperationScope(long Started, bool InFlight);
 
-    public void Miss(int count = 1) => _misses.Add(count, SystemTag);
+    public void Hit(int count = 1)
+    {
+        if (_hits.Enabled)
+        {
+            _hits.Add(count, SystemTag);
+        }
+    }
+
+    public void Miss(int count = 1)
+    {
+        if (_misses.Enabled)
+        {
+            _misses.Add(count, SystemTag);
+        }
+    }
 
     public void Error(string operation, MemcachedEndPoint server, string errorType)
     {

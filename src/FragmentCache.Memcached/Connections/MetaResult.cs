@@ -87,9 +87,15 @@ internal readonly struct MetaResult
             return new MetaResult(reply, null, 0, RentedValue.Copy(pool, data));
         }
 
+        return new MetaResult(reply, CopyValue(data), 0);
+    }
+
+    /// <summary>A value's bytes in an array of their own.</summary>
+    public static byte[] CopyValue(in ReadOnlySequence<byte> data)
+    {
         // Every byte is overwritten at once: skip the zeroing (the runtime zeroes small arrays anyway).
         var value = data.Length == 0 ? [] : GC.AllocateUninitializedArray<byte>((int)data.Length);
         data.CopyTo(value);
-        return new MetaResult(reply, value, 0);
+        return value;
     }
 }

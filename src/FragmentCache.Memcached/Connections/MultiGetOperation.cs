@@ -11,20 +11,20 @@ namespace FragmentCache.Memcached.Connections;
 internal sealed class MultiGetOperation : PendingOperation
 {
     private readonly IReadOnlyList<string> _keys;
-    private readonly MetaResult[] _results;
+    private readonly MultiGetHit[] _results;
     // Continuations run inline where the outcome is delivered: in the connection's completion batch (on its reader,
     // once the read is consumed), or in a work item of its own for a failure. Never on a timer or a canceller.
-    private readonly TaskCompletionSource<MetaResult[]> _completion = new();
+    private readonly TaskCompletionSource<MultiGetHit[]> _completion = new();
     private long _lastIndex = -1;
 
     public MultiGetOperation(IReadOnlyList<string> wireKeys)
     {
         _keys = wireKeys;
-        _results = new MetaResult[wireKeys.Count];
+        _results = new MultiGetHit[wireKeys.Count];
     }
 
-    /// <summary>One entry per key, in order; a miss has <see cref="ReplyCode.Unknown"/> as its code.</summary>
-    public Task<MetaResult[]> Completion => _completion.Task;
+    /// <summary>One entry per key, in order; a miss has no value.</summary>
+    public Task<MultiGetHit[]> Completion => _completion.Task;
 
     public override void WriteRequest(IBufferWriter<byte> output, uint opaque)
     {
@@ -51,7 +51,7 @@ internal sealed class MultiGetOperation : PendingOperation
                     _lastIndex = (long)reply.Opaque;
                     if (IsPending)
                     {
-                        _results[_lastIndex] = MetaResult.From(reply, data, numeric: false);
+                        _results[_lastIndex] = new MultiGetHit(MetaResult.CopyValue(data), reply.ClientFlags, reply.Won, reply.Stale, reply.TokenSent);
                     }
 
                     break;
@@ -89,3 +89,9 @@ internal sealed class MultiGetOperation : PendingOperation
         }
     }
 }
+
+/// <summary>
+/// One key's outcome in a multi-get: the value's own array (null for a miss) and what its reply said about it. Kept to
+/// the fields a multi-get reads, so a batch of a hundred keys carries 16 bytes per key rather than a whole reply.
+/// </summary>
+internal readonly record struct MultiGetHit(byte[]? Value, uint ClientFlags, bool Won, bool Stale, bool TokenSent);

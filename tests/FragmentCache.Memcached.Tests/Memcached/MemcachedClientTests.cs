@@ -269,4 +269,39 @@ public sealed class MemcachedClientServerWideTests
         // Tags carry OpenTelemetry's database attributes (the operation and the server) only, never a key.
         Assert.All(operations.GetMeasurementSnapshot(), m => Assert.Equal(["db.operation.name", "db.system.name", "server.address", "server.port"], m.Tags.Keys.Order()));
     }
+
+    [Fact]
+    public async Task Metrics_CountGetManyKeysAndBalanceInFlight()
+    {
+        await using var server = await MemcachedProcess.StartAsync();
+        await using var proxy = new FaultProxy(server);
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.MetricsServiceExtensions.AddMetrics(services);
+        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        var meterFactory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(provider);
+        var options = new MemcachedClientOptions { OperationTimeout = TimeSpan.FromSeconds(10) };
+        options.Servers.Add(proxy.Address);
+        await using var client = new MemcachedClient(options, meterFactory: meterFactory);
+        await client.SetAsync("a", "1");
+        await client.SetAsync("b", "2");
+
+        // A listener that arrives while an operation is in flight must not see its end without its start.
+        proxy.Stall();
+        var started = client.GetAsync<string>("a");
+        using var inFlight = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.in_flight");
+        using var hits = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.hits");
+        using var misses = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.misses");
+        proxy.Resume();
+        Assert.Equal("1", await started);
+        Assert.Equal(0, inFlight.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        var found = await client.GetManyAsync<string>(["a", "missing-1", "b", "missing-2", "missing-3", "a"]);
+
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "1", ["b"] = "2" }, found);
+        // The single get's hit, then the batch's two hits and three misses (the repeated key is asked once).
+        Assert.Equal(3, hits.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(3, misses.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(0, inFlight.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(2, inFlight.GetMeasurementSnapshot().Count);
+    }
 }
