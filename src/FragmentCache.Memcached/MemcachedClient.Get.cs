@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using FragmentCache.Memcached.Connections;
 using System.Text;
 using FragmentCache.Memcached.Protocol;
@@ -30,34 +31,35 @@ public sealed partial class MemcachedClient
     /// rented from <paramref name="valuePool"/> when one is given: the item's <see cref="MemcachedItem.Rented"/> then owns
     /// them, and the caller disposes it once it is done with the bytes.
     /// </summary>
+    /// <remarks>
+    /// The common case (an open connection, no span to record) sends at once and returns a task backed by the pooled
+    /// operation itself, which turns the reply into the item when the caller takes the result: no async state machine
+    /// sits between the connection's reader and the caller. Everything else goes through <see cref="GetItemSlowAsync"/>.
+    /// </remarks>
+    internal ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options, ArrayPool<byte>? valuePool, CancellationToken cancellationToken)
+    {
+        if (key is not null && !Disposed && !cancellationToken.IsCancellationRequested && !MemcachedActivities.Source.HasListeners())
+        {
+            var wireKey = MemcachedKey.ToWireKey(key);
+            var server = Route(wireKey);
+            if (server.TryGetOpenConnection(out var connection)
+                && TrySend("get", server, connection, GetRequest(wireKey, options), default, valuePool, out var started) is { } op)
+            {
+                return op.AsItemValueTask(this, server, options, started, cancellationToken);
+            }
+        }
+
+        return GetItemSlowAsync(key!, options, valuePool, cancellationToken);
+    }
+
+    /// <summary><see cref="GetItemAsync(string, MemcachedGetOptions, ArrayPool{byte}?, CancellationToken)"/> with every check, a span, and a wait for a connection.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    internal async ValueTask<MemcachedItem> GetItemAsync(string key, MemcachedGetOptions options, ArrayPool<byte>? valuePool, CancellationToken cancellationToken)
+    private async ValueTask<MemcachedItem> GetItemSlowAsync(string key, MemcachedGetOptions options, ArrayPool<byte>? valuePool, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         var wireKey = MemcachedKey.ToWireKey(key);
         var server = Route(wireKey);
-        var request = MetaRequest.Create(MetaCommand.Get, wireKey);
-        request.ReturnValue = true;
-        bool lease = options.LeaseTime.HasValue || options.RecacheWindow.HasValue;
-        request.ReturnCas = options.IncludeCas || lease;
-        request.ReturnTtl = options.IncludeTimeToLive;
-        if (options.LeaseTime is { } leaseTime)
-        {
-            request.VivifyTtl = LeaseSeconds(leaseTime);
-        }
-
-        if (options.RecacheWindow is { } window)
-        {
-            request.RecacheTtl = LeaseSeconds(window);
-        }
-
-        if (options.Touch is { } touch)
-        {
-            request.Ttl = Ttl(touch);
-        }
-
-        // ExecuteAsync's steps, in this one state machine: a get is the hot path, and one async level less per get is
-        // measurably cheaper with many callers (docs/benchmarks.md, "Client benchmark").
+        var request = GetRequest(wireKey, options);
         ObjectDisposedException.ThrowIf(Disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
         using var activity = MemcachedActivities.Start("get", server.EndPoint);
@@ -79,32 +81,79 @@ public sealed partial class MemcachedClient
             }
         }
 
-        MetaResult? result;
-        var op = TrySend("get", server, connection, request, default, valuePool, out MemcachedMetrics.OperationScope started);
+        var op = TrySend("get", server, connection, request, default, valuePool, out var started);
         if (op is null)
         {
-            result = Unavailable("get", server);
-        }
-        else
-        {
-            try
-            {
-                result = Received("get", server, await op.AsValueTask(cancellationToken).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                result = Failed("get", server, ex);
-            }
-            finally
-            {
-                _metrics.Stop("get", server.EndPoint, started);
-            }
+            return ToItem(Unavailable("get", server), options);
         }
 
+        MetaResult reply = default;
+        Exception? error = null;
+        try
+        {
+            reply = await op.AsValueTask(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        return FinishGet(server, options, started, cancellationToken, reply, error);
+    }
+
+    private MetaRequest GetRequest(string wireKey, in MemcachedGetOptions options)
+    {
+        var request = MetaRequest.Create(MetaCommand.Get, wireKey);
+        request.ReturnValue = true;
+        bool lease = options.LeaseTime.HasValue || options.RecacheWindow.HasValue;
+        request.ReturnCas = options.IncludeCas || lease;
+        request.ReturnTtl = options.IncludeTimeToLive;
+        if (options.LeaseTime is { } leaseTime)
+        {
+            request.VivifyTtl = LeaseSeconds(leaseTime);
+        }
+
+        if (options.RecacheWindow is { } window)
+        {
+            request.RecacheTtl = LeaseSeconds(window);
+        }
+
+        if (options.Touch is { } touch)
+        {
+            request.Ttl = Ttl(touch);
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// The item for a sent get's outcome, its reply or the error it ended with: stops the operation's metrics, counts a
+    /// failure (which throws with <see cref="MemcachedClientOptions.ThrowOnError"/>), and rethrows a cancellation the
+    /// caller asked for.
+    /// </summary>
+    internal MemcachedItem FinishGet(MemcachedServer server, in MemcachedGetOptions options, MemcachedMetrics.OperationScope started,
+        CancellationToken cancellationToken, in MetaResult reply, Exception? error)
+    {
+        MetaResult? result;
+        try
+        {
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            result = error is null ? Received("get", server, reply) : Failed("get", server, error);
+        }
+        finally
+        {
+            _metrics.Stop("get", server.EndPoint, started);
+        }
+
+        return ToItem(result, options);
+    }
+
+    private MemcachedItem ToItem(in MetaResult? result, in MemcachedGetOptions options)
+    {
         if (result is not { } reply)
         {
             _metrics.Miss();

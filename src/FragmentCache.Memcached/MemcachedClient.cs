@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using FragmentCache.Memcached.Connections;
 using FragmentCache.Memcached.Protocol;
@@ -208,22 +209,28 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             return Unavailable(operation, server);
         }
 
+        MetaResult reply = default;
+        Exception? error = null;
         try
         {
-            return Received(operation, server, await op.AsValueTask(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
+            reply = await op.AsValueTask(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            return Failed(operation, server, ex);
+            error = ex;
         }
         finally
         {
             _metrics.Stop(operation, server.EndPoint, started);
         }
+
+        if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        // A server error that throws (ThrowOnError) is counted once, as a server error, not again as a failed send.
+        return error is null ? Received(operation, server, reply) : Failed(operation, server, error);
     }
 
     /// <summary>

@@ -61,14 +61,15 @@ internal sealed partial class MemcachedServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// An open connection, or null when the server is down or in backoff (the caller treats that as a miss).
-    /// Completes synchronously whenever a connection is open.
+    /// An open connection of this server, if it has one now and takes requests: the one that resumed this caller when
+    /// that is one of ours, else the next open one in turn (and an empty slot starts filling in the background). Never waits.
     /// </summary>
-    public ValueTask<MemcachedConnection?> GetConnectionAsync(CancellationToken cancellationToken)
+    public bool TryGetOpenConnection([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MemcachedConnection? connection)
     {
+        connection = null;
         if (!Breaker.AllowsRequests || _disposed)
         {
-            return default;
+            return false;
         }
 
         var slots = _slots;
@@ -77,7 +78,8 @@ internal sealed partial class MemcachedServer : IAsyncDisposable
             // A caller resumed by one of this server's connections sends its next request on the same one: the
             // batch that resumed it then writes once for all of them (see CompletionBatch). Callers stay spread
             // over the connections as their first requests were.
-            return new ValueTask<MemcachedConnection?>(source);
+            connection = source;
+            return true;
         }
 
         int start = (int)((uint)Interlocked.Increment(ref _roundRobin) % (uint)slots.Length);
@@ -96,15 +98,30 @@ internal sealed partial class MemcachedServer : IAsyncDisposable
             }
         }
 
-        if (found is not null)
+        if (found is not null && missing)
         {
-            if (missing)
-            {
-                // Fill the empty slot in the background; this caller does not wait for it.
-                _ = StartConnect();
-            }
+            // Fill the empty slot in the background; this caller does not wait for it.
+            _ = StartConnect();
+        }
 
-            return new ValueTask<MemcachedConnection?>(found);
+        connection = found;
+        return found is not null;
+    }
+
+    /// <summary>
+    /// An open connection, or null when the server is down or in backoff (the caller treats that as a miss).
+    /// Completes synchronously whenever a connection is open.
+    /// </summary>
+    public ValueTask<MemcachedConnection?> GetConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (!Breaker.AllowsRequests || _disposed)
+        {
+            return default;
+        }
+
+        if (TryGetOpenConnection(out var open))
+        {
+            return new ValueTask<MemcachedConnection?>(open);
         }
 
         var connecting = StartConnect();

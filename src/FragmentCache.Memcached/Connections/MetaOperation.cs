@@ -10,7 +10,7 @@ namespace FragmentCache.Memcached.Connections;
 /// Two owners hold a reference, the FIFO and the awaiting caller; the object returns to the pool when
 /// both have let go, so a caller that gave up (cancelled) never races a reader still completing it.
 /// </summary>
-internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>, IThreadPoolWorkItem
+internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaResult>, IValueTaskSource<MemcachedItem>, IThreadPoolWorkItem
 {
     private const int PoolCapacity = 1024;
     private const int ThreadCacheCapacity = 64;
@@ -37,6 +37,13 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     private uint _opaque;
     private int _references;
     private CancellationTokenRegistration _cancellation;
+
+    // Set by AsItemValueTask: the get this operation finishes itself when its caller takes the result.
+    private MemcachedClient? _client;
+    private MemcachedServer? _server;
+    private MemcachedGetOptions _getOptions;
+    private MemcachedMetrics.OperationScope _started;
+    private CancellationToken _cancellationToken;
 
     private MetaOperation()
     {
@@ -74,14 +81,35 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
     /// <summary>The awaitable for the caller; call once, after the operation was enqueued (or failed).</summary>
     public ValueTask<MetaResult> AsValueTask(CancellationToken cancellationToken)
     {
+        Register(cancellationToken);
+        return new ValueTask<MetaResult>(this, _core.Version);
+    }
+
+    private void Register(CancellationToken cancellationToken)
+    {
         if (cancellationToken.CanBeCanceled)
         {
             _cancellation = cancellationToken.UnsafeRegister(
                 static (state, token) => ((MetaOperation)state!).Fail(new OperationCanceledException(token)),
                 this);
         }
+    }
 
-        return new ValueTask<MetaResult>(this, _core.Version);
+    /// <summary>
+    /// The awaitable for a get whose caller wants the item: taking the result turns the reply (or the failure) into the
+    /// item through <see cref="MemcachedClient.FinishGet"/>, so no async method has to wait in between. Call once, after
+    /// the operation was enqueued.
+    /// </summary>
+    public ValueTask<MemcachedItem> AsItemValueTask(MemcachedClient client, MemcachedServer server, in MemcachedGetOptions options,
+        MemcachedMetrics.OperationScope started, CancellationToken cancellationToken)
+    {
+        _client = client;
+        _server = server;
+        _getOptions = options;
+        _started = started;
+        _cancellationToken = cancellationToken;
+        Register(cancellationToken);
+        return new ValueTask<MemcachedItem>(this, _core.Version);
     }
 
     /// <summary>For an operation that never reached a connection: the FIFO reference is dropped at once.</summary>
@@ -199,6 +227,38 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
 
     ValueTaskSourceStatus IValueTaskSource<MetaResult>.GetStatus(short token) => _core.GetStatus(token);
 
+    MemcachedItem IValueTaskSource<MemcachedItem>.GetResult(short token)
+    {
+        // Read before Release: the operation may be rented again as soon as it is back in the pool.
+        var client = _client!;
+        var server = _server!;
+        var options = _getOptions;
+        var started = _started;
+        var cancellationToken = _cancellationToken;
+        MetaResult reply = default;
+        Exception? error = null;
+        try
+        {
+            reply = _core.GetResult(token);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        finally
+        {
+            Release();
+        }
+
+        return client.FinishGet(server, options, started, cancellationToken, reply, error);
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<MemcachedItem>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<MemcachedItem>.OnCompleted(
+        Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
     void IValueTaskSource<MetaResult>.OnCompleted(
         Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);
@@ -216,6 +276,11 @@ internal sealed class MetaOperation : PendingOperation, IValueTaskSource<MetaRes
         _request = default;
         _data = default;
         _valuePool = null;
+        _client = null;
+        _server = null;
+        _getOptions = default;
+        _started = default;
+        _cancellationToken = default;
         _result = default;
         _error = null;
         _core.Reset();

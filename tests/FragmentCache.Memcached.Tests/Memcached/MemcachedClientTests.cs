@@ -244,10 +244,7 @@ public sealed class MemcachedClientServerWideTests
     public async Task Metrics_CountOperationsHitsMissesAndErrors()
     {
         await using var server = await MemcachedProcess.StartAsync();
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        Microsoft.Extensions.DependencyInjection.MetricsServiceExtensions.AddMetrics(services);
-        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
-        var meterFactory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(provider);
+        await using var provider = MetricsProvider(out var meterFactory);
         using var hits = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.hits");
         using var misses = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.misses");
         using var operations = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.operations");
@@ -270,15 +267,42 @@ public sealed class MemcachedClientServerWideTests
         Assert.All(operations.GetMeasurementSnapshot(), m => Assert.Equal(["db.operation.name", "db.system.name", "server.address", "server.port"], m.Tags.Keys.Order()));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ServerError_FailsTheOperationAndCountsOneError(bool throwOnError)
+    {
+        // Every get and set is answered with a server error.
+        await using var server = new FakeServer(FakeServer.Answering("m", "SERVER_ERROR out of memory\r\n"));
+        await using var provider = MetricsProvider(out var meterFactory);
+        using var errors = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.errors");
+        using var misses = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meterFactory, MemcachedMetrics.MeterName, "fragmentcache.memcached.misses");
+        var options = new MemcachedClientOptions { ThrowOnError = throwOnError };
+        options.Servers.Add(server.Address);
+        await using var client = new MemcachedClient(options, meterFactory: meterFactory);
+
+        if (throwOnError)
+        {
+            var error = await Assert.ThrowsAsync<MemcachedException>(async () => await client.GetItemAsync("k"));
+            Assert.Contains("out of memory", error.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<MemcachedException>(async () => await client.SetAsync("k", "v"));
+        }
+        else
+        {
+            Assert.Equal(MemcachedItemStatus.Failed, (await client.GetItemAsync("k")).Status);
+            Assert.Equal(1, misses.GetMeasurementSnapshot().Sum(m => m.Value));
+            Assert.False(await client.SetAsync("k", "v"));
+        }
+
+        Assert.Equal(2, errors.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
     [Fact]
     public async Task Metrics_CountGetManyKeysAndBalanceInFlight()
     {
         await using var server = await MemcachedProcess.StartAsync();
         await using var proxy = new FaultProxy(server);
-        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
-        Microsoft.Extensions.DependencyInjection.MetricsServiceExtensions.AddMetrics(services);
-        await using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
-        var meterFactory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(provider);
+        await using var provider = MetricsProvider(out var meterFactory);
         var options = new MemcachedClientOptions { OperationTimeout = TimeSpan.FromSeconds(10) };
         options.Servers.Add(proxy.Address);
         await using var client = new MemcachedClient(options, meterFactory: meterFactory);
@@ -303,5 +327,15 @@ public sealed class MemcachedClientServerWideTests
         Assert.Equal(3, misses.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(0, inFlight.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Equal(2, inFlight.GetMeasurementSnapshot().Count);
+    }
+
+    /// <summary>A service provider with metrics, whose meter factory the client and the collectors share.</summary>
+    private static Microsoft.Extensions.DependencyInjection.ServiceProvider MetricsProvider(out System.Diagnostics.Metrics.IMeterFactory meterFactory)
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.MetricsServiceExtensions.AddMetrics(services);
+        var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+        meterFactory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(provider);
+        return provider;
     }
 }
