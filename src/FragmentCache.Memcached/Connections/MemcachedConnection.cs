@@ -113,7 +113,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
 
             uint opaque = ++_nextOpaque;
             operation.WriteRequest(_pending, opaque);
-            operation.EnqueuedAt = Stopwatch.GetTimestamp();
+            operation.EnqueuedAt = Environment.TickCount64;
             _inFlight.Enqueue(operation);
             if (!_flushScheduled)
             {
@@ -184,7 +184,7 @@ internal sealed partial class MemcachedConnection : IThreadPoolWorkItem, IAsyncD
             enqueuedAt = _inFlight.Peek().EnqueuedAt;
         }
 
-        if (Stopwatch.GetElapsedTime(enqueuedAt, nowTimestamp) <= timeout)
+        if (Environment.TickCount64 - enqueuedAt <= (long)timeout.TotalMilliseconds)
         {
             return false;
         }

@@ -15,7 +15,10 @@ internal abstract class PendingOperation
     private const int Finished = 2;
     private int _state;
 
-    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the enqueue, for the watchdog.</summary>
+    /// <summary>
+    /// <see cref="Environment.TickCount64"/> at the enqueue, for the watchdog: milliseconds are enough for a timeout
+    /// checked every few milliseconds, and this clock is cheaper to read than the precise one on every request.
+    /// </summary>
     public long EnqueuedAt;
 
     /// <summary>Neither a reply nor a failure has been recorded yet.</summary>
