@@ -94,6 +94,12 @@ internal static class ClientRounds
             new(RawLoops.Describe(scenario.Baseline), (_, endPoint, warmup, duration, token) =>
                 RawLoops.RunAsync(scenario.Baseline, endPoint, Program.KeyCount, Program.ValueSize, warmup, duration, token)),
         };
+        if (scenario.RawCeiling is { } rawCeiling)
+        {
+            sides.Add(new(RawLoops.Describe(rawCeiling), (_, endPoint, warmup, duration, token) =>
+                RawLoops.RunAsync(rawCeiling, endPoint, Program.KeyCount, Program.ValueSize, warmup, duration, token)));
+        }
+
         if (scenario.Ceiling is { } ceiling)
         {
             sides.Add(new(ceiling.Describe(), (_, endPoint, warmup, duration, token) =>

@@ -14,6 +14,8 @@ internal abstract class ClientScenarioBase : IClientScenario
 
     public virtual CeilingShape? Ceiling => null;
 
+    public virtual RawLoopKind? RawCeiling => null;
+
     public async Task<ScenarioResult> RunAsync(string serverAddress, TimeSpan duration, CancellationToken cancellationToken)
     {
         // A generous operation timeout: on a shared machine a run of descheduled threads must not end the measurement.
@@ -142,6 +144,8 @@ internal sealed class GetManyScenario(int batchSize, int callers) : ClientScenar
     public override string Name => $"client: {callers} caller(s), GetManyAsync x{batchSize}";
 
     public override RawLoopKind Baseline => RawLoopKind.TwoConnectionsDepth64;
+
+    public override RawLoopKind? RawCeiling => RawLoopKind.TwoConnectionsDepth64Copying;
 
     protected override async Task<ScenarioResult> MeasureAsync(MemcachedClient client, TimeSpan duration, List<double>? latencies, CancellationToken cancellationToken)
     {

@@ -17,6 +17,9 @@ internal interface IClientScenario
     /// <summary>The raw loop with this scenario's caller shape (awaiting callers), or null where none is built.</summary>
     CeilingShape? Ceiling { get; }
 
+    /// <summary>A raw loop that does what this scenario's API must do beyond the baseline (e.g. copy each value), or null.</summary>
+    RawLoopKind? RawCeiling => null;
+
     /// <summary>Runs for about <paramref name="duration"/> against <paramref name="serverAddress"/>
     /// (<c>127.0.0.1:PORT</c>, keys <c>key:0</c>..<c>key:999</c> preloaded with 1 KB values).</summary>
     Task<ScenarioResult> RunAsync(string serverAddress, TimeSpan duration, CancellationToken cancellationToken);

@@ -44,6 +44,12 @@ internal sealed class MgConnection : IDisposable
 
     public int KeyCount => _requests.Length;
 
+    /// <summary>Copy each value into a new array of its own, as an API that returns the value must.</summary>
+    public bool CopyValues { get; set; }
+
+    /// <summary>The last value copied (with <see cref="CopyValues"/>), so the copies are not optimised away.</summary>
+    public byte[]? LastValue { get; private set; }
+
     public static async Task<MgConnection> ConnectAsync(IPEndPoint endPoint, int keyCount, int valueSize, int maxDepth, CancellationToken cancellationToken)
     {
         // The timeouts bound the synchronous Get; the async loops are bounded by their cancellation token.
@@ -167,6 +173,13 @@ internal sealed class MgConnection : IDisposable
         if (buffered[frame - 2] != (byte)'\r' || buffered[frame - 1] != (byte)'\n')
         {
             throw new InvalidOperationException("value not followed by \\r\\n");
+        }
+
+        if (CopyValues)
+        {
+            var value = GC.AllocateUninitializedArray<byte>(length);
+            buffered.Slice(lineEnd + 1, length).CopyTo(value);
+            LastValue = value;
         }
 
         _start += frame;

@@ -20,6 +20,12 @@ internal enum RawLoopKind
     /// the client's 2 connections, written as whole batches.
     /// </summary>
     TwoConnectionsDepth32,
+
+    /// <summary>
+    /// <see cref="TwoConnectionsDepth64"/>, each value copied into an array of its own: the least a get-many that hands
+    /// out its values must add to the raw loop (the get-many scenarios' ceiling).
+    /// </summary>
+    TwoConnectionsDepth64Copying,
 }
 
 /// <summary>Raw <c>mg key:N v</c> loops over preloaded keys: the speed of light on this machine.</summary>
@@ -34,6 +40,7 @@ internal static class RawLoops
         RawLoopKind.OneConnectionDepth64 => "raw: 1 conn x depth 64",
         RawLoopKind.TwoConnectionsDepth64 => "raw: 2 conns x depth 64",
         RawLoopKind.TwoConnectionsDepth32 => "raw: 2 conns x depth 32",
+        RawLoopKind.TwoConnectionsDepth64Copying => "ceiling: 2 conns x depth 64, each value copied",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -45,6 +52,7 @@ internal static class RawLoops
             RawLoopKind.OneConnectionDepth64 => (1, 64),
             RawLoopKind.TwoConnectionsDepth64 => (2, 64),
             RawLoopKind.TwoConnectionsDepth32 => (2, 32),
+            RawLoopKind.TwoConnectionsDepth64Copying => (2, 64),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
@@ -54,6 +62,7 @@ internal static class RawLoops
             for (var i = 0; i < connections; i++)
             {
                 sockets[i] = await MgConnection.ConnectAsync(server, keyCount, valueSize, depth, cancellationToken);
+                sockets[i].CopyValues = kind == RawLoopKind.TwoConnectionsDepth64Copying;
             }
 
             await Task.WhenAll(sockets.Select((socket, i) => LoopAsync(socket, depth, i * 500, warmup, null, cancellationToken)));
