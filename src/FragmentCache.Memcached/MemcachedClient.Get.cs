@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using FragmentCache.Memcached.Connections;
 using System.Text;
 using FragmentCache.Memcached.Protocol;
@@ -126,31 +125,10 @@ public sealed partial class MemcachedClient
         return request;
     }
 
-    /// <summary>
-    /// The item for a sent get's outcome, its reply or the error it ended with: stops the operation's metrics, counts a
-    /// failure (which throws with <see cref="MemcachedClientOptions.ThrowOnError"/>), and rethrows a cancellation the
-    /// caller asked for.
-    /// </summary>
+    /// <summary>The item for a sent get's outcome, its reply or the error it ended with (see <see cref="Finish"/>).</summary>
     internal MemcachedItem FinishGet(MemcachedServer server, in MemcachedGetOptions options, MemcachedMetrics.OperationScope started,
-        CancellationToken cancellationToken, in MetaResult reply, Exception? error)
-    {
-        MetaResult? result;
-        try
-        {
-            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                ExceptionDispatchInfo.Throw(error);
-            }
-
-            result = error is null ? Received("get", server, reply) : Failed("get", server, error);
-        }
-        finally
-        {
-            _metrics.Stop("get", server.EndPoint, started);
-        }
-
-        return ToItem(result, options);
-    }
+        CancellationToken cancellationToken, in MetaResult reply, Exception? error) =>
+        ToItem(Finish("get", server, started, cancellationToken, reply, error), options);
 
     private MemcachedItem ToItem(in MetaResult? result, in MemcachedGetOptions options)
     {

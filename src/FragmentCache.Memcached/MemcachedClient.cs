@@ -203,7 +203,7 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
             }
         }
 
-        var op = TrySend(operation, server, connection, request, data, valuePool, out MemcachedMetrics.OperationScope started);
+        var op = TrySend(operation, server, connection, request, data, valuePool, out var started);
         if (op is null)
         {
             return Unavailable(operation, server);
@@ -219,17 +219,24 @@ public sealed partial class MemcachedClient : IMemcachedClient, IAsyncDisposable
         {
             error = ex;
         }
-        finally
-        {
-            _metrics.Stop(operation, server.EndPoint, started);
-        }
 
+        return Finish(operation, server, started, cancellationToken, reply, error);
+    }
+
+    /// <summary>
+    /// The outcome of a sent operation, its reply or the error it ended with: stops its metrics, rethrows a cancellation
+    /// the caller asked for, and returns the reply, or counts the failure and returns null (it throws with
+    /// <see cref="MemcachedClientOptions.ThrowOnError"/>). A server error is counted once, as a server error.
+    /// </summary>
+    private MetaResult? Finish(string operation, MemcachedServer server, MemcachedMetrics.OperationScope started,
+        CancellationToken cancellationToken, in MetaResult reply, Exception? error)
+    {
+        _metrics.Stop(operation, server.EndPoint, started);
         if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             ExceptionDispatchInfo.Throw(error);
         }
 
-        // A server error that throws (ThrowOnError) is counted once, as a server error, not again as a failed send.
         return error is null ? Received(operation, server, reply) : Failed(operation, server, error);
     }
 
