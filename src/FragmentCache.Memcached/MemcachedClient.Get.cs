@@ -86,18 +86,8 @@ public sealed partial class MemcachedClient
             return ToItem(Unavailable("get", server), options);
         }
 
-        MetaResult reply = default;
-        Exception? error = null;
-        try
-        {
-            reply = await op.AsValueTask(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            error = ex;
-        }
-
-        return FinishGet(server, options, started, cancellationToken, reply, error);
+        // The same awaitable as the common case: the operation turns its outcome into the item, here inside the span.
+        return await op.AsItemValueTask(this, server, options, started, cancellationToken).ConfigureAwait(false);
     }
 
     private MetaRequest GetRequest(string wireKey, in MemcachedGetOptions options)
